@@ -1,0 +1,1 @@
+"""Data files shipped inside the kg package (see pyproject.toml)."""

@@ -1,0 +1,105 @@
+"""Shared fixtures: small hand-built inputs for each stage, and paths to the corpora."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from kg.model import Document, Entity, Evidence, Fact, Quantity
+from kg.rdf import to_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+
+_TEXT_A = (
+    "Acme Robotics is shutting down Pixie, its photo app. "
+    "Acme CEO Jane Roe told staff the app cost $2 million a day. "
+    "Rivals such as Blinkr have surpassed Pixie."
+)
+_TEXT_B = (
+    'Acme and Globex signed a $1 billion licensing deal. <script>alert("x")</script> '
+    "The deal was later cancelled."
+)
+
+
+@pytest.fixture
+def small_facts() -> tuple[list[Document], dict[str, Entity], list[Fact], dict[str, dict[str, int]]]:
+    """Two documents, six entities and a handful of facts, built by hand."""
+    doc_a = Document(id="a" * 64, source="a.txt", text=_TEXT_A, format="txt", title="Acme ends Pixie")
+    doc_b = Document(
+        id="b" * 64,
+        source="b.html",
+        text=_TEXT_B,
+        format="html",
+        title='Deal <img src=x onerror="alert(1)">',
+        url="https://news.example/acme-globex",
+        publisher="Example News",
+        date="2026-03-02",
+    )
+    entities = {
+        "acme-robotics": Entity("acme-robotics", "Acme Robotics", "Organization", ("Acme",)),
+        "pixie": Entity("pixie", "Pixie", "Product", maker="acme-robotics"),
+        "jane-roe": Entity("jane-roe", "Jane Roe", "Person"),
+        "blinkr": Entity("blinkr", "Blinkr", "AIModel"),
+        "globex": Entity("globex", "Globex <b>Corp</b>", "Organization", wikidata="Q1"),
+        "deal-acme-robotics-globex": Entity(
+            "deal-acme-robotics-globex", "Acme Robotics–Globex deal", "Deal"
+        ),
+    }
+
+    def ev(doc: Document, needle: str) -> Evidence:
+        start = doc.text.index(needle)
+        return Evidence(doc.id, needle, start, start + len(needle))
+
+    s1 = "Acme Robotics is shutting down Pixie, its photo app."
+    s2 = "Acme CEO Jane Roe told staff the app cost $2 million a day."
+    s3 = "Rivals such as Blinkr have surpassed Pixie."
+    s4 = "Acme and Globex signed a $1 billion licensing deal."
+    s5 = "The deal was later cancelled."
+    deal = "deal-acme-robotics-globex"
+    facts = [
+        Fact("acme-robotics", "discontinued", "pixie", True, ev(doc_a, s1), "discontinued.verb"),
+        Fact("jane-roe", "ceoOf", "acme-robotics", True, ev(doc_a, s2), "ceoOf.title"),
+        Fact(
+            "pixie",
+            "cost",
+            Quantity("rate", Decimal("2000000"), "$2 million a day", unit="USD", per="day"),
+            False,
+            ev(doc_a, s2),
+            "cost.quantity",
+        ),
+        Fact("blinkr", "competesWith", "pixie", True, ev(doc_a, s3), "competesWith.rival"),
+        Fact(deal, "party", "acme-robotics", True, ev(doc_b, s4), "party.deal"),
+        Fact(deal, "party", "globex", True, ev(doc_b, s4), "party.deal"),
+        Fact(
+            deal,
+            "dealValue",
+            Quantity("money", Decimal("1000000000"), "$1 billion", unit="USD"),
+            False,
+            ev(doc_b, s4),
+            "dealValue.quantity",
+        ),
+        Fact(deal, "dealStatus", "Cancelled", False, ev(doc_b, s5), "dealStatus.cancel"),
+    ]
+    counts = {
+        doc_a.id: {"acme-robotics": 2, "pixie": 3, "jane-roe": 1, "blinkr": 1},
+        doc_b.id: {"acme-robotics": 1, "globex": 1, deal: 2},
+    }
+    return [doc_a, doc_b], entities, facts, counts
+
+
+@pytest.fixture
+def small_dataset(small_facts) -> Dataset:  # type: ignore[no-untyped-def]
+    """The small facts encoded as quads, one named graph per document."""
+    return to_dataset(*small_facts)
+
+
+@pytest.fixture
+def sora_corpus() -> Path:
+    path = SHARED / "sora"
+    if not path.is_dir():
+        pytest.skip(f"{path} is not there (the shared corpus sits beside the repository)")
+    return path
