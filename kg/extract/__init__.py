@@ -1,0 +1,142 @@
+"""Document -> mentions, relation mentions and quantities.
+
+``extract_documents`` parses the body of each document with spaCy (one batch
+for all documents) and runs the extractors sentence by sentence:
+``mentions`` (NER, reference KB, cue words), coreference of pronouns and
+definite descriptions, then ``relations`` and ``deals`` (rules from
+ontology/rules.toml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.extract.mentions import MentionFinder
+from kg.extract.nlp import parse
+from kg.extract.relations import SentenceReader
+from kg.extract.rules import load_rules
+from kg.lexicon import LEXICON
+from kg.model import Document, Extraction, Mention, RelationMention, Sentence
+
+__all__ = ["extract_documents"]
+
+_COMPATIBLE = {
+    "Organization": ("Organization",),
+    "Product": ("Product", "AIModel"),
+    "AIModel": ("AIModel", "Product"),
+    "Deal": ("Deal",),
+    "Person": ("Person",),
+}
+
+
+@dataclass
+class _DocState:
+    doc: Document
+    finder: MentionFinder
+    deals: list[Mention] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    relations: list[RelationMention] = field(default_factory=list)
+
+    def antecedent(self, classes: Sequence[str], before: int) -> Mention | None:
+        pool = self.finder.mentions + self.deals
+        best: Mention | None = None
+        for m in pool:
+            if m.start < before and m.label in classes and (best is None or m.start > best.start):
+                best = m
+        return best
+
+    def resolver(self, offset: int) -> Callable[[Any], Mention | None]:
+        def resolve(tok: Any) -> Mention | None:
+            low = tok.lower_
+            at = offset + tok.idx
+            if tok.pos_ == "PRON" and low in LEXICON.pronouns:
+                if low in ("he", "his", "him", "she", "her"):
+                    classes: Sequence[str] = ("Person",)
+                elif low in ("its", "their", "they", "them"):
+                    classes = ("Organization",)
+                else:
+                    classes = ("Organization", "Product", "AIModel")
+                target = self.antecedent(classes, at)
+            elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
+                words = [c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
+                phrases = {f"the {low}", f"the {' '.join([*words, low])}"}
+                cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
+                if cls is None:
+                    return None
+                target = self.antecedent(_COMPATIBLE.get(cls, (cls,)), at)
+            else:
+                return None
+            if target is None:
+                return None
+            return Mention(
+                doc_id=target.doc_id, start=at, end=at + len(tok.text), text=tok.text,
+                label=target.label, name=target.name, source="coref", kb_id=target.kb_id,
+                type_weight=0.0,
+            )
+
+        return resolve
+
+
+def _attribution(sent: Any) -> str | None:
+    """'according to the Wall Street Journal' -> 'the Wall Street Journal'."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+            to = tok.nbor()
+            objs = [c for c in to.children if c.dep_ == "pobj"]
+            if objs:
+                span = tok.doc[objs[0].left_edge.i: objs[0].right_edge.i + 1]
+                return str(span.text)
+        if tok.lower_ == "per" and tok.dep_ == "prep":
+            objs = [c for c in tok.children if c.dep_ == "pobj" and c.ent_type_ == "ORG"]
+            if objs:
+                return str(tok.doc[objs[0].left_edge.i: objs[0].right_edge.i + 1].text)
+    return None
+
+
+def extract_documents(
+    documents: Sequence[Document], *, progress: Callable[[int], None] | None = None
+) -> list[Extraction]:
+    """Extract mentions and relation mentions from each document, in order."""
+    rules = load_rules()
+    states = [_DocState(d, MentionFinder(d.id)) for d in documents]
+    blocks = [(st, start, end) for st in states for start, end in st.doc.body]
+    texts = [st.doc.text[s:e] for st, s, e in blocks]
+    done_docs = 0
+    last_state: _DocState | None = None
+    for (st, start, _end), sdoc in zip(blocks, parse(texts), strict=True):
+        if last_state is not None and st is not last_state and progress is not None:
+            progress(1)
+            done_docs += 1
+        last_state = st
+        st.finder.add_block(sdoc, start)
+        for sent in sdoc.sents:
+            text = sent.text.strip()
+            if not text:
+                continue
+            s_start = start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            sentence = Sentence(st.doc.id, s_start, s_start + len(text), text)
+            st.sentences.append(sentence)
+            if text.endswith("?"):
+                continue  # a question states nothing
+            reader = SentenceReader(
+                sent=sent,
+                offset=start,
+                sentence=sentence,
+                mention_at=st.finder.by_token.get,
+                resolve=st.resolver(start),
+                rules=rules,
+                last_deal=lambda st=st: st.deals[-1] if st.deals else None,  # type: ignore[misc]
+                register_deal=st.deals.append,
+                out=st.relations,
+                attribution=_attribution(sent),
+            )
+            reader.read()
+    if progress is not None:
+        progress(len(documents) - done_docs)
+    return [
+        Extraction(st.doc, tuple(st.sentences), tuple(st.finder.mentions + st.deals),
+                   tuple(st.relations))
+        for st in states
+    ]

@@ -1,0 +1,116 @@
+"""Deals: a deal noun, its parties, its value and whether it was called off."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kg.model import Mention
+
+if TYPE_CHECKING:
+    from kg.extract.relations import SentenceReader
+
+__all__ = ["read_deal"]
+
+_PARTY_CLASSES = ("Organization", "Person")
+
+
+def read_deal(r: SentenceReader, tok: Any) -> None:
+    """Emit party, dealValue and dealStatus facts for a deal noun at ``tok``."""
+    rule = r.rules.deal
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in rule.nouns:
+        return
+    parties: list[Mention] = []
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "poss", "nmod"):
+            m = r.mention(c)
+            if m is not None and m.label in _PARTY_CLASSES:
+                parties.append(m)
+        elif c.dep_ == "prep" and c.lower_ in rule.party_preps:
+            parties.extend(r._pobjs(c))
+        elif c.dep_ == "relcl":
+            parties.extend(r.subjects(c))
+            parties.extend(m for p in c.children if p.dep_ == "prep" and p.lower_ in rule.party_preps
+                           for m in r._pobjs(p))
+    verb = _governing_verb(tok)
+    if verb is not None and verb.lemma_.lower() in rule.party_verbs:
+        parties.extend(r.subjects(verb))
+        parties.extend(m for p in verb.children if p.dep_ == "prep" and p.lower_ in rule.party_preps
+                       for m in r._pobjs(p))
+    parties = [p for p in _dedupe(parties) if p.label in _PARTY_CLASSES]
+
+    deal: Mention | None
+    if parties:
+        deal = Mention(
+            doc_id=r.sentence.doc_id,
+            start=r.offset + tok.idx,
+            end=r.offset + tok.idx + len(tok.text),
+            text=tok.text,
+            label="Deal",
+            name=tok.lemma_.lower(),
+            source="frame",
+        )
+        r.register_deal(deal)
+    elif any(c.lower_ in ("the", "this", "that") for c in tok.children if c.dep_ in ("det", "poss")):
+        deal = r.last_deal()
+    else:
+        deal = None
+    if deal is None:
+        return
+    for p in parties:
+        r.emit(deal, "party", p, tok, "party.deal", 0.7)
+    # Value: a money amount inside the deal phrase, or committed to it.
+    for root, q in r.quantity_spans():
+        if q.kind != "money":
+            continue
+        inside = root.head.i == tok.i or root.i in {t.i for t in tok.subtree if t.i < tok.i}
+        committed = verb is not None and root.head.i == verb.i and root.dep_ == "dobj"
+        if inside or committed:
+            r.emit(deal, "dealValue", q, tok, "dealValue.quantity", 0.7)
+            break
+    if _cancelled(tok, r):
+        r.emit(deal, "dealStatus", "Cancelled", tok, "dealStatus.cancelled", 0.7)
+
+
+def _governing_verb(tok: Any) -> Any | None:
+    t = tok
+    for _ in range(3):
+        if t.dep_ in ("dobj", "nsubjpass", "pobj", "nsubj") and t.head.i != t.i:
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                return t
+            if t.dep_ != "prep":
+                return None
+        else:
+            return None
+    return None
+
+
+def _cancelled(tok: Any, r: SentenceReader) -> bool:
+    rule = r.rules.deal
+    t = tok
+    for _ in range(3):
+        head = t.head
+        if head.i == t.i:
+            return False
+        low = head.lemma_.lower()
+        if head.pos_ in ("NOUN",) and low in rule.cancel_nouns and t.dep_ == "pobj" or (
+            t.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in rule.cancel_nouns
+        ):
+            return True
+        if head.pos_ in ("VERB", "AUX") and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            for phrase in rule.cancel_verbs:
+                if low == phrase[0] and (len(phrase) == 1 or any(c.lower_ == phrase[1] for c in head.children)):
+                    return True
+            return False
+        t = head
+    return False
+
+
+def _dedupe(items: list[Mention]) -> list[Mention]:
+    seen: set[str] = set()
+    out = []
+    for m in items:
+        if m.name not in seen:
+            seen.add(m.name)
+            out.append(m)
+    return out

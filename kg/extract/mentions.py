@@ -1,0 +1,184 @@
+"""Entity mentions in a parsed block: NER, the reference KB, cue words, coreference."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from kg.kb import load_kb
+from kg.lexicon import LEXICON
+from kg.model import Mention
+
+__all__ = ["MentionFinder", "NER_CLASSES", "normalise_name"]
+
+#: spaCy NER labels -> ontology classes (others are not entities).
+NER_CLASSES = {
+    "ORG": "Organization",
+    "PERSON": "Person",
+    "PRODUCT": "Product",
+    "GPE": "Place",
+    "LOC": "Place",
+    "EVENT": "Event",
+    "WORK_OF_ART": "Product",
+    "FAC": "Place",
+}
+_TYPE_WEIGHT = {"kb": 4.0, "cue": 2.0, "ner": 1.0, "coref": 0.0}
+_QUOTES = "\"'“”‘’«»"
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+def normalise_name(text: str) -> str:
+    """The name a mention stands for: no possessive, quotes or leading article."""
+    name = " ".join(text.split()).strip(_QUOTES + " ,.;:!?()[]")
+    name = _POSSESSIVE.sub("", name).strip(_QUOTES + " ")
+    if name.lower().startswith("the ") and len(name) > 4:
+        rest = name[4:]
+        if load_kb().lookup(name) is None:
+            name = rest
+    return name
+
+
+@cache
+def _matcher(vocab: Any) -> Any:
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    kb = load_kb()
+    tokenizer = _tokenizer()
+    for key, ent in kb.entities.items():
+        names = {ent.label, *ent.aliases}
+        names |= {n[4:] for n in names if n.startswith("The ")}
+        matcher.add(key, [tokenizer(n) for n in sorted(names)])
+    return matcher
+
+
+@cache
+def _tokenizer() -> Any:
+    from kg.extract.nlp import load_nlp
+
+    return load_nlp().tokenizer
+
+
+@dataclass
+class MentionFinder:
+    """Finds the mentions of one document, block after block, keeping coreference state."""
+
+    doc_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    #: token-start char offset -> mention, for argument lookup by the relation extractor
+    by_token: dict[int, Mention] = field(default_factory=dict)
+
+    def add_block(self, sdoc: Any, offset: int) -> None:
+        found: list[tuple[int, int, str, str, str | None]] = []  # tok start, end, cls, source, kb
+        kb = load_kb()
+        for key, start, end in _matcher(sdoc.vocab)(sdoc):
+            found.append((start, end, kb.entities[self._key(key, sdoc)].cls, "kb", self._key(key, sdoc)))
+        for ent in sdoc.ents:
+            cls = NER_CLASSES.get(ent.label_)
+            if cls is None:
+                continue
+            found.append((ent.start, ent.end, cls, "ner", None))
+        found.extend(self._cue_mentions(sdoc))
+        # The longer span wins; among equal spans the stronger source. A shorter
+        # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
+        found.sort(key=lambda f: (-(f[1] - f[0]), -_TYPE_WEIGHT[f[3]], f[0]))
+        taken: set[int] = set()
+        chosen: list[tuple[Any, str, str, str | None, str]] = []
+        for start, end, cls, source, key in found:
+            if any(i in taken for i in range(start, end)):
+                name = normalise_name(sdoc[start:end].text)
+                for n, (span, _cls, src, _key, cname) in enumerate(chosen):
+                    stronger = _TYPE_WEIGHT[source] > _TYPE_WEIGHT[src]
+                    if cname == name and stronger and span.start <= start and end <= span.end:
+                        chosen[n] = (span, cls, source, key, cname)
+                continue
+            span = sdoc[start:end]
+            # Drop a leading determiner the NER model included ("the Sora app").
+            while len(span) > 1 and (
+                span[0].lower_ in ("the", "a", "an")
+                or span[0].pos_ == "VERB"
+                or (span[0].is_sent_start and span[0].lower_.endswith("ing"))
+            ):
+                span = span[1:]  # "Cutting Sora" is a verb and its object
+            name = normalise_name(span.text)
+            if not self._acceptable(name, span):
+                continue
+            if key is None:
+                entry = kb.lookup(name)
+                if entry is not None:
+                    key, cls, source = entry.key, entry.cls, "kb"
+            taken.update(range(start, end))
+            chosen.append((span, cls, source, key, name))
+        chosen.sort(key=lambda c: c[0].start)
+        for span, cls, source, key, name in chosen:
+            m = Mention(
+                doc_id=self.doc_id,
+                start=offset + span.start_char,
+                end=offset + span.end_char,
+                text=span.text,
+                label=cls,
+                name=name,
+                source=source,
+                kb_id=key,
+                type_weight=_TYPE_WEIGHT[source],
+            )
+            self.mentions.append(m)
+            for tok in span:
+                self.by_token[offset + tok.idx] = m
+
+    @staticmethod
+    def _key(match_id: int, sdoc: Any) -> str:
+        return str(sdoc.vocab.strings[match_id])
+
+    @staticmethod
+    def _acceptable(name: str, span: Any) -> bool:
+        low = name.lower()
+        if len(name) < 2 or low in LEXICON.furniture.not_entities:
+            return False
+        if not any(c.isalpha() for c in name) or not any(c.isupper() for c in name):
+            return False
+        if all(t.pos_ in ("PRON", "DET", "NUM", "PUNCT") for t in span):
+            return False
+        if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ", "ADV") and span[0].is_sent_start:
+            return False  # a capitalised first word the NER model took for a name
+        return low not in LEXICON.pronouns
+
+    def _cue_mentions(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
+        """Names typed by a cue word: "codenamed Spud", "the Atlas browser", "CEO Jane Roe"."""
+        out: list[tuple[int, int, str, str, str | None]] = []
+        for tok in sdoc:
+            low = tok.lower_
+            cls = LEXICON.cue_class(low)
+            if cls is None:
+                continue
+            if low in ("codenamed", "code-named", "codename", "dubbed", "called", "named"):
+                span = _name_after(sdoc, tok.i + 1)
+                if span is not None:
+                    out.append((span[0], span[1], "AIModel", "cue", None))
+                continue
+            # "the Atlas browser": proper-noun compounds of a cue noun.
+            comps = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            if comps and tok.pos_ == "NOUN" and cls in ("Product", "AIModel", "Organization"):
+                start = min(c.left_edge.i for c in comps)
+                end = max(c.i for c in comps) + 1
+                out.append((start, end, cls, "cue", None))
+        return out
+
+
+def _name_after(sdoc: Any, i: int) -> tuple[int, int] | None:
+    """A quoted or capitalised name starting at token i."""
+    n = len(sdoc)
+    while i < n and sdoc[i].text in _QUOTES:
+        i += 1
+    j = i
+    while j < n and (sdoc[j].text[:1].isupper() or sdoc[j].like_num) and sdoc[j].text not in _QUOTES:
+        j += 1
+    return (i, j) if j > i else None
+
+
+def sentence_mentions(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions inside [start, end)."""
+    return [m for m in mentions if m.start >= start and m.end <= end]

@@ -1,0 +1,458 @@
+"""Relations between mentions, read off the dependency parse with the rules of ontology/rules.toml.
+
+One ``SentenceReader`` per sentence turns trigger words into ``RelationMention``s:
+verbs (active and passive, with particles and prepositions), nominalisations
+("the shutdown of X"), comparisons ("better than X"), titles ("Acme CEO Jane
+Roe", "Globex maker Acme"), apposition ("X, its photo app"), deals with their
+parties, value and status, and quantities attached to what they describe.
+Arguments that are common nouns are followed to the names they stand for:
+lists ("rivals such as A and B"), possessors ("A's capabilities"),
+appositions and pronouns or definite descriptions ("the company", "it").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kg.extract.deals import read_deal
+from kg.extract.quantities import parse_quantity
+from kg.extract.rules import RelationRule, Rules
+from kg.lexicon import LEXICON
+from kg.model import Mention, Quantity, RelationMention, Sentence
+
+__all__ = ["SentenceReader"]
+
+Tok = Any  # a spaCy Token
+_LIST_PREPS = {"like", "as", "including"}  # "such as", "like", "including"
+_QUANTITY_LABELS = {"MONEY", "CARDINAL", "QUANTITY"}
+_VAGUE_MONEY = re.compile(r"\bmulti[- ]?(?:million|billion|trillion)(?:[- ]dollar)?\b", re.I)
+
+
+@dataclass
+class SentenceReader:
+    """Reads the relations of one sentence."""
+
+    sent: Any  # spaCy Span
+    offset: int  # char offset of the block in the document
+    sentence: Sentence
+    mention_at: Callable[[int], Mention | None]  # document char offset -> mention
+    resolve: Callable[[Tok], Mention | None]  # pronoun / description -> antecedent
+    rules: Rules
+    last_deal: Callable[[], Mention | None]
+    register_deal: Callable[[Mention], None]
+    out: list[RelationMention]
+    attribution: str | None = None
+
+    # ------------------------------------------------------------ arguments
+
+    def mention(self, tok: Tok) -> Mention | None:
+        m = self.mention_at(self.offset + tok.idx)
+        return m if m is not None else self.resolve(tok)
+
+    def expand(self, tok: Tok, depth: int = 0) -> list[Mention]:
+        """The entities an argument token stands for."""
+        if depth > 3:
+            return []
+        found: list[Mention] = []
+        m = self.mention(tok)
+        if m is not None:
+            found.append(m)
+        else:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            found.extend(self.expand(p, depth + 1))
+                elif c.dep_ == "appos":
+                    found.extend(self.expand(c, depth + 1))
+            if not found:
+                # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling".
+                for c in tok.children:
+                    if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and tok.pos_ == "NOUN"):
+                        pm = self.mention(c)
+                        if pm is not None and pm.label != "Deal":
+                            found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
+        for c in tok.children:
+            if c.dep_ in ("conj", "appos") and c.i > tok.i:
+                found.extend(self.expand(c, depth + 1))
+        return _unique(found)
+
+    def subjects(self, verb: Tok, depth: int = 0) -> list[Mention]:
+        if depth > 3:
+            return []
+        passive = _is_passive(verb)
+        found: list[Mention] = []
+        for c in verb.children:
+            if not passive and c.dep_ in ("nsubj", "csubj"):
+                found.extend(self.expand(c) or self._owner_of(c))
+            elif passive and c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found.extend(self.expand(p))
+        if found or passive:
+            return found
+        head = verb.head
+        if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
+            return self.subjects(head, depth + 1)
+        if verb.dep_ == "relcl":
+            return self.expand(head) or self._owner_of(head)
+        if verb.dep_ == "acl":
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            if owners:
+                return self.expand(owners[0])
+            return self.subjects(head.head, depth + 1) if head.dep_ in ("nsubj", "dobj") else []
+        if verb.dep_ == "pcomp":
+            return self.subjects(head.head, depth + 1)
+        return []
+
+    def _owner_of(self, noun: Tok) -> list[Mention]:
+        """'tools that surpass X' where the tools belong to the subject of 'developed'."""
+        if noun.dep_ in ("dobj",) and noun.head.pos_ in ("VERB", "AUX"):
+            return self.subjects(noun.head, 2)
+        return []
+
+    def objects(self, verb: Tok, prep: str | None = None) -> list[Mention]:
+        found: list[Mention] = []
+        passive = _is_passive(verb)
+        for c in verb.children:
+            if passive and c.dep_ == "nsubjpass":
+                found.extend(self.expand(c))
+            elif not passive and c.dep_ in ("dobj", "attr") and prep is None:
+                found.extend(self.expand(c))
+            elif c.dep_ in ("prep", "dative") and prep is not None and c.lower_ == prep:
+                found.extend(self._pobjs(c))
+            elif c.dep_ == "dobj" and prep is not None:
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ == prep:
+                        found.extend(self._pobjs(p))
+        if not found and prep is None and passive is False:
+            # "lagging behind X", "competing against X": a prepositional object.
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("against", "behind", "with"):
+                    found.extend(self._pobjs(c))
+        return _unique(found)
+
+    def _pobjs(self, prep: Tok) -> list[Mention]:
+        return [m for p in prep.children if p.dep_ == "pobj" for m in self.expand(p)]
+
+    # ------------------------------------------------------------ emitting
+
+    def emit(self, subj: Mention, prop: str, obj: Mention | Quantity | str, trigger: Tok,
+             rule: str, confidence: float = 0.7) -> None:
+        if isinstance(obj, Mention) and (obj.name == subj.name or obj.start == subj.start):
+            return
+        modality = self.modality(trigger)
+        self.out.append(RelationMention(
+            doc_id=self.sentence.doc_id, subject=subj, predicate=prop, object=obj,
+            sentence=self.sentence, rule=rule, modality=modality, confidence=confidence,
+            attributed_to=self.attribution,
+        ))
+
+    def modality(self, trigger: Tok) -> str:
+        words: set[str] = set()
+        chain = [trigger]
+        t = trigger
+        while t.dep_ in ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj") and t.head.i != t.i:
+            t = t.head
+            chain.append(t)
+            if len(chain) > 4:
+                break
+        negated = False
+        for tok in chain:
+            words.add(tok.lemma_.lower())
+            for c in tok.children:
+                if c.dep_ == "neg":
+                    negated = True
+                if c.dep_ in ("aux", "advmod", "neg", "auxpass"):
+                    words.add(c.lower_)
+                    words.add(c.lemma_.lower())
+        mod = LEXICON.modality
+        if negated:
+            return "negated"
+        if words & mod["hedged"]:
+            return "hedged"
+        if words & mod["planned"]:
+            return "planned"
+        if self.attribution is not None or words & mod["reported"]:
+            return "reported"
+        return "asserted"
+
+    # ------------------------------------------------------------ rules
+
+    def read(self) -> None:
+        for tok in self.sent:
+            for rule in self.rules.relations:
+                self._verb_rule(tok, rule)
+                self._noun_rule(tok, rule)
+                self._title_rule(tok, rule)
+                self._adjective_rule(tok, rule)
+            self._apposition_maker(tok)
+            self._possessive_maker(tok)
+            read_deal(self, tok)
+        self._quantities()
+
+    def _verb_rule(self, tok: Tok, rule: RelationRule) -> None:
+        if tok.pos_ not in ("VERB", "AUX"):
+            return
+        for phrases, inverse in ((rule.verbs, False), (rule.inverse_verbs, True)):
+            for phrase in phrases:
+                prep = _match_verb(tok, phrase)
+                if prep is None:
+                    continue
+                subj = self.subjects(tok)
+                obj = self.objects(tok, prep or None)
+                if inverse:  # "Acme built Pixie" and "Pixie was built by Acme" alike
+                    subj, obj = obj, subj
+                for s in subj:
+                    for o in obj:
+                        self.emit(s, rule.property, o, tok, f"{rule.property}.verb")
+                return
+
+    def _noun_rule(self, tok: Tok, rule: RelationRule) -> None:
+        if tok.pos_ not in ("NOUN", "PROPN") or not rule.nouns:
+            return
+        if not any(len(p) == 1 and tok.lemma_.lower() in (p[0],) or tok.lower_ == p[0] for p in rule.nouns):
+            return
+        if rule.property == "competesWith":
+            self._rival_noun(tok, rule)
+            return
+        objs: list[Mention] = []
+        subs: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "against"):
+                objs.extend(self._pobjs(c))
+            elif c.dep_ == "poss":
+                subs.extend(self.expand(c))
+        if not objs and subs:
+            objs, subs = subs, []
+        if not subs and tok.dep_ in ("dobj",) and tok.head.pos_ in ("VERB", "AUX"):
+            subs = self.subjects(tok.head)
+        if objs and any(o.label == "Deal" for o in objs):
+            return  # "the cancellation of the deal" is a deal status, read by _deals
+        for s in subs:
+            for o in objs:
+                self.emit(s, rule.property, o, tok, f"{rule.property}.noun", 0.6)
+
+    def _rival_noun(self, tok: Tok, rule: RelationRule) -> None:
+        items = [m for c in tok.children if c.dep_ == "prep" and c.lower_ in _LIST_PREPS
+                 for m in self._pobjs(c)]
+        others = [m for c in tok.children
+                  if (c.dep_ == "prep" and c.lower_ in ("of", "to", "for")) for m in self._pobjs(c)]
+        others += [m for c in tok.children if c.dep_ == "poss" for m in self.expand(c)]
+        if tok.dep_ == "appos" or tok.dep_ == "attr":
+            holder = tok.head if tok.dep_ == "appos" else next(
+                (c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            if holder is not None:
+                items += self.expand(holder)
+        if tok.dep_ == "compound":
+            hm = self.mention(tok.head)
+            if hm is not None:
+                items.append(hm)
+        for s in _unique(items):
+            for o in _unique(others):
+                self.emit(s, rule.property, o, tok, "competesWith.noun", 0.6)
+
+    def _adjective_rule(self, tok: Tok, rule: RelationRule) -> None:
+        for phrase in rule.adjectives:
+            if tok.lower_ != phrase[0]:
+                continue
+            prep = phrase[1] if len(phrase) > 1 else None
+            objs = [m for c in tok.children if c.dep_ == "prep" and c.lower_ == prep
+                    for m in self._pobjs(c)]
+            if not objs:
+                continue
+            t = tok
+            subs: list[Mention] = []
+            for _ in range(4):
+                if t.head.i == t.i:
+                    break
+                t = t.head
+                subs = [m for c in t.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.expand(c)]
+                if not subs and t.pos_ in ("NOUN", "PROPN"):
+                    subs = self.expand(t)
+                if subs:
+                    break
+            for s in subs:
+                for o in objs:
+                    self.emit(s, rule.property, o, tok, f"{rule.property}.comparison", 0.6)
+
+    def _title_rule(self, tok: Tok, rule: RelationRule) -> None:
+        if not rule.titles or tok.pos_ not in ("NOUN", "PROPN"):
+            return
+        low = tok.lower_
+        matched = False
+        for phrase in rule.titles:
+            if phrase[-1] != low:
+                continue
+            lefts = [t.lower_ for t in tok.doc[max(tok.i - len(phrase) + 1, 0): tok.i]]
+            if list(phrase[:-1]) == lefts:
+                matched = True
+                break
+        if not matched:
+            return
+        holders: list[Mention] = []
+        if tok.dep_ in ("compound", "appos", "nmod") and tok.head.i != tok.i:
+            holders = self.expand(tok.head) if tok.dep_ != "appos" else [
+                m for m in [self.mention(tok.head)] if m is not None]
+        holders += [m for c in tok.children if c.dep_ == "appos" for m in self.expand(c)]
+        if tok.dep_ == "attr":
+            holders += [m for c in tok.head.children if c.dep_ == "nsubj" for m in self.expand(c)]
+        others: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ in ("compound", "poss", "nmod") and c.i < tok.i:
+                m = self.mention(c)
+                if m is not None:
+                    others.append(m)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for"):
+                others.extend(self._pobjs(c))
+        for h in _unique(holders):
+            for o in _unique(others):
+                s, ob = (h, o) if rule.holder == "subject" else (o, h)
+                self.emit(s, rule.property, ob, tok, f"{rule.property}.title", 0.8)
+
+    def _apposition_maker(self, tok: Tok) -> None:
+        """'X, its photo app' / 'X, Acme's video model': the possessor makes X."""
+        if tok.dep_ != "appos" or LEXICON.cue_class(tok.lemma_) not in ("Product", "AIModel"):
+            return
+        named = self.mention(tok.head)
+        if named is None:
+            return
+        for c in tok.children:
+            if c.dep_ != "poss":
+                continue
+            if c.pos_ == "PRON":
+                maker = self._clause_subject(tok)
+            else:
+                maker = self.mention(c)
+            if maker is not None and maker.name != named.name:
+                self.emit(named, "developer", maker, tok, "developer.apposition", 0.7)
+
+    def _possessive_maker(self, tok: Tok) -> None:
+        """'Acme's Pixie': an organisation's product."""
+        if tok.dep_ != "poss":
+            return
+        owner = self.mention_at(self.offset + tok.idx)
+        thing = self.mention_at(self.offset + tok.head.idx)
+        if owner is None or thing is None or owner.name == thing.name:
+            return
+        if owner.label == "Organization" and thing.label in ("Product", "AIModel"):
+            self.emit(thing, "developer", owner, tok, "developer.possessive", 0.6)
+
+    def _clause_subject(self, tok: Tok) -> Mention | None:
+        t = tok
+        for _ in range(6):
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    ms = self.expand(c)
+                    if ms and ms[0].label == "Organization":
+                        return ms[0]
+            if t.head.i == t.i:
+                break
+            t = t.head
+        return None
+
+    # ------------------------------------------------------------ quantities
+
+    def quantity_spans(self) -> Iterator[tuple[Tok, Quantity]]:
+        doc = self.sent.doc
+        seen: set[int] = set()
+        for ent in self.sent.ents:
+            if ent.label_ not in _QUANTITY_LABELS:
+                continue
+            before = doc.text[max(0, ent.start_char - 30): ent.start_char]
+            after = doc.text[ent.end_char: ent.end_char + 30]
+            q = parse_quantity(ent.text, ent.label_, before=before, after=after)
+            if q is not None:
+                seen.add(ent.root.i)
+                yield ent.root, q
+        for m in _VAGUE_MONEY.finditer(self.sent.text):
+            span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and span.root.i not in seen:
+                q = parse_quantity(m.group(0), "MONEY")
+                if q is not None:
+                    yield span.root, q
+
+    def _quantities(self) -> None:
+        used = {id(r.object) for r in self.out}
+        for root, q in self.quantity_spans():
+            if id(q) in used:
+                continue
+            context = _context_words(root)
+            for rule in self.rules.quantities:
+                if q.kind not in rule.kinds or not (context & rule.cues):
+                    continue
+                owners = self._quantity_owner(root)
+                for owner in owners[:1]:
+                    self.emit(owner, rule.property, q, root, f"{rule.property}.quantity", 0.6)
+                break
+
+    def _quantity_owner(self, root: Tok) -> list[Mention]:
+        t = root
+        for _ in range(5):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "poss") and c.i != root.i:
+                    ms = self.expand(c)
+                    if ms:
+                        return ms
+            if t.pos_ in ("VERB", "AUX"):
+                ms = self.subjects(t)
+                if ms:
+                    return ms
+        return []
+
+
+def _context_words(root: Tok) -> set[str]:
+    words: set[str] = set()
+    t = root
+    for _ in range(4):
+        words.add(t.lower_)
+        words.add(t.lemma_.lower())
+        for c in t.children:
+            words.add(c.lower_)
+            words.add(c.lemma_.lower())
+            for g in c.children:
+                words.add(g.lower_)
+        if t.head.i == t.i:
+            break
+        t = t.head
+    for w in root.doc[max(root.i - 4, root.sent.start): min(root.i + 5, root.sent.end)]:
+        words.add(w.lower_)
+        words.add(w.lemma_.lower())
+    return words
+
+
+def _is_passive(verb: Tok) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _match_verb(tok: Tok, phrase: tuple[str, ...]) -> str | None:
+    """Match a verb phrase at a verb; return its trailing preposition ('' if none)."""
+    if tok.lemma_.lower() != phrase[0] and tok.lower_ != phrase[0]:
+        return None
+    rest = list(phrase[1:])
+    if not rest:
+        return ""
+    kids = {c.lower_ for c in tok.children} | {g.lower_ for c in tok.children for g in c.children}
+    if all(w in kids or w in ("the", "a") for w in rest[:-1]):
+        last = rest[-1]
+        if any(c.lower_ == last and c.dep_ in ("prt", "dobj") for c in tok.children):
+            return ""  # "shut down X"; "eat X's lunch" takes the possessor of the object
+        if last in kids:
+            return last
+    return None
+
+
+def _unique(items: list[Mention]) -> list[Mention]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for m in items:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(m)
+    return out

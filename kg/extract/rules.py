@@ -1,0 +1,114 @@
+"""Relation rules from ontology/rules.toml, checked against the ontology."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from kg.errors import OntologyError
+from kg.lexicon import load_toml
+from kg.vocab import KG, ontology_dir
+
+__all__ = ["DealRule", "QuantityRule", "RelationRule", "Rules", "load_rules"]
+
+
+def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.lower().split()) for p in items)
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    property: str
+    verbs: tuple[tuple[str, ...], ...]
+    inverse_verbs: tuple[tuple[str, ...], ...]
+    nouns: tuple[tuple[str, ...], ...]
+    adjectives: tuple[tuple[str, ...], ...]
+    titles: tuple[tuple[str, ...], ...]
+    holder: str
+    subject: frozenset[str]
+    object: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DealRule:
+    nouns: frozenset[str]
+    party_preps: frozenset[str]
+    party_verbs: frozenset[str]
+    cancel_verbs: tuple[tuple[str, ...], ...]
+    cancel_nouns: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QuantityRule:
+    property: str
+    kinds: frozenset[str]
+    cues: frozenset[str]
+    subject: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    relations: tuple[RelationRule, ...]
+    deal: DealRule
+    quantities: tuple[QuantityRule, ...]
+
+    def domain(self, prop: str) -> tuple[frozenset[str], frozenset[str]] | None:
+        for r in self.relations:
+            if r.property == prop:
+                return r.subject, r.object
+        for q in self.quantities:
+            if q.property == prop:
+                return q.subject, frozenset()
+        return None
+
+
+def _check_property(name: str) -> str:
+    try:
+        KG[name]
+    except AttributeError:
+        raise OntologyError(
+            f"{ontology_dir() / 'rules.toml'}: {name!r} is not a property of ontology/kg.ttl"
+        ) from None
+    return name
+
+
+@cache
+def load_rules() -> Rules:
+    """Load and check ontology/rules.toml (cached)."""
+    data = load_toml("rules.toml")
+    try:
+        relations = tuple(
+            RelationRule(
+                property=_check_property(r["property"]),
+                verbs=_phrases(r.get("verbs", [])),
+                inverse_verbs=_phrases(r.get("inverse_verbs", [])),
+                nouns=_phrases(r.get("nouns", [])),
+                adjectives=_phrases(r.get("adjectives", [])),
+                titles=_phrases(r.get("titles", [])),
+                holder=r.get("holder", "subject"),
+                subject=frozenset(r["subject"]),
+                object=frozenset(r["object"]),
+            )
+            for r in data["relation"]  # type: ignore[union-attr]
+        )
+        d = data["deal"]
+        assert isinstance(d, dict)
+        deal = DealRule(
+            nouns=frozenset(d["nouns"]),
+            party_preps=frozenset(d["party_preps"]),
+            party_verbs=frozenset(d["party_verbs"]),
+            cancel_verbs=_phrases(d["cancel_verbs"]),
+            cancel_nouns=frozenset(d["cancel_nouns"]),
+        )
+        quantities = tuple(
+            QuantityRule(
+                property=_check_property(q["property"]),
+                kinds=frozenset(q["kind"]),
+                cues=frozenset(q["cues"]),
+                subject=frozenset(q["subject"]),
+            )
+            for q in data["quantity"]  # type: ignore[union-attr]
+        )
+    except (KeyError, TypeError, AssertionError) as err:
+        raise OntologyError(f"{ontology_dir() / 'rules.toml'}: missing or bad entry {err}") from None
+    return Rules(relations, deal, quantities)

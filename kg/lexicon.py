@@ -1,0 +1,87 @@
+"""The word lists of ontology/lexicon.toml, loaded once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from kg.errors import OntologyError
+from kg.vocab import ontology_dir
+
+__all__ = ["LEXICON", "Lexicon", "load_toml"]
+
+
+def load_toml(name: str) -> dict[str, object]:
+    """Parse a TOML file from ontology/, naming it in any error."""
+    path = ontology_dir() / name
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise OntologyError(f"{path}: missing") from None
+    except tomllib.TOMLDecodeError as err:
+        raise OntologyError(f"{path}: {err}") from None
+
+
+@dataclass(frozen=True)
+class Furniture:
+    lines: frozenset[str]
+    prefixes: tuple[str, ...]
+    contains: tuple[str, ...]
+    trailer: frozenset[str]
+    not_entities: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    furniture: Furniture
+    cues: dict[str, frozenset[str]]  # class -> cue words
+    coref: dict[str, frozenset[str]]  # class -> definite descriptions
+    pronouns: frozenset[str]
+    modality: dict[str, frozenset[str]]
+    qualifiers: dict[str, tuple[str, ...]]
+
+    def cue_class(self, word: str) -> str | None:
+        low = word.lower()
+        for cls in ("Person", "AIModel", "Product", "Deal", "Event", "Organization"):
+            if low in self.cues.get(cls, ()):
+                return cls
+        return None
+
+
+@cache
+def _load() -> Lexicon:
+    data = load_toml("lexicon.toml")
+    try:
+        f = data["furniture"]
+        cues = data["cues"]
+        coref = data["coref"]
+        modality = data["modality"]
+        quals = data["qualifiers"]
+        assert isinstance(f, dict) and isinstance(cues, dict) and isinstance(coref, dict)
+        assert isinstance(modality, dict) and isinstance(quals, dict)
+        return Lexicon(
+            furniture=Furniture(
+                frozenset(s.lower() for s in f["lines"]),
+                tuple(s.lower() for s in f["prefixes"]),
+                tuple(s.lower() for s in f["contains"]),
+                frozenset(s.lower() for s in f["trailer"]),
+                frozenset(s.lower() for s in f["not_entities"]),
+            ),
+            cues={k: frozenset(v) for k, v in cues.items()},
+            coref={k: frozenset(v) for k, v in coref.items() if k != "pronouns"},
+            pronouns=frozenset(coref["pronouns"]),
+            modality={k: frozenset(v) for k, v in modality.items()},
+            qualifiers={k: tuple(sorted(v, key=len, reverse=True)) for k, v in quals.items()},
+        )
+    except (KeyError, AssertionError, TypeError) as err:
+        raise OntologyError(f"{ontology_dir() / 'lexicon.toml'}: missing or bad entry {err}") from None
+
+
+class _Lazy:
+    def __getattr__(self, name: str) -> object:
+        return getattr(_load(), name)
+
+
+LEXICON: Lexicon = _Lazy()  # type: ignore[assignment]

@@ -1,0 +1,213 @@
+"""Mentions -> canonical entities, relation mentions -> facts.
+
+One entity per real-world thing across all documents: names linked to the
+reference KB take its key; other names are grouped by their normalised form,
+a short name that is the last word of a longer person's name joins it
+("Altman" -> "Sam Altman"), and "the Acme app" joins "Acme" when that names a
+known thing. Types are decided by weighted votes over all mentions (KB over
+cue words over NER). Keys, and so IRIs, depend only on the names, never on
+document order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kg.extract.rules import load_rules
+from kg.kb import load_kb
+from kg.lexicon import LEXICON
+from kg.model import Entity, Evidence, Extraction, Fact, Mention, Quantity
+
+__all__ = ["Resolution", "resolve", "slugify"]
+
+_CLASS_ORDER = ("Organization", "Person", "AIModel", "Product", "Deal", "Event", "Place")
+
+
+def slugify(text: str) -> str:
+    """A stable IRI-safe key for a name."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    return slug or "x" + format(abs(hash(text)) % 10**8, "d")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    entities: dict[str, Entity]
+    facts: list[Fact]
+    mention_counts: dict[str, dict[str, int]]  # doc id -> entity key -> count
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _strip_cue(name: str) -> str | None:
+    """'Sora app' -> 'Sora': a trailing product cue word after a name."""
+    words = name.split()
+    if len(words) > 1 and LEXICON.cue_class(words[-1]) in ("Product", "AIModel"):
+        return " ".join(words[:-1])
+    return None
+
+
+class _Clusters:
+    """Assigns every mention a cluster id (a KB key or a normalised name)."""
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        kb = load_kb()
+        self.kb = kb
+        names = {m.name for m in mentions if m.label != "Deal"}
+        self.alias: dict[str, str] = {}
+        for name in sorted(names):
+            key = self._kb_key(name)
+            self.alias[name] = key if key else "~" + _norm(name)
+        for name in sorted(names):
+            stripped = _strip_cue(name)
+            if stripped and stripped in names:
+                self.alias[name] = self.alias[stripped]
+            elif stripped and self._kb_key(stripped):
+                self.alias[name] = self._kb_key(stripped) or self.alias[name]
+        # Surnames: 'Altman' joins the only longer person name ending with it.
+        persons = [n for n in names if len(n.split()) >= 2]
+        for name in sorted(names):
+            if len(name.split()) != 1 or self.alias[name][0] != "~":
+                continue
+            longer = {self.alias[p] for p in persons if p.split()[-1] == name}
+            if len(longer) == 1:
+                self.alias[name] = longer.pop()
+
+    def _kb_key(self, name: str) -> str | None:
+        entry = self.kb.lookup(name)
+        return entry.key if entry else None
+
+    def of(self, m: Mention) -> str:
+        if m.kb_id:
+            return m.kb_id
+        return self.alias.get(m.name, "~" + _norm(m.name))
+
+
+def resolve(extractions: Sequence[Extraction]) -> Resolution:
+    """Resolve the mentions and relation mentions of a build into entities and facts."""
+    all_mentions = [m for ex in extractions for m in ex.mentions]
+    all_mentions += [
+        side
+        for ex in extractions
+        for r in ex.relations
+        for side in (r.subject, r.object)
+        if isinstance(side, Mention)
+    ]
+    clusters = _Clusters(all_mentions)
+    deal_keys = _deal_keys(extractions, clusters)
+
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    surface: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in all_mentions:
+        if m.label == "Deal":
+            continue
+        cid = clusters.of(m)
+        votes[cid][m.label] += m.type_weight
+        if m.source != "coref":
+            surface[cid][m.name] += 1
+
+    entities: dict[str, Entity] = {}
+    key_of: dict[str, str] = {}
+    kb = load_kb()
+    for cid in sorted(votes):
+        if cid in kb.entities:
+            entities[cid] = kb.entities[cid]
+            key_of[cid] = cid
+            continue
+        names = surface.get(cid)
+        if not names:
+            continue
+        label = sorted(names, key=lambda n: (-names[n], -len(n), n))[0]
+        cls = sorted(votes[cid], key=lambda c: (-votes[cid][c], _CLASS_ORDER.index(c)))[0]
+        key = slugify(label)
+        if key in entities:
+            key = f"{key}-{cls.lower()}"
+        key_of[cid] = key
+        entities[key] = Entity(key, label, cls, tuple(sorted(n for n in names if n != label)))
+    for dkey, label in sorted(set(deal_keys.values())):
+        entities[dkey] = Entity(dkey, label, "Deal")
+    # Entities named only through the KB maker links stay out unless mentioned.
+
+    def key(m: Mention) -> str | None:
+        if m.label == "Deal":
+            found = deal_keys.get((m.doc_id, m.start))
+            return found[0] if found else None
+        return key_of.get(clusters.of(m))
+
+    rules = load_rules()
+    facts: dict[tuple[object, ...], Fact] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for ex in extractions:
+        c: Counter[str] = Counter()
+        for m in ex.mentions:
+            k = key(m)
+            if k is not None:
+                c[k] += 1
+        for r in ex.relations:
+            s = key(r.subject)
+            if s is None:
+                continue
+            obj: str | Quantity
+            if isinstance(r.object, Mention):
+                o = key(r.object)
+                if o is None or o == s:
+                    continue
+                obj, is_entity = o, True
+            else:
+                obj, is_entity = r.object, False
+            if not _fits(rules.domain(r.predicate), entities[s].cls,
+                         entities[obj].cls if is_entity and isinstance(obj, str) else None):
+                continue
+            for k in (s, obj if is_entity else None):
+                if isinstance(k, str) and k not in c:
+                    c[k] += 0
+            ev = Evidence(ex.document.id, r.sentence.text, r.sentence.start, r.sentence.end)
+            fkey = (ev.doc_id, s, r.predicate, repr(obj), ev.start)
+            if fkey in facts:
+                continue
+            facts[fkey] = Fact(s, r.predicate, obj, is_entity, ev, r.rule, r.modality,
+                               r.confidence, r.attributed_to)
+        counts[ex.document.id] = dict(sorted(c.items()))
+    ordered = sorted(facts.values(), key=lambda f: (f.evidence.doc_id, f.evidence.start,
+                                                     f.subject, f.predicate, repr(f.object)))
+    return Resolution(entities, ordered, counts)
+
+
+def _fits(domain: tuple[frozenset[str], frozenset[str]] | None, s_cls: str, o_cls: str | None) -> bool:
+    if domain is None:
+        return True
+    subj, obj = domain
+    if s_cls not in subj and subj:
+        return False
+    return o_cls is None or not obj or o_cls in obj
+
+
+def _deal_keys(
+    extractions: Sequence[Extraction], clusters: _Clusters
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """(doc id, deal mention start) -> (deal key, label), from the deal's parties."""
+    parties: dict[tuple[str, int], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    kb = load_kb()
+    for ex in extractions:
+        for r in ex.relations:
+            if r.predicate == "party" and isinstance(r.object, Mention):
+                pid = clusters.of(r.object)
+                parties[(r.subject.doc_id, r.subject.start)].add(pid)
+                names[pid] = kb.entities[pid].label if pid in kb.entities else r.object.name
+    groups = {frozenset(p) for p in parties.values()}
+    out: dict[tuple[str, int], tuple[str, str]] = {}
+    for where, p in parties.items():
+        # A deal naming one party joins the only larger deal that includes it.
+        supersets = [g for g in groups if p < g]
+        group = supersets[0] if len(supersets) == 1 else frozenset(p)
+        labels = sorted(names[x] for x in group)
+        key = "deal-" + "-".join(slugify(x) for x in labels)
+        out[where] = (key, " – ".join(labels) + " deal")
+    return out
