@@ -103,3 +103,16 @@ def sora_corpus() -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} is not there (the shared corpus sits beside the repository)")
     return path
+
+
+@pytest.fixture(scope="session")
+def sora_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The Sora articles built once, with the real spaCy pipeline and store."""
+    from kg.pipeline import build
+
+    corpus = SHARED / "sora"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is not there (the shared corpus sits beside the repository)")
+    root = tmp_path_factory.mktemp("sora")
+    report = build([corpus], store=root / "store", out=root / "exports")
+    return report, root / "store", root / "exports"
