@@ -41,6 +41,7 @@ class Lexicon:
     pronouns: frozenset[str]
     modality: dict[str, frozenset[str]]
     qualifiers: dict[str, tuple[str, ...]]
+    org_suffixes: frozenset[str]
 
     def cue_class(self, word: str) -> str | None:
         low = word.lower()
@@ -69,7 +70,8 @@ def _load() -> Lexicon:
                 frozenset(s.lower() for s in f["trailer"]),
                 frozenset(s.lower() for s in f["not_entities"]),
             ),
-            cues={k: frozenset(v) for k, v in cues.items()},
+            cues={k: frozenset(v) for k, v in cues.items() if k != "org_suffixes"},
+            org_suffixes=frozenset(cues["org_suffixes"]),
             coref={k: frozenset(v) for k, v in coref.items() if k != "pronouns"},
             pronouns=frozenset(coref["pronouns"]),
             modality={k: frozenset(v) for k, v in modality.items()},

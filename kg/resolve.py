@@ -99,6 +99,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         for side in (r.subject, r.object)
         if isinstance(side, Mention)
     ]
+    all_mentions = list({(m.doc_id, m.start, m.end): m for m in all_mentions}.values())
     clusters = _Clusters(all_mentions)
     deal_keys = _deal_keys(extractions, clusters)
 
@@ -111,6 +112,8 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         votes[cid][m.label] += m.type_weight
         if m.source != "coref":
             surface[cid][m.name] += 1
+
+    _role_votes(extractions, clusters, votes)
 
     entities: dict[str, Entity] = {}
     key_of: dict[str, str] = {}
@@ -177,6 +180,37 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
     ordered = sorted(facts.values(), key=lambda f: (f.evidence.doc_id, f.evidence.start,
                                                      f.subject, f.predicate, repr(f.object)))
     return Resolution(entities, ordered, counts)
+
+
+_ROLE_WEIGHT = 1.5  # above the NER model's guess, below cue words and the KB
+_ROLE_PREFERENCE = ("Organization", "Person", "Product", "AIModel", "Event", "Place", "Deal")
+
+
+def _role_votes(
+    extractions: Sequence[Extraction], clusters: _Clusters, votes: dict[str, Counter[str]]
+) -> None:
+    """A name used where a relation wants another class votes for that class.
+
+    "X was shut down by Y" makes X a product and Y an organisation unless
+    stronger evidence (a cue word, the KB) says otherwise.
+    """
+    rules = load_rules()
+    extra: dict[str, Counter[str]] = defaultdict(Counter)
+    for ex in extractions:
+        for r in ex.relations:
+            domain = rules.domain(r.predicate)
+            if domain is None:
+                continue
+            for side, allowed in ((r.subject, domain[0]), (r.object, domain[1])):
+                if not isinstance(side, Mention) or side.label == "Deal" or not allowed:
+                    continue
+                cid = clusters.of(side)
+                top = max(votes[cid].items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+                if top not in allowed:
+                    first = next(c for c in _ROLE_PREFERENCE if c in allowed)
+                    extra[cid][first] += _ROLE_WEIGHT
+    for cid, counter in extra.items():
+        votes[cid].update(counter)
 
 
 def _fits(domain: tuple[frozenset[str], frozenset[str]] | None, s_cls: str, o_cls: str | None) -> bool:

@@ -116,3 +116,24 @@ def sora_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     root = tmp_path_factory.mktemp("sora")
     report = build([corpus], store=root / "store", out=root / "exports")
     return report, root / "store", root / "exports"
+
+
+@pytest.fixture(scope="session")
+def read_facts():  # type: ignore[no-untyped-def]
+    """text -> the resolved facts as (subject, property, object, modality) tuples."""
+    from kg.extract import extract_documents
+    from kg.ingest import document_from_text
+    from kg.model import Quantity
+    from kg.resolve import resolve
+
+    def run(text: str) -> set[tuple[str, str, object, str]]:
+        res = resolve(extract_documents([document_from_text(text)]))
+        out: set[tuple[str, str, object, str]] = set()
+        for f in res.facts:
+            obj: object = f.object
+            if isinstance(obj, Quantity):
+                obj = (obj.kind, obj.amount, obj.unit, obj.per, obj.qualifier)
+            out.add((f.subject, f.predicate, obj, f.modality))
+        return out
+
+    return run

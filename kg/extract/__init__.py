@@ -47,6 +47,18 @@ class _DocState:
                 best = m
         return best
 
+    @staticmethod
+    def _speaker(tok: Any, resolve: Callable[[Any], Mention | None]) -> Mention | None:
+        """'the company said it would...': a subject pronoun in reported speech is the speaker."""
+        clause = tok.head
+        if tok.dep_ != "nsubj" or clause.dep_ != "ccomp" or tok.lower_ not in ("it", "they"):
+            return None
+        for c in clause.head.children:
+            if c.dep_ == "nsubj" and c.i != tok.i:
+                found = resolve(c) if c.pos_ in ("PRON", "NOUN") else None
+                return found if found is not None and found.label == "Organization" else None
+        return None
+
     def resolver(self, offset: int) -> Callable[[Any], Mention | None]:
         def resolve(tok: Any) -> Mention | None:
             low = tok.lower_
@@ -58,7 +70,7 @@ class _DocState:
                     classes = ("Organization",)
                 else:
                     classes = ("Organization", "Product", "AIModel")
-                target = self.antecedent(classes, at)
+                target = self._speaker(tok, resolve) or self.antecedent(classes, at)
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
                 words = [c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
                 phrases = {f"the {low}", f"the {' '.join([*words, low])}"}

@@ -25,7 +25,8 @@ NER_CLASSES = {
     "WORK_OF_ART": "Product",
     "FAC": "Place",
 }
-_TYPE_WEIGHT = {"kb": 4.0, "cue": 2.0, "ner": 1.0, "coref": 0.0}
+_TYPE_WEIGHT = {"kb": 4.0, "cue": 2.0, "ner": 1.0, "propn": 0.5, "coref": 0.0}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "poss"}
 _QUOTES = "\"'“”‘’«»"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
@@ -80,8 +81,16 @@ class MentionFinder:
             cls = NER_CLASSES.get(ent.label_)
             if cls is None:
                 continue
-            found.append((ent.start, ent.end, cls, "ner", None))
+            # "Pictor and Snapwave" is two names, not one.
+            start = ent.start
+            for tok in ent:
+                if tok.dep_ == "cc" and tok.i > start:
+                    found.append((start, tok.i, cls, "ner", None))
+                    start = tok.i + 1
+            if start < ent.end:
+                found.append((start, ent.end, cls, "ner", None))
         found.extend(self._cue_mentions(sdoc))
+        found.extend(self._proper_nouns(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
         found.sort(key=lambda f: (-(f[1] - f[0]), -_TYPE_WEIGHT[f[3]], f[0]))
@@ -110,6 +119,10 @@ class MentionFinder:
                 entry = kb.lookup(name)
                 if entry is not None:
                     key, cls, source = entry.key, entry.cls, "kb"
+                else:
+                    cue = _cue_type(span, name)
+                    if cue is not None:
+                        cls, source = cue, "cue"
             taken.update(range(start, end))
             chosen.append((span, cls, source, key, name))
         chosen.sort(key=lambda c: c[0].start)
@@ -146,6 +159,20 @@ class MentionFinder:
             return False  # a capitalised first word the NER model took for a name
         return low not in LEXICON.pronouns
 
+    def _proper_nouns(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
+        """Proper nouns the NER model missed, where they stand as arguments ("such as Pictor")."""
+        out: list[tuple[int, int, str, str, str | None]] = []
+        for tok in sdoc:
+            if tok.pos_ != "PROPN" or tok.dep_ not in _ARGUMENT_DEPS or tok.ent_type_:
+                continue
+            if tok.is_sent_start or not tok.text[:1].isupper():
+                continue
+            start = tok.i
+            while start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN":
+                start -= 1
+            out.append((start, tok.i + 1, "Organization", "propn", None))
+        return out
+
     def _cue_mentions(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
         """Names typed by a cue word: "codenamed Spud", "the Atlas browser", "CEO Jane Roe"."""
         out: list[tuple[int, int, str, str, str | None]] = []
@@ -166,6 +193,44 @@ class MentionFinder:
                 end = max(c.i for c in comps) + 1
                 out.append((start, end, cls, "cue", None))
         return out
+
+
+def _cue_type(span: Any, name: str) -> str | None:
+    """The class that the words around a name give it, if any.
+
+    "Glimmer, its photo app" and "the Glimmer app" make a product; "Acme CEO"
+    makes Acme an organisation; "CEO Ada Roe" and "Ada Roe, the founder" a
+    person; "Norwind Labs" an organisation by its last word.
+    """
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos":
+            cls = LEXICON.cue_class(child.lemma_)
+            if cls in ("Product", "AIModel", "Organization", "Person"):
+                return cls
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for attr in root.head.children:
+            if attr.dep_ == "attr":
+                cls = LEXICON.cue_class(attr.lemma_)
+                if cls in ("Product", "AIModel", "Organization", "Person"):
+                    return cls  # "Glimmer is a photo app"
+    if root.dep_ == "appos":
+        cls = LEXICON.cue_class(root.head.lemma_)
+        if cls in ("Product", "AIModel", "Organization", "Person"):
+            return cls
+    if root.dep_ == "compound" and root.head.pos_ == "NOUN":
+        cls = LEXICON.cue_class(root.head.lemma_)
+        if cls in ("Product", "AIModel"):
+            return cls
+        if cls in ("Person", "Organization"):
+            return "Organization"  # "Acme CEO", "Acme shareholders"
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.dep_ == "compound" and before.head.i >= span.start:
+        if LEXICON.cue_class(before.lower_) == "Person":
+            return "Person"  # "CEO Ada Roe"
+    if name.split()[-1] in LEXICON.org_suffixes and len(name.split()) > 1:
+        return "Organization"
+    return None
 
 
 def _name_after(sdoc: Any, i: int) -> tuple[int, int] | None:

@@ -80,7 +80,7 @@ class SentenceReader:
                 found.extend(self.expand(c, depth + 1))
         return _unique(found)
 
-    def subjects(self, verb: Tok, depth: int = 0) -> list[Mention]:
+    def subjects(self, verb: Tok, depth: int = 0, raised: bool = False) -> list[Mention]:
         if depth > 3:
             return []
         passive = _is_passive(verb)
@@ -92,11 +92,14 @@ class SentenceReader:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found.extend(self.expand(p))
+        if passive and not found and raised:
+            # "X is expected to launch Y": X is the subject of launch.
+            found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
         if found or passive:
             return found
         head = verb.head
         if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
-            return self.subjects(head, depth + 1)
+            return self.subjects(head, depth + 1, raised=verb.dep_ == "xcomp")
         if verb.dep_ == "relcl":
             return self.expand(head) or self._owner_of(head)
         if verb.dep_ == "acl":

@@ -1,0 +1,172 @@
+"""Extraction on short hand-written sentences, one construction each (real spaCy pipeline)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract import extract_documents
+from kg.extract.quantities import parse_quantity
+from kg.ingest import document_from_text
+from kg.resolve import resolve
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norwind Labs is shutting down Glimmer, its photo-sharing app.",
+        "Glimmer was shut down by Norwind Labs last week.",
+        "Norwind Labs' decision to discontinue Glimmer surprised users.",
+        "Norwind Labs has announced the discontinuation of Glimmer, its photo app.",
+    ],
+    ids=["active", "passive", "nominal-decision", "nominalisation"],
+)
+def test_discontinued(read_facts, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("norwind-labs", "discontinued", "glimmer", "asserted") in read_facts(text)
+
+
+def test_apposition_with_possessive_names_the_maker(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Norwind Labs is shutting down Glimmer, its photo-sharing app.")
+    assert ("glimmer", "developer", "norwind-labs", "asserted") in facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norwind Labs CEO Ada Brenner told staff about the change.",
+        "Ada Brenner, the CEO of Norwind Labs, told staff about the change.",
+        "Norwind Labs' chief executive Ada Brenner told staff about the change.",
+    ],
+    ids=["compound-title", "apposition-of", "possessive-title"],
+)
+def test_ceo_titles(read_facts, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("ada-brenner", "ceoOf", "norwind-labs", "asserted") in read_facts(text)
+
+
+def test_rivals_in_a_list_compete(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Rivals such as Pictor and Snapwave have overtaken Glimmer.")
+    assert {("pictor", "competesWith", "glimmer", "asserted"),
+            ("snapwave", "competesWith", "glimmer", "asserted")} <= facts
+
+
+def test_comparison_with_a_list_subject(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs makes Glimmer. Chinese players like Pictor and Snapwave are seen as better "
+        "than Glimmer."
+    )
+    assert ("pictor", "competesWith", "glimmer", "asserted") in facts
+    assert ("snapwave", "competesWith", "glimmer", "asserted") in facts
+
+
+def test_deal_parties_value_and_cancellation(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs signed a $300 million licensing deal with Halcyon Media. "
+        "The deal was later cancelled."
+    )
+    deal = "deal-halcyon-media-norwind-labs"
+    assert (deal, "party", "norwind-labs", "asserted") in facts
+    assert (deal, "party", "halcyon-media", "asserted") in facts
+    assert (deal, "dealValue", ("money", Decimal(300_000_000), "USD", None, "exact"),
+            "asserted") in facts
+    assert (deal, "dealStatus", "Cancelled", "asserted") in facts
+
+
+def test_one_sided_deal_joins_the_deal_with_both_parties(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs signed a partnership with Halcyon Media. "
+        "The move ended a $1 billion Halcyon Media deal."
+    )
+    deals = {f[0] for f in facts if f[1] == "party"}
+    assert deals == {"deal-halcyon-media-norwind-labs"}
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Norwind Labs will not launch Quill this year.", "negated"),
+        ("Norwind Labs is expected to launch Quill next month.", "planned"),
+        ("Norwind Labs may launch Quill next month.", "hedged"),
+        ("Norwind Labs reportedly launched Quill.", "reported"),
+        ("According to the Daily Ledger, Norwind Labs launched Quill.", "reported"),
+        ("Norwind Labs launched Quill, its note-taking app.", "asserted"),
+    ],
+)
+def test_modality(read_facts, text: str, modality: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("norwind-labs", "launched", "quill", modality) in read_facts(text)
+
+
+def test_attribution_records_the_source() -> None:
+    ex = extract_documents(
+        [document_from_text("According to the Daily Ledger, Norwind Labs launched Quill.")]
+    )
+    assert {r.attributed_to for r in ex[0].relations} == {"the Daily Ledger"}
+
+
+def test_pronoun_and_definite_description_resolve(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs makes Glimmer, a photo app. Last week the company said it would shut "
+        "down the app."
+    )
+    assert ("norwind-labs", "discontinued", "glimmer", "planned") in facts
+
+
+def test_quantities_attach_to_what_they_describe(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Glimmer is a photo app made by Norwind Labs. Glimmer's user count peaked at around "
+        "2 million and fell to fewer than 400,000. The app was burning through roughly "
+        "$50,000 a day."
+    )
+    assert ("glimmer", "userCount", ("count", Decimal(2_000_000), None, None, "approximate"),
+            "asserted") in facts
+    assert ("glimmer", "userCount", ("count", Decimal(400_000), None, None, "at_most"),
+            "asserted") in facts
+    assert ("glimmer", "cost", ("rate", Decimal(50_000), "USD", "day", "approximate"),
+            "asserted") in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "before", "after", "expected"),
+    [
+        ("$1 billion", "MONEY", "", "", ("money", "1000000000", "USD", None, "exact")),
+        ("multi-billion dollar", "MONEY", "", "", ("money", "2000000000", "USD", None, "vague")),
+        ("€1.8 billion", "MONEY", "", "", ("money", "1800000000", "EUR", None, "exact")),
+        ("500,000", "CARDINAL", "fell to fewer than ", "", ("count", "500000", None, None, "at_most")),
+        ("a million", "CARDINAL", "roughly ", " dollars a day", ("rate", "1000000", "USD", "day", "approximate")),
+        ("more than 15,000", "CARDINAL", "", " jobs", ("count", "15000", None, None, "at_least")),
+        ("15 months", "DATE", "", "", ("duration", "15", "month", None, "exact")),
+    ],
+)
+def test_parse_quantity(text: str, label: str, before: str, after: str, expected: tuple) -> None:  # type: ignore[type-arg]
+    q = parse_quantity(text, label, before=before, after=after)
+    assert q is not None
+    assert (q.kind, str(q.amount.normalize().to_eng_string()) if False else q.amount, q.unit, q.per,
+            q.qualifier) == (expected[0], Decimal(expected[1]), expected[2], expected[3], expected[4])
+
+
+def test_page_furniture_never_becomes_an_entity() -> None:
+    text = (
+        "Acme Ends Pixie\nNorwind Labs is shutting down Glimmer, its photo app.\nKey Insights\n"
+        "Frequently Asked Questions\nSign Up\nShare This Article\nMedia Credit: Jane Doe\n"
+    )
+    res = resolve(extract_documents([document_from_text(text)]))
+    labels = {e.label for e in res.entities.values()}
+    assert labels == {"Norwind Labs", "Glimmer"}
+
+
+def test_same_thing_named_differently_is_one_entity() -> None:
+    text = (
+        "Norwind Labs CEO Ada Brenner spoke on Monday. Brenner said Norwind Labs' Glimmer app "
+        "would close. Norwind Labs's staff were told that the Glimmer app had too few users."
+    )
+    res = resolve(extract_documents([document_from_text(text)]))
+    assert sorted(res.entities) == ["ada-brenner", "glimmer", "norwind-labs"]
+
+
+def test_keys_do_not_depend_on_document_order() -> None:
+    a = document_from_text("Norwind Labs is shutting down Glimmer, its photo app.", source="a")
+    b = document_from_text("Glimmer was shut down by Norwind Labs. Brenner runs it.", source="b")
+    one = resolve(extract_documents([a, b]))
+    two = resolve(extract_documents([b, a]))
+    assert one.entities == two.entities
+    assert sorted(map(repr, one.facts)) == sorted(map(repr, two.facts))
