@@ -70,12 +70,15 @@ class _Clusters:
                 self.alias[name] = self.alias[stripped]
             elif stripped and self._kb_key(stripped):
                 self.alias[name] = self._kb_key(stripped) or self.alias[name]
-        # Surnames: 'Altman' joins the only longer person name ending with it.
+        # Surnames and first names: 'Altman' or 'Sam' joins the only longer
+        # person name ending or starting with it.
         persons = [n for n in names if len(n.split()) >= 2]
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
                 continue
             longer = {self.alias[p] for p in persons if p.split()[-1] == name}
+            if not longer:
+                longer = {self.alias[p] for p in persons if p.split()[0] == name}
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
 

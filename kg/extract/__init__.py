@@ -112,7 +112,7 @@ def extract_documents(
 ) -> list[Extraction]:
     """Extract mentions and relation mentions from each document, in order."""
     rules = load_rules()
-    states = [_DocState(d, MentionFinder(d.id)) for d in documents]
+    states = [_DocState(d, MentionFinder(d.id, d.text)) for d in documents]
     blocks = [(st, start, end) for st in states for start, end in st.doc.body]
     texts = [st.doc.text[s:e] for st, s, e in blocks]
     done_docs = 0

@@ -68,6 +68,7 @@ class MentionFinder:
     """Finds the mentions of one document, block after block, keeping coreference state."""
 
     doc_id: str
+    text: str = ""  # the whole document, to tell common words from names
     mentions: list[Mention] = field(default_factory=list)
     #: token-start char offset -> mention, for argument lookup by the relation extractor
     by_token: dict[int, Mention] = field(default_factory=dict)
@@ -81,10 +82,10 @@ class MentionFinder:
             cls = NER_CLASSES.get(ent.label_)
             if cls is None:
                 continue
-            # "Pictor and Snapwave" is two names, not one.
+            # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie".
             start = ent.start
             for tok in ent:
-                if tok.dep_ == "cc" and tok.i > start:
+                if (tok.dep_ == "case" or tok.lower_ in ("and", "or")) and tok.i > start:
                     found.append((start, tok.i, cls, "ner", None))
                     start = tok.i + 1
             if start < ent.end:
@@ -113,7 +114,8 @@ class MentionFinder:
             ):
                 span = span[1:]  # "Cutting Sora" is a verb and its object
             name = normalise_name(span.text)
-            if not self._acceptable(name, span):
+            known = key is not None or kb.lookup(name) is not None
+            if not self._acceptable(name, span, "" if known else self.text):
                 continue
             if key is None:
                 entry = kb.lookup(name)
@@ -147,8 +149,12 @@ class MentionFinder:
         return str(sdoc.vocab.strings[match_id])
 
     @staticmethod
-    def _acceptable(name: str, span: Any) -> bool:
+    def _acceptable(name: str, span: Any, text: str) -> bool:
         low = name.lower()
+        if name[:1].isdigit():
+            return False  # "3D", "2024 Games"
+        if text and " " not in name and re.search(rf"(?<![\w.]){re.escape(low)}(?!\w)", text):
+            return False  # the text also uses the word in lower case: a common word ("Compute")
         if len(name) < 2 or low in LEXICON.furniture.not_entities:
             return False
         if not any(c.isalpha() for c in name) or not any(c.isupper() for c in name):
