@@ -1,7 +1,7 @@
 """Namespaces for the terms of ontology/kg.ttl and the IRIs kg mints.
 
 ``KG`` is closed: a misspelt term (``KG.discontinue``) raises at import of the
-module that uses it, and ``tests/test_vocab.py`` checks that it lists exactly
+module that uses it, and ``tests/test_ontology.py`` checks that it lists exactly
 the terms declared in ``ontology/kg.ttl``.
 """
 
