@@ -1,0 +1,335 @@
+"""kg.export.html: a self-contained page that fetches nothing and shows document text as text."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from kg.export.html import write_html
+from kg.rdf import add_reference_facts, to_dataset
+from kg.vocab import KG, KGR, RDF
+
+HOSTILE_TITLE = 'Deal <img src=x onerror="alert(1)">'
+HOSTILE_LABEL = "Globex <b>Corp</b>"
+HOSTILE_SENTENCE = "</script><script>alert(2)</script> <!-- & \"quoted\" 'too' \u2028"
+DEAL = str(KGR["deal-acme-robotics-globex"])
+JSON_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.S)
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page, with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script" and "type" not in dict(attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def _tags(text: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def _payload(text: str) -> dict[str, Any]:
+    match = JSON_BLOCK.search(text)
+    assert match is not None
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def _facts_with(ds: Dataset, predicate: URIRef) -> list[tuple[URIRef, URIRef]]:
+    """(fact, graph) for the facts stating ``predicate``."""
+    return [
+        (f, g)  # type: ignore[misc]
+        for f, _, _, g in ds.quads((None, RDF.predicate, predicate, None))
+    ]
+
+
+@pytest.fixture
+def hostile_dataset(small_dataset: Dataset) -> Dataset:
+    """The small dataset, with a sentence written to break out of a <script> element."""
+    fact, graph = _facts_with(small_dataset, KG.ceoOf)[0]
+    small_dataset.graph(graph).set((fact, KG.sentence, Literal(HOSTILE_SENTENCE)))
+    return small_dataset
+
+
+@pytest.fixture
+def page(hostile_dataset: Dataset, tmp_path: Path) -> Path:
+    return write_html(hostile_dataset, tmp_path / "graph.html", title="<i>kg</i> & co")
+
+
+def test_writes_the_page_and_returns_its_path(small_dataset: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "graph.html"
+    assert write_html(small_dataset, path) == path
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    assert "<title>kg — news knowledge graph</title>" in text
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.html"]
+
+
+def test_page_loads_nothing_from_elsewhere(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    for tag, attrs in _tags(text).tags:
+        for name in ("src", "href", "action", "data", "poster", "srcset", "formaction"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not re.match(r"(https?:)?//", value), (tag, name, value)
+        if tag == "script":
+            assert "src" not in attrs
+        if tag == "link":
+            assert attrs.get("href", "").startswith("data:")  # type: ignore[union-attr]
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=\s*[\"']?https?:", text)
+    assert not re.search(r"url\(\s*[\"']?(https?:)?//|@import|@font-face", text, re.I)
+    csp = next(a["content"] for t, a in _tags(text).tags if a.get("http-equiv"))
+    assert csp is not None and csp.startswith("default-src 'none'; script-src 'sha256-")
+
+
+def test_only_our_scripts_may_run(page: Path) -> None:
+    """The policy lists exactly the hashes of the page's executable scripts."""
+    parsed = _tags(page.read_text(encoding="utf-8"))
+    csp = next(a["content"] for t, a in parsed.tags if a.get("http-equiv")) or ""
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    hashes = {
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in parsed.scripts
+    }
+    assert len(parsed.scripts) == 2
+    assert set(script_src.split()[1:]) == hashes
+
+
+def test_document_text_is_escaped(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    block = JSON_BLOCK.search(text)
+    assert block is not None
+    assert not set("<>&") & set(block.group(1))
+    outside = text[: block.start()] + text[block.end() :]
+    for hostile in (HOSTILE_TITLE, HOSTILE_LABEL, "<img src=x", "alert(2)"):
+        assert hostile not in outside
+    assert "<title>&lt;i&gt;kg&lt;/i&gt; &amp; co</title>" in text
+    tags = _tags(text).tags
+    assert not {t for t, _ in tags} & {"img", "b", "i", "iframe"}
+    assert not [name for _, attrs in tags for name in attrs if name.startswith("on")]
+    assert [t for t, _ in tags].count("script") == 3  # the data, vis-network, ours
+
+    data = _payload(text)
+    assert data["details"]["nodes"][str(KGR["globex"])]["label"] == HOSTILE_LABEL
+    assert HOSTILE_TITLE in [d["title"] for d in data["documents"].values()]
+    (ceo,) = [e for e in data["details"]["edges"].values() if e["property"] == "CEO of"]
+    assert ceo["facts"][0]["sentence"] == HOSTILE_SENTENCE
+
+
+def test_nodes_and_edges(small_dataset: Dataset, tmp_path: Path) -> None:
+    data = _payload(write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8"))
+    nodes, edges = data["nodes"], data["edges"]
+    assert len(nodes) == 6
+    assert sorted(n["label"] for n in nodes) == [
+        "Acme Robotics",
+        "Acme Robotics–Globex deal",
+        "Blinkr",
+        HOSTILE_LABEL,
+        "Jane Roe",
+        "Pixie",
+    ]
+    assert len({(n["shape"], n["color"]) for n in nodes}) == 5  # two organisations
+    assert sorted(e["label"] for e in edges) == [
+        "CEO of",
+        "competes with",
+        "discontinued",
+        "party",
+        "party",
+    ]
+    ids = {n["id"] for n in nodes}
+    assert all(e["from"] in ids and e["to"] in ids for e in edges)
+    assert not any(e["dashes"] for e in edges)
+    (rival,) = [e for e in edges if e["label"] == "competes with"]
+    assert rival["arrows"] == {"to": {"enabled": False}}  # symmetric
+
+    (ceo,) = [e for e in data["details"]["edges"].values() if e["property"] == "CEO of"]
+    (fact,) = ceo["facts"]
+    assert fact["sentence"] == "Acme CEO Jane Roe told staff the app cost $2 million a day."
+    assert data["documents"][fact["document"]]["title"] == "Acme ends Pixie"
+    assert (fact["modality"], fact["confidence"]) == ("asserted", "0.70")
+    (ceo_edge,) = [e for e in edges if e["label"] == "CEO of"]
+    assert "Acme CEO Jane Roe told staff" in ceo_edge["title"]
+    assert "Acme ends Pixie" in ceo_edge["title"]
+
+
+def test_quantities_and_statuses_sit_on_their_node(small_dataset: Dataset, tmp_path: Path) -> None:
+    data = _payload(write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8"))
+    deal = data["details"]["nodes"][DEAL]
+    facts = {f["property"]: f for f in deal["facts"]}
+    assert facts["deal value"]["value"] == "$1 billion"
+    assert facts["deal value"]["reading"] == "1,000,000,000 USD (exact)"
+    assert facts["deal status"]["value"] == "cancelled"
+    assert facts["deal status"]["evidence"][0]["sentence"] == "The deal was later cancelled."
+    pixie = data["details"]["nodes"][str(KGR["pixie"])]
+    assert [(f["property"], f["value"]) for f in pixie["facts"]] == [("cost", "$2 million a day")]
+    (deal_node,) = [n for n in data["nodes"] if n["id"] == DEAL]
+    assert "deal value: $1 billion" in deal_node["title"]
+    assert "deal status: cancelled" in deal_node["title"]
+
+
+@pytest.mark.parametrize("modality", [KG.Negated, KG.Planned, KG.Hedged])
+def test_tentative_edges_are_dashed(
+    small_dataset: Dataset, tmp_path: Path, modality: URIRef
+) -> None:
+    fact, graph = _facts_with(small_dataset, KG.discontinued)[0]
+    small_dataset.graph(graph).set((fact, KG.modality, modality))
+    data = _payload(write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8"))
+    dashed = {e["label"]: e["dashes"] for e in data["edges"]}
+    assert dashed["discontinued"] is True
+    assert dashed["CEO of"] is False
+
+
+def test_reference_facts_are_edges_without_sentences(
+    small_facts: Any, small_dataset: Dataset, tmp_path: Path
+) -> None:
+    add_reference_facts(small_dataset, small_facts[1], {"pixie", "acme-robotics"})
+    data = _payload(write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8"))
+    (dev,) = [e for e in data["details"]["edges"].values() if e["property"] == "developer"]
+    assert dev["facts"] == []
+    assert [data["documents"][g]["title"] for g in dev["graphs"]] == ["reference knowledge base"]
+
+
+def test_empty_dataset(tmp_path: Path) -> None:
+    data = _payload(write_html(Dataset(), tmp_path / "g.html").read_text(encoding="utf-8"))
+    assert (data["nodes"], data["edges"]) == ([], [])
+
+
+def test_same_dataset_same_bytes(small_facts: Any, tmp_path: Path) -> None:
+    docs, entities, facts, counts = small_facts
+    first = write_html(to_dataset(docs, entities, facts, counts), tmp_path / "1.html")
+    again = write_html(to_dataset(docs, entities, facts, counts), tmp_path / "2.html")
+    shuffled = to_dataset(docs[::-1], dict(reversed(entities.items())), facts[::-1], counts)
+    third = write_html(shuffled, tmp_path / "3.html")
+    assert first.read_bytes() == again.read_bytes() == third.read_bytes()
+
+
+def test_any_rdflib_store_gives_the_same_page(small_dataset: Dataset, tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    oxigraph = Dataset(store="Oxigraph")
+    for quad in small_dataset.quads((None, None, None, None)):
+        oxigraph.add(quad)  # type: ignore[arg-type]
+    memory = write_html(small_dataset, tmp_path / "memory.html")
+    assert write_html(oxigraph, tmp_path / "oxigraph.html").read_bytes() == memory.read_bytes()
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("simulated failure")
+
+
+@pytest.mark.parametrize(
+    ("target", "name"),
+    [(json, "dumps"), (os, "fsync"), (os, "replace")],
+    ids=["while rendering", "while writing", "while moving into place"],
+)
+def test_a_failed_write_leaves_the_old_page(
+    small_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: Any, name: str
+) -> None:
+    path = tmp_path / "graph.html"
+    path.write_text("good page", encoding="utf-8")
+    monkeypatch.setattr(target, name, _fail)
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        write_html(small_dataset, path)
+    monkeypatch.undo()
+    assert path.read_text(encoding="utf-8") == "good page"
+    assert os.listdir(tmp_path) == ["graph.html"]
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("chromium")
+    if exe is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+    command = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=5000",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=20, check=True)
+
+
+def _console(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """What the page wrote to the console: script errors, blocked requests or scripts."""
+    return [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.mark.slow
+def test_page_runs_in_chromium_and_shows_text_as_text(page: Path, tmp_path: Path) -> None:
+    url = page.as_uri() + "#node=" + quote(DEAL, safe="")
+    result = _chromium(tmp_path / "profile", "--dump-dom", url)
+    dom = result.stdout
+    body = next(a for t, a in _tags(dom).tags if t == "body")
+    assert body.get("data-ready") == "true"
+    assert (body.get("data-nodes"), body.get("data-edges")) == ("6", "5")
+    assert body.get("data-stabilized") == "true"  # physics was switched off
+    assert _console(result) == []
+
+    tags = _tags(dom).tags
+    assert "canvas" in {t for t, _ in tags}
+    assert not {t for t, _ in tags} & {"img", "b", "i", "iframe"}
+    assert not [name for _, attrs in tags for name in attrs if name.startswith("on")]
+    # The panel shows the deal, the hostile title and label as plain text.
+    assert "<h2>Acme Robotics–Globex deal</h2>" in dom
+    assert 'Deal &lt;img src=x onerror="alert(1)"&gt;' in dom
+    assert "Globex &lt;b&gt;Corp&lt;/b&gt;" in dom
+    assert "$1 billion" in dom and "cancelled" in dom
+
+
+@pytest.mark.slow
+def test_page_draws_in_chromium(page: Path, tmp_path: Path) -> None:
+    png = tmp_path / "shot.png"
+    url = page.as_uri() + "#edge=e0"
+    args = ["--window-size=1200,800", "--hide-scrollbars", f"--screenshot={png}", url]
+    result = _chromium(tmp_path / "profile", *args)
+    assert _console(result) == []
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1200, 800)
+    pixels = bytearray()
+    offset = 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        if data[offset + 4 : offset + 8] == b"IDAT":
+            pixels += data[offset + 8 : offset + 8 + length]
+        offset += length + 12
+    assert len(set(zlib.decompress(bytes(pixels)))) > 64  # not a blank page
