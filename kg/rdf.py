@@ -77,9 +77,16 @@ def new_dataset() -> Dataset:
 
 
 def _decimal_literal(value: Decimal, kind: str) -> Literal:
+    """Counts as xsd:integer, other amounts as xsd:decimal in canonical form ("1000000000.0")."""
     if kind in ("count",) and value == value.to_integral_value():
         return Literal(int(value), datatype=XSD.integer)
-    return Literal(str(value.normalize() if value != 0 else value), datatype=XSD.decimal)
+    return Literal(_canonical_decimal(value), datatype=XSD.decimal)
+
+
+def _canonical_decimal(value: Decimal) -> str:
+    # The form Oxigraph keeps, so that the store and the exports agree.
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
 
 
 def _quantity_triples(node: URIRef, q: Quantity) -> Iterable[tuple[Node, Node, Node]]:
@@ -167,7 +174,8 @@ def to_dataset(
         g.add((fnode, KG.startOffset, Literal(fact.evidence.start, datatype=XSD.integer)))
         g.add((fnode, KG.endOffset, Literal(fact.evidence.end, datatype=XSD.integer)))
         g.add((fnode, KG.modality, _MODALITY[fact.modality]))
-        g.add((fnode, KG.confidence, Literal(f"{fact.confidence:.2f}", datatype=XSD.decimal)))
+        confidence = _canonical_decimal(Decimal(f"{fact.confidence:.2f}"))
+        g.add((fnode, KG.confidence, Literal(confidence, datatype=XSD.decimal)))
         g.add((fnode, KG.extractor, Literal(f"{fact.rule}@{__version__}")))
         g.add((fnode, PROV.wasDerivedFrom, doc_node))
         if fact.attributed_to:

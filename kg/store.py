@@ -1,0 +1,320 @@
+"""The graph on disk: an embedded Oxigraph store, replaced atomically on each build.
+
+Layout beside a store folder ``kg-store``::
+
+    kg-store/                 the store (RocksDB files, opened by pyoxigraph)
+    .kg-store.lock            flock'ed by the one process writing; holds its pid
+    .kg-store.new-<pid>       the next store while it is being built
+    .kg-store.old             the previous store during the swap
+
+A write builds the complete new store in ``.kg-store.new-<pid>``, closes it,
+then swaps it in with two renames. Readers therefore see the old store or the
+new one, never a half-written one; a writer killed at any point leaves either
+the old store in place or the old store under the ``.old`` name, and the next
+writer (or reader) puts it back and removes the leftovers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import glob
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg.errors import StoreError
+from kg.vocab import PREFIXES
+
+__all__ = [
+    "load_dataset",
+    "lock_path",
+    "open_store",
+    "to_oxigraph",
+    "write_store",
+]
+
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+# RocksDB writes this file first when it creates a database; a folder without
+# it is not a store (and must not be replaced by one).
+_MARKER = "CURRENT"
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file a writer of the store at ``path`` holds."""
+    return path.parent / f".{path.name}.lock"
+
+
+def _backup_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.old"
+
+
+def _new_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.new-{os.getpid()}"
+
+
+# ---------------------------------------------------------------- rdflib -> oxigraph
+
+
+def _ox_literal(literal: Literal) -> ox.Literal:
+    if literal.language:
+        return ox.Literal(literal, language=literal.language)
+    if literal.datatype is None:
+        return ox.Literal(literal)
+    return ox.Literal(literal, datatype=ox.NamedNode(literal.datatype))
+
+
+def _ox_term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    # rdflib terms are str subclasses that pyoxigraph takes as they are (no
+    # str() copies, no caching keyed on rdflib's slow Python-level __hash__).
+    if isinstance(node, URIRef):
+        return ox.NamedNode(node)
+    if isinstance(node, Literal):
+        return _ox_literal(node)
+    if isinstance(node, BNode):
+        return ox.BlankNode(node)
+    raise StoreError(f"cannot store the RDF term {node!r}")
+
+
+def _ox_graph_name(node: Node | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    if node is None or node == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    term = _ox_term(node)
+    if isinstance(term, ox.Literal):
+        raise StoreError(f"cannot store a graph named {node!r}")
+    return term
+
+
+def to_oxigraph(ds: Dataset) -> Iterator[ox.Quad]:
+    """The quads of an rdflib Dataset as pyoxigraph quads (default graph included)."""
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        subject, predicate, obj = _ox_term(s), _ox_term(p), _ox_term(o)
+        try:
+            quad = ox.Quad(subject, predicate, obj, _ox_graph_name(g))  # type: ignore[arg-type]
+        except TypeError as err:  # a literal subject, a non-IRI predicate
+            raise StoreError(f"not a valid RDF statement: {s!r} {p!r} {o!r}") from err
+        yield quad
+
+
+# ---------------------------------------------------------------- locking and recovery
+
+
+@contextmanager
+def _write_lock(path: Path) -> Iterator[None]:
+    """Hold the store's lock file exclusively for the duration, or fail at once."""
+    lock = lock_path(path)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise StoreError(f"cannot create lock file {lock}: {err.strerror}") from err
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise StoreError(f"cannot lock {lock}: {err.strerror}") from err
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise StoreError(
+                f"store {path} is being written by another kg process (pid {holder})"
+            ) from None
+        # The pid is only for the message above; the flock is what excludes.
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def _recover(path: Path) -> None:
+    """Undo what a killed writer left behind. The caller holds the write lock."""
+    backup = _backup_path(path)
+    if backup.exists():
+        if path.exists():
+            shutil.rmtree(backup)  # killed after the swap, before removing the old store
+        else:
+            backup.rename(path)  # killed between the two renames: keep the old store
+    for stale in path.parent.glob(glob.escape(f".{path.name}.new-") + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _is_store_or_empty(path: Path) -> bool:
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    return (path / _MARKER).is_file() or not any(path.iterdir())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def write_store(ds: Dataset, path: Path) -> None:
+    """Make the store at ``path`` hold exactly the quads of ``ds``.
+
+    The new store is built beside ``path`` and swapped in by renames, so a
+    failure or a kill leaves the previous store intact. Raises ``StoreError``
+    when another process is writing the same store, when ``path`` is something
+    other than a store (it is never replaced then), or on an I/O error.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"cannot create folder {path.parent}: {err.strerror}") from err
+    with _write_lock(path):
+        try:
+            _recover(path)
+        except OSError as err:
+            raise StoreError(f"cannot clean up after an earlier write of {path}: {err}") from err
+        if not _is_store_or_empty(path):
+            raise StoreError(f"{path} exists and is not a kg store; choose another --store")
+        new = _new_path(path)
+        try:
+            _build(ds, new)
+        except BaseException as err:
+            shutil.rmtree(new, ignore_errors=True)
+            if isinstance(err, OSError):
+                raise StoreError(f"cannot write store {path}: {err}") from err
+            raise
+        _swap(new, path)
+
+
+def _build(ds: Dataset, new: Path) -> None:
+    if new.exists():
+        shutil.rmtree(new)
+    store = ox.Store(str(new))
+    try:
+        store.bulk_extend(to_oxigraph(ds))
+        store.flush()
+    finally:
+        # pyoxigraph has no close(): dropping the last reference closes RocksDB.
+        del store
+
+
+def _swap(new: Path, path: Path) -> None:
+    backup = _backup_path(path)
+    try:
+        if path.exists():
+            path.rename(backup)
+        new.rename(path)
+    except OSError as err:
+        if not path.exists() and backup.exists():
+            backup.rename(path)
+        shutil.rmtree(new, ignore_errors=True)
+        raise StoreError(f"cannot replace store {path}: {err}") from err
+    shutil.rmtree(backup, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        _fsync_dir(path.parent)  # make the renames durable; the swap itself is done
+
+
+def open_store(path: Path) -> ox.Store:
+    """Open the store at ``path`` read-only.
+
+    Raises ``StoreError`` naming the path when there is no store there or it
+    cannot be opened.
+    """
+    path = Path(path)
+    if not path.exists() and _backup_path(path).exists():
+        # A writer was killed mid-swap: put the previous store back. Best effort:
+        # if another writer holds the lock, it recovers the store itself.
+        with contextlib.suppress(StoreError, OSError), _write_lock(path):
+            _recover(path)
+    if not path.exists():
+        raise StoreError(f"no store at {path}: run `kg build` first")
+    if not path.is_dir() or not (path / _MARKER).is_file():
+        raise StoreError(f"{path} is not a kg store: run `kg build` first")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as err:
+        raise StoreError(f"cannot open store {path}: {err}") from err
+
+
+def _plain(node: Any) -> Any:
+    # oxrdflib returns simple literals typed xsd:string; rdflib compares
+    # Literal("x") and Literal("x", datatype=XSD.string) as different terms.
+    if isinstance(node, Literal) and node.datatype == _XSD_STRING:
+        return Literal(str(node))
+    return node
+
+
+class _ReadOnlyOxigraph(OxigraphStore):
+    """oxrdflib's store over a read-only pyoxigraph store.
+
+    ``Dataset.graph(name)`` registers the graph with the store before returning
+    it; on a read-only store that is a no-op (a graph that is not there is just
+    empty). Writes fail with a ``StoreError`` rather than pyoxigraph's
+    ``RuntimeError``.
+    """
+
+    def __init__(self, path: Path, store: ox.Store) -> None:
+        super().__init__(store=store)
+        self._path = path
+
+    def _read_only(self) -> StoreError:
+        return StoreError(f"store {self._path} is open read-only; `kg build` rewrites it")
+
+    def triples(self, triple_pattern: Any, context: Graph | None = None) -> Iterator[Any]:
+        for (s, p, o), contexts in super().triples(triple_pattern, context):
+            yield (s, p, _plain(o)), contexts
+
+    def query(self, *args: Any, **kwargs: Any) -> Result:
+        result = super().query(*args, **kwargs)
+        if result.type == "SELECT":
+            result.bindings = [
+                {var: _plain(value) for var, value in row.items()} for row in result.bindings
+            ]
+        elif result.type == "CONSTRUCT" and result.graph is not None:
+            graph = Graph()
+            for s, p, o in result.graph:
+                graph.add((s, p, _plain(o)))
+            result.graph = graph
+        return result
+
+    def add_graph(self, graph: Graph) -> None:
+        pass
+
+    def remove_graph(self, graph: Graph) -> None:
+        raise self._read_only()
+
+    def add(self, triple: Any, context: Graph, quoted: bool = False) -> None:
+        raise self._read_only()
+
+    def addN(self, quads: Iterable[Any]) -> None:  # noqa: N802 (rdflib's name)
+        raise self._read_only()
+
+    def remove(self, triple: Any, context: Graph | None = None) -> None:
+        raise self._read_only()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        raise self._read_only()
+
+
+def load_dataset(path: Path) -> Dataset:
+    """An rdflib ``Dataset`` backed by the store at ``path`` (read-only, via oxrdflib).
+
+    Its SPARQL default graph is the union of the named graphs, as for ``kg query``.
+    """
+    ds = Dataset(store=_ReadOnlyOxigraph(path, open_store(path)), default_union=True)
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True, replace=True)
+    return ds

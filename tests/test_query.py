@@ -1,0 +1,232 @@
+"""kg.query: reading query text, running SPARQL on the store, rendering results."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+
+from kg.errors import InputError, QueryError, StoreError
+from kg.query import FORMATS, read_query_text, run_query
+from kg.store import write_store
+from kg.vocab import KGR
+
+DISCONTINUED = "SELECT ?o WHERE { kgr:acme-robotics kg:discontinued ?o }"
+ORGS = (
+    "SELECT DISTINCT ?org ?label WHERE { ?org a kg:Organization ; rdfs:label ?label } ORDER BY ?org"
+)
+
+
+def _store(ds: Dataset, tmp_path: Path) -> Path:
+    path = tmp_path / "kg-store"
+    write_store(ds, path)
+    return path
+
+
+# ---------------------------------------------------------------- read_query_text
+
+
+def test_query_text_given_as_argument() -> None:
+    assert read_query_text(DISCONTINUED, stdin=io.StringIO("unused")) == DISCONTINUED
+
+
+@pytest.mark.parametrize("arg", [None, "-"])
+def test_query_text_from_stdin(arg: str | None) -> None:
+    assert read_query_text(arg, stdin=io.StringIO(DISCONTINUED + "\n")) == DISCONTINUED + "\n"
+
+
+@pytest.mark.parametrize("name", ["q.rq", "q.sparql", "query.txt"])
+def test_query_text_from_a_file(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("# which products\n" + DISCONTINUED, encoding="utf-8")
+    assert read_query_text(str(path), stdin=io.StringIO()) == "# which products\n" + DISCONTINUED
+
+
+def test_query_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_bytes(b"SELECT * WHERE { ?s ?p '\xff' }")
+    with pytest.raises(InputError) as info:
+        read_query_text(str(path), stdin=io.StringIO())
+    assert str(info.value) == f"{path}: not UTF-8 text (byte 24)"
+
+
+def test_missing_query_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"q\.rq: no such query file"):
+        read_query_text(str(tmp_path / "q.rq"), stdin=io.StringIO())
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t"])
+def test_empty_query(text: str) -> None:
+    with pytest.raises(QueryError, match="^empty query$"):
+        read_query_text(text, stdin=io.StringIO())
+    with pytest.raises(QueryError, match="^empty query$"):
+        read_query_text(None, stdin=io.StringIO(text))
+
+
+# ---------------------------------------------------------------- run_query
+
+
+def test_select_with_predeclared_prefixes_over_the_union(
+    small_dataset: Dataset, tmp_path: Path
+) -> None:
+    result = run_query(DISCONTINUED, store=_store(small_dataset, tmp_path))
+    assert result.kind == "bindings"
+    assert result.variables == ("o",)
+    assert result.rows == [(str(KGR["pixie"]),)]
+
+
+def test_graph_clause_still_tells_the_document(small_dataset: Dataset, tmp_path: Path) -> None:
+    query = "SELECT ?g WHERE { GRAPH ?g { kgr:globex owl:sameAs wd:Q1 } }"
+    result = run_query(query, store=_store(small_dataset, tmp_path))
+    assert result.rows == [("https://w3id.org/kg-news/doc/bbbbbbbbbbbbbbbb",)]
+
+
+def test_a_prefix_declared_in_the_query_wins(small_dataset: Dataset, tmp_path: Path) -> None:
+    query = "PREFIX kg: <https://example.org/other#>\n" + DISCONTINUED
+    assert run_query(query, store=_store(small_dataset, tmp_path)).rows == []
+
+
+def test_rows_are_plain_python_values(small_dataset: Dataset, tmp_path: Path) -> None:
+    query = """SELECT (COUNT(DISTINCT ?doc) AS ?docs) ?amount ?unbound WHERE {
+        ?doc a kg:Document . ?q kg:amount ?amount FILTER(?amount > 1e8)
+    } GROUP BY ?amount ?unbound"""
+    result = run_query(query, store=_store(small_dataset, tmp_path))
+    assert result.rows == [(2, Decimal("1000000000"), None)]
+
+
+@pytest.mark.parametrize(("query", "answer"), [
+    ("ASK { kgr:acme-robotics kg:discontinued kgr:pixie }", True),
+    ("ASK { kgr:pixie kg:discontinued kgr:acme-robotics }", False),
+])  # fmt: skip
+def test_ask(small_dataset: Dataset, tmp_path: Path, query: str, answer: bool) -> None:
+    result = run_query(query, store=_store(small_dataset, tmp_path))
+    assert result.kind == "boolean"
+    assert result.boolean is answer
+    assert result.render("table") == f"{str(answer).lower()}\n"
+    assert result.render("json") == f'{{"head":{{}},"boolean":{str(answer).lower()}}}\n'
+
+
+def test_construct_renders_turtle(small_dataset: Dataset, tmp_path: Path) -> None:
+    pattern = "?s kg:discontinued ?o . ?o rdfs:label ?l"
+    query = f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}"
+    result = run_query(query, store=_store(small_dataset, tmp_path))
+    assert result.kind == "graph"
+    assert result.render("table") == (
+        "@prefix kg: <https://w3id.org/kg-news/ontology#> .\n"
+        "@prefix kgr: <https://w3id.org/kg-news/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "\n"
+        "kgr:acme-robotics kg:discontinued kgr:pixie .\n"
+        'kgr:pixie rdfs:label "Pixie" .\n'
+    )
+    assert result.render("csv") == (
+        "subject,predicate,object\r\n"
+        "https://w3id.org/kg-news/id/acme-robotics,https://w3id.org/kg-news/ontology#discontinued,"
+        "https://w3id.org/kg-news/id/pixie\r\n"
+        "https://w3id.org/kg-news/id/pixie,http://www.w3.org/2000/01/rdf-schema#label,Pixie\r\n"
+    )
+    jsonld = json.loads(result.render("json"))
+    assert jsonld["@graph"] == [
+        {"@id": "kgr:acme-robotics", "kg:discontinued": {"@id": "kgr:pixie"}},
+        {"@id": "kgr:pixie", "rdfs:label": "Pixie"},
+    ]
+
+
+def test_describe(small_dataset: Dataset, tmp_path: Path) -> None:
+    result = run_query("DESCRIBE kgr:pixie", store=_store(small_dataset, tmp_path))
+    assert result.kind == "graph"
+    assert str(KGR["pixie"]) in {subject for subject, _, _ in result.rows}
+
+
+def test_exact_output_in_each_format(small_dataset: Dataset, tmp_path: Path) -> None:
+    result = run_query(ORGS, store=_store(small_dataset, tmp_path))
+    assert result.render("table") == (
+        "org                label\n"
+        "-----------------  ------------------\n"
+        "kgr:acme-robotics  Acme Robotics\n"
+        "kgr:globex         Globex <b>Corp</b>\n"
+    )
+    assert result.render("csv") == (
+        "org,label\r\n"
+        "https://w3id.org/kg-news/id/acme-robotics,Acme Robotics\r\n"
+        "https://w3id.org/kg-news/id/globex,Globex <b>Corp</b>\r\n"
+    )
+    assert result.render("json") == (
+        '{"head":{"vars":["org","label"]},"results":{"bindings":['
+        '{"org":{"type":"uri","value":"https://w3id.org/kg-news/id/acme-robotics"},'
+        '"label":{"type":"literal","value":"Acme Robotics"}},'
+        '{"org":{"type":"uri","value":"https://w3id.org/kg-news/id/globex"},'
+        '"label":{"type":"literal","value":"Globex <b>Corp</b>"}}]}}\n'
+    )
+
+
+TRICKY = """SELECT ?text ?number ?iri ?unbound ?plain ?date WHERE {
+  VALUES (?text ?number ?iri ?unbound ?plain ?date) {
+    ("a,b\\"c\\nd"@en 1.50 <https://example.org/x> UNDEF "plain" "2026-03-02"^^xsd:date)
+  }
+}"""
+
+
+@pytest.mark.parametrize(("fmt", "oxformat"), [
+    ("csv", ox.QueryResultsFormat.CSV),
+    ("json", ox.QueryResultsFormat.JSON),
+])  # fmt: skip
+def test_csv_and_json_match_the_sparql_result_formats(
+    small_dataset: Dataset, tmp_path: Path, fmt: str, oxformat: ox.QueryResultsFormat
+) -> None:
+    store = _store(small_dataset, tmp_path)
+    solutions = ox.Store().query(TRICKY, prefixes={"xsd": "http://www.w3.org/2001/XMLSchema#"})
+    assert isinstance(solutions, ox.QuerySolutions)
+    expected = solutions.serialize(format=oxformat)
+    assert expected is not None
+    newline = "\n" if fmt == "json" else ""  # pyoxigraph's JSON has no final newline
+    assert run_query(TRICKY, store=store).render(fmt) == expected.decode() + newline
+
+
+def test_table_keeps_each_row_on_one_line(small_dataset: Dataset, tmp_path: Path) -> None:
+    result = run_query(TRICKY, store=_store(small_dataset, tmp_path))
+    assert result.render("table").splitlines()[2].split() == [
+        'a,b"c\\nd',
+        "1.5",
+        "<https://example.org/x>",
+        "plain",
+        "2026-03-02",
+    ]
+
+
+@pytest.mark.parametrize(("query", "message", "line", "column"), [
+    (
+        "SELECT ?o WHERE {\n  ?s ?p ?o .\n  FILTER(?o > ) }",
+        "syntax error at line 3, column 18: expected one of ABS, AVG",
+        3,
+        18,
+    ),
+    ("SELECT * WHERE { ?s nope:x ?o }", 'undeclared prefix "nope:" at line 1, column 21', 1, 21),
+    ("SELECT * WHERE { ?s <a b> ?o }", "syntax error at line 1, column 26: IRI parsing", 1, 26),
+])  # fmt: skip
+def test_malformed_query(
+    small_dataset: Dataset, tmp_path: Path, query: str, message: str, line: int, column: int
+) -> None:
+    with pytest.raises(QueryError) as info:
+        run_query(query, store=_store(small_dataset, tmp_path))
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_unknown_output_format(small_dataset: Dataset, tmp_path: Path) -> None:
+    result = run_query(DISCONTINUED, store=_store(small_dataset, tmp_path))
+    with pytest.raises(QueryError) as info:
+        result.render("xml")
+    assert str(info.value) == "unknown output format 'xml'; known formats: table, csv, json"
+    assert list(FORMATS) == ["table", "csv", "json"]
+
+
+def test_missing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at .*: run `kg build` first"):
+        run_query(DISCONTINUED, store=tmp_path / "kg-store")
