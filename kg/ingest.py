@@ -22,7 +22,14 @@ from kg.model import Document
 
 __all__ = ["SUFFIXES", "discover", "document_from_text", "read_document"]
 
-SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+}
 _HEADER = re.compile(r"^(SOURCE|URL|TITLE|DATE|PUBLISHER|AUTHOR):[ \t]*(.*)$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -215,10 +222,46 @@ def _render_markdown(text: str) -> _Rendered:
 
 # ---------------------------------------------------------------- HTML
 
-_SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "template",
-         "svg", "button", "iframe", "select", "figure"}
-_BLOCK = {"p", "div", "section", "article", "main", "br", "li", "ul", "ol", "tr", "table",
-          "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "title", "dd", "dt", "pre"}
+_SKIP = {
+    "script",
+    "style",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "button",
+    "iframe",
+    "select",
+    "figure",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "title",
+    "dd",
+    "dt",
+    "pre",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"br", "img", "meta", "link", "input", "hr", "source", "wbr", "area", "base", "col"}
 
@@ -243,8 +286,13 @@ class _TextExtractor(HTMLParser):
         if tag == "meta":
             key = (a.get("property") or a.get("name") or "").lower()
             content = a.get("content", "").strip()
-            wanted = {"og:url": "url", "og:site_name": "publisher", "og:title": "title",
-                      "article:published_time": "date", "date": "date"}
+            wanted = {
+                "og:url": "url",
+                "og:site_name": "publisher",
+                "og:title": "title",
+                "article:published_time": "date",
+                "date": "date",
+            }
             if key in wanted and content:
                 self.meta.setdefault(wanted[key], content)
             return

@@ -12,7 +12,7 @@ from functools import cache
 from kg.errors import OntologyError
 from kg.lexicon import load_toml
 from kg.model import Entity
-from kg.vocab import KG, ontology_dir
+from kg.vocab import ontology_dir, term
 
 __all__ = ["KB", "load_kb"]
 
@@ -43,7 +43,7 @@ def load_kb() -> KB:
         except KeyError as err:
             raise OntologyError(f"{path}: entity {row!r} lacks {err}") from None
         try:
-            KG[cls]
+            term(cls)
         except AttributeError:
             raise OntologyError(f"{path}: entity {key!r} has unknown type {cls!r}") from None
         aliases = tuple(row.get("aliases", ()))

@@ -78,7 +78,9 @@ def _load() -> Lexicon:
             qualifiers={k: tuple(sorted(v, key=len, reverse=True)) for k, v in quals.items()},
         )
     except (KeyError, AssertionError, TypeError) as err:
-        raise OntologyError(f"{ontology_dir() / 'lexicon.toml'}: missing or bad entry {err}") from None
+        raise OntologyError(
+            f"{ontology_dir() / 'lexicon.toml'}: missing or bad entry {err}"
+        ) from None
 
 
 class _Lazy:

@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.model import Document, Entity, Fact, Quantity
-from kg.vocab import KG, KGD, KGF, KGR, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from kg.vocab import KG, KGD, KGF, KGR, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD, term
 
 __all__ = [
     "REFERENCE_GRAPH",
@@ -64,7 +64,14 @@ def entity_iri(key: str) -> URIRef:
 def fact_iri(fact: Fact) -> URIRef:
     obj = fact.object if isinstance(fact.object, str) else repr(fact.object)
     raw = "|".join(
-        (fact.evidence.doc_id, fact.subject, fact.predicate, obj, str(fact.evidence.start), fact.rule)
+        (
+            fact.evidence.doc_id,
+            fact.subject,
+            fact.predicate,
+            obj,
+            str(fact.evidence.start),
+            fact.rule,
+        )
     )
     return KGF[hashlib.sha256(raw.encode()).hexdigest()[:20]]
 
@@ -105,7 +112,7 @@ def _quantity_triples(node: URIRef, q: Quantity) -> Iterable[tuple[Node, Node, N
 
 def _entity_triples(e: Entity) -> Iterable[tuple[Node, Node, Node]]:
     node = entity_iri(e.key)
-    yield node, RDF.type, KG[e.cls]
+    yield node, RDF.type, term(e.cls)
     yield node, RDFS.label, Literal(e.label)
     for alias in e.aliases:
         if alias != e.label:
@@ -119,7 +126,7 @@ def _object_node(fact: Fact, fnode: URIRef) -> Node:
         return URIRef(str(fnode) + "-q")
     if fact.object_is_entity:
         return entity_iri(fact.object)
-    return KG[fact.object]
+    return term(fact.object)
 
 
 def to_dataset(
@@ -156,14 +163,16 @@ def to_dataset(
         g = ds.graph(doc_node)
         fnode = fact_iri(fact)
         s = entity_iri(fact.subject)
-        p = KG[fact.predicate]
+        p = term(fact.predicate)
         o = _object_node(fact, fnode)
-        for key in (fact.subject, fact.object if fact.object_is_entity else None):
-            if isinstance(key, str):
-                for t in _entity_triples(entities[key]):
-                    g.add(t)
+        named = [fact.subject]
+        if fact.object_is_entity and isinstance(fact.object, str):
+            named.append(fact.object)
+        for key in named:
+            for t in _entity_triples(entities[key]):
+                g.add(t)
         if isinstance(fact.object, Quantity):
-            for t in _quantity_triples(URIRef(o), fact.object):
+            for t in _quantity_triples(URIRef(str(o)), fact.object):
                 g.add(t)
         g.add((s, p, o))
         g.add((fnode, RDF.type, KG.Fact))
@@ -194,6 +203,3 @@ def add_reference_facts(ds: Dataset, entities: Mapping[str, Entity], present: se
                 g.add(t)
             for t in _entity_triples(entities[e.maker]):
                 g.add(t)
-
-
-

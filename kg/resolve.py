@@ -106,7 +106,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
     clusters = _Clusters(all_mentions)
     deal_keys = _deal_keys(extractions, clusters)
 
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     for m in all_mentions:
         if m.label == "Deal":
@@ -140,7 +140,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         entities[dkey] = Entity(dkey, label, "Deal")
     # Entities named only through the KB maker links stay out unless mentioned.
 
-    def key(m: Mention) -> str | None:
+    def key_for(m: Mention) -> str | None:
         if m.label == "Deal":
             found = deal_keys.get((m.doc_id, m.start))
             return found[0] if found else None
@@ -152,36 +152,49 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
     for ex in extractions:
         c: Counter[str] = Counter()
         for m in ex.mentions:
-            k = key(m)
+            k = key_for(m)
             if k is not None:
                 c[k] += 1
         for r in ex.relations:
-            s = key(r.subject)
+            s = key_for(r.subject)
             if s is None:
                 continue
             obj: str | Quantity
             if isinstance(r.object, Mention):
-                o = key(r.object)
+                o = key_for(r.object)
                 if o is None or o == s:
                     continue
                 obj, is_entity = o, True
             else:
                 obj, is_entity = r.object, False
-            if not _fits(rules.domain(r.predicate), entities[s].cls,
-                         entities[obj].cls if is_entity and isinstance(obj, str) else None):
+            if not _fits(
+                rules.domain(r.predicate),
+                entities[s].cls,
+                entities[obj].cls if is_entity and isinstance(obj, str) else None,
+            ):
                 continue
-            for k in (s, obj if is_entity else None):
-                if isinstance(k, str) and k not in c:
-                    c[k] += 0
+            for mentioned in (s, obj if is_entity and isinstance(obj, str) else s):
+                c.setdefault(mentioned, 0)  # an entity named only through coreference
             ev = Evidence(ex.document.id, r.sentence.text, r.sentence.start, r.sentence.end)
             fkey = (ev.doc_id, s, r.predicate, repr(obj), ev.start)
             if fkey in facts:
                 continue
-            facts[fkey] = Fact(s, r.predicate, obj, is_entity, ev, r.rule, r.modality,
-                               r.confidence, r.attributed_to)
+            facts[fkey] = Fact(
+                s,
+                r.predicate,
+                obj,
+                is_entity,
+                ev,
+                r.rule,
+                r.modality,
+                r.confidence,
+                r.attributed_to,
+            )
         counts[ex.document.id] = dict(sorted(c.items()))
-    ordered = sorted(facts.values(), key=lambda f: (f.evidence.doc_id, f.evidence.start,
-                                                     f.subject, f.predicate, repr(f.object)))
+    ordered = sorted(
+        facts.values(),
+        key=lambda f: (f.evidence.doc_id, f.evidence.start, f.subject, f.predicate, repr(f.object)),
+    )
     return Resolution(entities, ordered, counts)
 
 
@@ -190,7 +203,9 @@ _ROLE_PREFERENCE = ("Organization", "Person", "Product", "AIModel", "Event", "Pl
 
 
 def _role_votes(
-    extractions: Sequence[Extraction], clusters: _Clusters, votes: dict[str, Counter[str]]
+    extractions: Sequence[Extraction],
+    clusters: _Clusters,
+    votes: dict[str, defaultdict[str, float]],
 ) -> None:
     """A name used where a relation wants another class votes for that class.
 
@@ -198,7 +213,7 @@ def _role_votes(
     stronger evidence (a cue word, the KB) says otherwise.
     """
     rules = load_rules()
-    extra: dict[str, Counter[str]] = defaultdict(Counter)
+    extra: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     for ex in extractions:
         for r in ex.relations:
             domain = rules.domain(r.predicate)
@@ -213,10 +228,13 @@ def _role_votes(
                     first = next(c for c in _ROLE_PREFERENCE if c in allowed)
                     extra[cid][first] += _ROLE_WEIGHT
     for cid, counter in extra.items():
-        votes[cid].update(counter)
+        for cls, weight in counter.items():
+            votes[cid][cls] += weight
 
 
-def _fits(domain: tuple[frozenset[str], frozenset[str]] | None, s_cls: str, o_cls: str | None) -> bool:
+def _fits(
+    domain: tuple[frozenset[str], frozenset[str]] | None, s_cls: str, o_cls: str | None
+) -> bool:
     if domain is None:
         return True
     subj, obj = domain

@@ -29,6 +29,7 @@ __all__ = [
     "WD",
     "XSD",
     "ontology_dir",
+    "term",
 ]
 
 BASE = "https://w3id.org/kg-news/"
@@ -138,6 +139,13 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "wd": str(WD),
 }
+
+
+def term(name: str) -> URIRef:
+    """The ``kg:`` term with this local name; ``AttributeError`` if the ontology lacks it."""
+    value = getattr(KG, name)
+    assert isinstance(value, URIRef)
+    return value
 
 
 def ontology_dir() -> Path:

@@ -26,9 +26,13 @@ _TEXT_B = (
 
 
 @pytest.fixture
-def small_facts() -> tuple[list[Document], dict[str, Entity], list[Fact], dict[str, dict[str, int]]]:
+def small_facts() -> tuple[
+    list[Document], dict[str, Entity], list[Fact], dict[str, dict[str, int]]
+]:
     """Two documents, six entities and a handful of facts, built by hand."""
-    doc_a = Document(id="a" * 64, source="a.txt", text=_TEXT_A, format="txt", title="Acme ends Pixie")
+    doc_a = Document(
+        id="a" * 64, source="a.txt", text=_TEXT_A, format="txt", title="Acme ends Pixie"
+    )
     doc_b = Document(
         id="b" * 64,
         source="b.html",

@@ -38,8 +38,15 @@ def test_build_reports_bad_files_and_builds_the_rest(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
     result = CliRunner().invoke(
         main,
-        ["build", str(corpus), str(missing), "--out", str(tmp_path / "out"),
-         "--store", str(tmp_path / "store")],
+        [
+            "build",
+            str(corpus),
+            str(missing),
+            "--out",
+            str(tmp_path / "out"),
+            "--store",
+            str(tmp_path / "store"),
+        ],
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [

@@ -46,8 +46,10 @@ def test_ceo_titles(read_facts, text: str) -> None:  # type: ignore[no-untyped-d
 
 def test_rivals_in_a_list_compete(read_facts) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts("Rivals such as Pictor and Snapwave have overtaken Glimmer.")
-    assert {("pictor", "competesWith", "glimmer", "asserted"),
-            ("snapwave", "competesWith", "glimmer", "asserted")} <= facts
+    assert {
+        ("pictor", "competesWith", "glimmer", "asserted"),
+        ("snapwave", "competesWith", "glimmer", "asserted"),
+    } <= facts
 
 
 def test_comparison_with_a_list_subject(read_facts) -> None:  # type: ignore[no-untyped-def]
@@ -67,8 +69,12 @@ def test_deal_parties_value_and_cancellation(read_facts) -> None:  # type: ignor
     deal = "deal-halcyon-media-norwind-labs"
     assert (deal, "party", "norwind-labs", "asserted") in facts
     assert (deal, "party", "halcyon-media", "asserted") in facts
-    assert (deal, "dealValue", ("money", Decimal(300_000_000), "USD", None, "exact"),
-            "asserted") in facts
+    assert (
+        deal,
+        "dealValue",
+        ("money", Decimal(300_000_000), "USD", None, "exact"),
+        "asserted",
+    ) in facts
     assert (deal, "dealStatus", "Cancelled", "asserted") in facts
 
 
@@ -117,12 +123,24 @@ def test_quantities_attach_to_what_they_describe(read_facts) -> None:  # type: i
         "2 million and fell to fewer than 400,000. The app was burning through roughly "
         "$50,000 a day."
     )
-    assert ("glimmer", "userCount", ("count", Decimal(2_000_000), None, None, "approximate"),
-            "asserted") in facts
-    assert ("glimmer", "userCount", ("count", Decimal(400_000), None, None, "at_most"),
-            "asserted") in facts
-    assert ("glimmer", "cost", ("rate", Decimal(50_000), "USD", "day", "approximate"),
-            "asserted") in facts
+    assert (
+        "glimmer",
+        "userCount",
+        ("count", Decimal(2_000_000), None, None, "approximate"),
+        "asserted",
+    ) in facts
+    assert (
+        "glimmer",
+        "userCount",
+        ("count", Decimal(400_000), None, None, "at_most"),
+        "asserted",
+    ) in facts
+    assert (
+        "glimmer",
+        "cost",
+        ("rate", Decimal(50_000), "USD", "day", "approximate"),
+        "asserted",
+    ) in facts
 
 
 @pytest.mark.parametrize(
@@ -131,8 +149,20 @@ def test_quantities_attach_to_what_they_describe(read_facts) -> None:  # type: i
         ("$1 billion", "MONEY", "", "", ("money", "1000000000", "USD", None, "exact")),
         ("multi-billion dollar", "MONEY", "", "", ("money", "2000000000", "USD", None, "vague")),
         ("€1.8 billion", "MONEY", "", "", ("money", "1800000000", "EUR", None, "exact")),
-        ("500,000", "CARDINAL", "fell to fewer than ", "", ("count", "500000", None, None, "at_most")),
-        ("a million", "CARDINAL", "roughly ", " dollars a day", ("rate", "1000000", "USD", "day", "approximate")),
+        (
+            "500,000",
+            "CARDINAL",
+            "fell to fewer than ",
+            "",
+            ("count", "500000", None, None, "at_most"),
+        ),
+        (
+            "a million",
+            "CARDINAL",
+            "roughly ",
+            " dollars a day",
+            ("rate", "1000000", "USD", "day", "approximate"),
+        ),
         ("more than 15,000", "CARDINAL", "", " jobs", ("count", "15000", None, None, "at_least")),
         ("15 months", "DATE", "", "", ("duration", "15", "month", None, "exact")),
     ],
@@ -140,8 +170,13 @@ def test_quantities_attach_to_what_they_describe(read_facts) -> None:  # type: i
 def test_parse_quantity(text: str, label: str, before: str, after: str, expected: tuple) -> None:  # type: ignore[type-arg]
     q = parse_quantity(text, label, before=before, after=after)
     assert q is not None
-    assert (q.kind, str(q.amount.normalize().to_eng_string()) if False else q.amount, q.unit, q.per,
-            q.qualifier) == (expected[0], Decimal(expected[1]), expected[2], expected[3], expected[4])
+    assert (
+        q.kind,
+        q.amount,
+        q.unit,
+        q.per,
+        q.qualifier,
+    ) == (expected[0], Decimal(expected[1]), expected[2], expected[3], expected[4])
 
 
 def test_page_furniture_never_becomes_an_entity() -> None:

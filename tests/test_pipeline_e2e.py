@@ -81,8 +81,16 @@ def test_no_page_furniture_becomes_an_entity(sora_build) -> None:  # type: ignor
         str(r[0]).lower()
         for r in run_query("SELECT DISTINCT ?l WHERE { ?e a ?c ; rdfs:label ?l }", store=store).rows
     }
-    for furniture in ("key insights", "sign up", "frequently asked questions", "summary",
-                      "disclosure", "source link", "media credit", "editor"):
+    for furniture in (
+        "key insights",
+        "sign up",
+        "frequently asked questions",
+        "summary",
+        "disclosure",
+        "source link",
+        "media credit",
+        "editor",
+    ):
         assert furniture not in labels
 
 

@@ -72,7 +72,9 @@ class _DocState:
                     classes = ("Organization", "Product", "AIModel")
                 target = self._speaker(tok, resolve) or self.antecedent(classes, at)
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
-                words = [c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
+                words = [
+                    c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i
+                ]
                 phrases = {f"the {low}", f"the {' '.join([*words, low])}"}
                 cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
                 if cls is None:
@@ -83,8 +85,14 @@ class _DocState:
             if target is None:
                 return None
             return Mention(
-                doc_id=target.doc_id, start=at, end=at + len(tok.text), text=tok.text,
-                label=target.label, name=target.name, source="coref", kb_id=target.kb_id,
+                doc_id=target.doc_id,
+                start=at,
+                end=at + len(tok.text),
+                text=tok.text,
+                label=target.label,
+                name=target.name,
+                source="coref",
+                kb_id=target.kb_id,
                 type_weight=0.0,
             )
 
@@ -98,12 +106,12 @@ def _attribution(sent: Any) -> str | None:
             to = tok.nbor()
             objs = [c for c in to.children if c.dep_ == "pobj"]
             if objs:
-                span = tok.doc[objs[0].left_edge.i: objs[0].right_edge.i + 1]
+                span = tok.doc[objs[0].left_edge.i : objs[0].right_edge.i + 1]
                 return str(span.text)
         if tok.lower_ == "per" and tok.dep_ == "prep":
             objs = [c for c in tok.children if c.dep_ == "pobj" and c.ent_type_ == "ORG"]
             if objs:
-                return str(tok.doc[objs[0].left_edge.i: objs[0].right_edge.i + 1].text)
+                return str(tok.doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text)
     return None
 
 
@@ -148,7 +156,8 @@ def extract_documents(
     if progress is not None:
         progress(len(documents) - done_docs)
     return [
-        Extraction(st.doc, tuple(st.sentences), tuple(st.finder.mentions + st.deals),
-                   tuple(st.relations))
+        Extraction(
+            st.doc, tuple(st.sentences), tuple(st.finder.mentions + st.deals), tuple(st.relations)
+        )
         for st in states
     ]

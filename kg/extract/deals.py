@@ -29,13 +29,21 @@ def read_deal(r: SentenceReader, tok: Any) -> None:
             parties.extend(r._pobjs(c))
         elif c.dep_ == "relcl":
             parties.extend(r.subjects(c))
-            parties.extend(m for p in c.children if p.dep_ == "prep" and p.lower_ in rule.party_preps
-                           for m in r._pobjs(p))
+            parties.extend(
+                m
+                for p in c.children
+                if p.dep_ == "prep" and p.lower_ in rule.party_preps
+                for m in r._pobjs(p)
+            )
     verb = _governing_verb(tok)
     if verb is not None and verb.lemma_.lower() in rule.party_verbs:
         parties.extend(r.subjects(verb))
-        parties.extend(m for p in verb.children if p.dep_ == "prep" and p.lower_ in rule.party_preps
-                       for m in r._pobjs(p))
+        parties.extend(
+            m
+            for p in verb.children
+            if p.dep_ == "prep" and p.lower_ in rule.party_preps
+            for m in r._pobjs(p)
+        )
     parties = [p for p in _dedupe(parties) if p.label in _PARTY_CLASSES]
 
     deal: Mention | None
@@ -50,7 +58,9 @@ def read_deal(r: SentenceReader, tok: Any) -> None:
             source="frame",
         )
         r.register_deal(deal)
-    elif any(c.lower_ in ("the", "this", "that") for c in tok.children if c.dep_ in ("det", "poss")):
+    elif any(
+        c.lower_ in ("the", "this", "that") for c in tok.children if c.dep_ in ("det", "poss")
+    ):
         deal = r.last_deal()
     else:
         deal = None
@@ -93,13 +103,22 @@ def _cancelled(tok: Any, r: SentenceReader) -> bool:
         if head.i == t.i:
             return False
         low = head.lemma_.lower()
-        if head.pos_ in ("NOUN",) and low in rule.cancel_nouns and t.dep_ == "pobj" or (
-            t.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in rule.cancel_nouns
+        if (
+            head.pos_ in ("NOUN",)
+            and low in rule.cancel_nouns
+            and t.dep_ == "pobj"
+            or (
+                t.dep_ == "pobj"
+                and head.dep_ == "prep"
+                and head.head.lemma_.lower() in rule.cancel_nouns
+            )
         ):
             return True
         if head.pos_ in ("VERB", "AUX") and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
             for phrase in rule.cancel_verbs:
-                if low == phrase[0] and (len(phrase) == 1 or any(c.lower_ == phrase[1] for c in head.children)):
+                if low == phrase[0] and (
+                    len(phrase) == 1 or any(c.lower_ == phrase[1] for c in head.children)
+                ):
                     return True
             return False
         t = head

@@ -77,7 +77,9 @@ class MentionFinder:
         found: list[tuple[int, int, str, str, str | None]] = []  # tok start, end, cls, source, kb
         kb = load_kb()
         for key, start, end in _matcher(sdoc.vocab)(sdoc):
-            found.append((start, end, kb.entities[self._key(key, sdoc)].cls, "kb", self._key(key, sdoc)))
+            found.append(
+                (start, end, kb.entities[self._key(key, sdoc)].cls, "kb", self._key(key, sdoc))
+            )
         for ent in sdoc.ents:
             cls = NER_CLASSES.get(ent.label_)
             if cls is None:
@@ -174,7 +176,9 @@ class MentionFinder:
             if tok.is_sent_start or not tok.text[:1].isupper():
                 continue
             start = tok.i
-            while start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN":
+            while (
+                start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN"
+            ):
                 start -= 1
             out.append((start, tok.i + 1, "Organization", "propn", None))
         return out
@@ -209,7 +213,11 @@ def _cue_type(span: Any, name: str) -> str | None:
     person; "Norwind Labs" an organisation by its last word.
     """
     root = span.root
-    for child in root.children:
+    # "Blurbforge and Verbalux, two larger startups": the apposition types every conjunct.
+    group = [root, *(c for c in root.children if c.dep_ == "conj")]
+    if root.dep_ == "conj":
+        group += [root.head, *(c for c in root.head.children if c.dep_ == "conj")]
+    for child in (c for member in group for c in member.children):
         if child.dep_ == "appos":
             cls = LEXICON.cue_class(child.lemma_)
             if cls in ("Product", "AIModel", "Organization", "Person"):
@@ -245,7 +253,9 @@ def _name_after(sdoc: Any, i: int) -> tuple[int, int] | None:
     while i < n and sdoc[i].text in _QUOTES:
         i += 1
     j = i
-    while j < n and (sdoc[j].text[:1].isupper() or sdoc[j].like_num) and sdoc[j].text not in _QUOTES:
+    while (
+        j < n and (sdoc[j].text[:1].isupper() or sdoc[j].like_num) and sdoc[j].text not in _QUOTES
+    ):
         j += 1
     return (i, j) if j > i else None
 

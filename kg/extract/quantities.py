@@ -12,21 +12,69 @@ __all__ = ["parse_quantity", "qualifier_before"]
 
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-    "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "yen": "JPY", "yuan": "CNY", "rupees": "INR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "gbp": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "rupees": "INR",
 }
 _SCALES = {
-    "hundred": 100, "thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000,
-    "mn": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000, "b": 1_000_000_000,
-    "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000,
+    "hundred": 100,
+    "thousand": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "b": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "tn": 1_000_000_000_000,
 }
 _WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
 }
-_DURATION_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years",
-                   "hour", "hours", "minute", "minutes"}
+_DURATION_UNITS = {
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+}
 _RATE = re.compile(r"^\s*(?:a|an|per|each|every)\s+(day|week|month|year|hour)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _VAGUE = re.compile(r"\bmulti[- ]?(million|billion|trillion)\b", re.IGNORECASE)
@@ -60,7 +108,9 @@ def _number(words: list[str]) -> Decimal | None:
     return value
 
 
-def parse_quantity(span_text: str, label: str, *, before: str = "", after: str = "") -> Quantity | None:
+def parse_quantity(
+    span_text: str, label: str, *, before: str = "", after: str = ""
+) -> Quantity | None:
     """Turn an entity span (spaCy MONEY, CARDINAL, QUANTITY, DATE) into a ``Quantity``.
 
     ``before`` and ``after`` are the words around the span, read for a
@@ -70,9 +120,26 @@ def parse_quantity(span_text: str, label: str, *, before: str = "", after: str =
     words = re.findall(r"[$€£¥₹]|\d+(?:[.,]\d+)*(?:k|m|mn|b|bn|tn)?|[A-Za-z]+", text)
     qualifier = "exact"
     lead = []
-    while words and words[0].lower() in {"about", "around", "roughly", "approximately", "nearly",
-                                         "almost", "some", "over", "under", "up", "to", "more",
-                                         "less", "fewer", "than", "at", "least", "most"}:
+    while words and words[0].lower() in {
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "nearly",
+        "almost",
+        "some",
+        "over",
+        "under",
+        "up",
+        "to",
+        "more",
+        "less",
+        "fewer",
+        "than",
+        "at",
+        "least",
+        "most",
+    }:
         lead.append(words.pop(0))
     if lead:
         qualifier = qualifier_before(" ".join(lead))
@@ -87,7 +154,7 @@ def parse_quantity(span_text: str, label: str, *, before: str = "", after: str =
         m = re.match(r"\s*(dollars?|euros?|pounds?)\b", after, re.IGNORECASE)
         if m and label in ("CARDINAL", "MONEY"):
             currency = _CURRENCY_WORDS[m.group(1).lower()]
-            after = after[m.end():]
+            after = after[m.end() :]
     upper: Decimal | None = None
     if vague:
         scale = Decimal(_SCALES[vague.group(1).lower()])
@@ -105,9 +172,15 @@ def parse_quantity(span_text: str, label: str, *, before: str = "", after: str =
         return Quantity("duration", amount, text, unit=unit, qualifier=qualifier)
     if currency:
         kind = "rate" if rate else "money"
-        return Quantity(kind, amount, text, unit=currency,
-                        per=rate.group(1).lower() if rate else None,
-                        qualifier=qualifier, upper=upper)
+        return Quantity(
+            kind,
+            amount,
+            text,
+            unit=currency,
+            per=rate.group(1).lower() if rate else None,
+            qualifier=qualifier,
+            upper=upper,
+        )
     if label in ("CARDINAL", "QUANTITY"):
         return Quantity("count", amount, text, qualifier=qualifier, upper=upper)
     return None

@@ -143,22 +143,40 @@ class SentenceReader:
 
     # ------------------------------------------------------------ emitting
 
-    def emit(self, subj: Mention, prop: str, obj: Mention | Quantity | str, trigger: Tok,
-             rule: str, confidence: float = 0.7) -> None:
+    def emit(
+        self,
+        subj: Mention,
+        prop: str,
+        obj: Mention | Quantity | str,
+        trigger: Tok,
+        rule: str,
+        confidence: float = 0.7,
+    ) -> None:
         if isinstance(obj, Mention) and (obj.name == subj.name or obj.start == subj.start):
             return
         modality = self.modality(trigger)
-        self.out.append(RelationMention(
-            doc_id=self.sentence.doc_id, subject=subj, predicate=prop, object=obj,
-            sentence=self.sentence, rule=rule, modality=modality, confidence=confidence,
-            attributed_to=self.attribution,
-        ))
+        self.out.append(
+            RelationMention(
+                doc_id=self.sentence.doc_id,
+                subject=subj,
+                predicate=prop,
+                object=obj,
+                sentence=self.sentence,
+                rule=rule,
+                modality=modality,
+                confidence=confidence,
+                attributed_to=self.attribution,
+            )
+        )
 
     def modality(self, trigger: Tok) -> str:
         words: set[str] = set()
         chain = [trigger]
         t = trigger
-        while t.dep_ in ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj") and t.head.i != t.i:
+        while (
+            t.dep_ in ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj")
+            and t.head.i != t.i
+        ):
             t = t.head
             chain.append(t)
             if len(chain) > 4:
@@ -217,7 +235,9 @@ class SentenceReader:
     def _noun_rule(self, tok: Tok, rule: RelationRule) -> None:
         if tok.pos_ not in ("NOUN", "PROPN") or not rule.nouns:
             return
-        if not any(len(p) == 1 and tok.lemma_.lower() in (p[0],) or tok.lower_ == p[0] for p in rule.nouns):
+        if not any(
+            len(p) == 1 and tok.lemma_.lower() in (p[0],) or tok.lower_ == p[0] for p in rule.nouns
+        ):
             return
         if rule.property == "competesWith":
             self._rival_noun(tok, rule)
@@ -240,14 +260,25 @@ class SentenceReader:
                 self.emit(s, rule.property, o, tok, f"{rule.property}.noun", 0.6)
 
     def _rival_noun(self, tok: Tok, rule: RelationRule) -> None:
-        items = [m for c in tok.children if c.dep_ == "prep" and c.lower_ in _LIST_PREPS
-                 for m in self._pobjs(c)]
-        others = [m for c in tok.children
-                  if (c.dep_ == "prep" and c.lower_ in ("of", "to", "for")) for m in self._pobjs(c)]
+        items = [
+            m
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in _LIST_PREPS
+            for m in self._pobjs(c)
+        ]
+        others = [
+            m
+            for c in tok.children
+            if (c.dep_ == "prep" and c.lower_ in ("of", "to", "for"))
+            for m in self._pobjs(c)
+        ]
         others += [m for c in tok.children if c.dep_ == "poss" for m in self.expand(c)]
         if tok.dep_ == "appos" or tok.dep_ == "attr":
-            holder = tok.head if tok.dep_ == "appos" else next(
-                (c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            holder = (
+                tok.head
+                if tok.dep_ == "appos"
+                else next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            )
             if holder is not None:
                 items += self.expand(holder)
         if tok.dep_ == "compound":
@@ -263,8 +294,12 @@ class SentenceReader:
             if tok.lower_ != phrase[0]:
                 continue
             prep = phrase[1] if len(phrase) > 1 else None
-            objs = [m for c in tok.children if c.dep_ == "prep" and c.lower_ == prep
-                    for m in self._pobjs(c)]
+            objs = [
+                m
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == prep
+                for m in self._pobjs(c)
+            ]
             if not objs:
                 continue
             t = tok
@@ -273,7 +308,12 @@ class SentenceReader:
                 if t.head.i == t.i:
                     break
                 t = t.head
-                subs = [m for c in t.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.expand(c)]
+                subs = [
+                    m
+                    for c in t.children
+                    if c.dep_ in ("nsubj", "nsubjpass")
+                    for m in self.expand(c)
+                ]
                 if not subs and t.pos_ in ("NOUN", "PROPN"):
                     subs = self.expand(t)
                 if subs:
@@ -290,7 +330,7 @@ class SentenceReader:
         for phrase in rule.titles:
             if phrase[-1] != low:
                 continue
-            lefts = [t.lower_ for t in tok.doc[max(tok.i - len(phrase) + 1, 0): tok.i]]
+            lefts = [t.lower_ for t in tok.doc[max(tok.i - len(phrase) + 1, 0) : tok.i]]
             if list(phrase[:-1]) == lefts:
                 matched = True
                 break
@@ -298,8 +338,11 @@ class SentenceReader:
             return
         holders: list[Mention] = []
         if tok.dep_ in ("compound", "appos", "nmod") and tok.head.i != tok.i:
-            holders = self.expand(tok.head) if tok.dep_ != "appos" else [
-                m for m in [self.mention(tok.head)] if m is not None]
+            holders = (
+                self.expand(tok.head)
+                if tok.dep_ != "appos"
+                else [m for m in [self.mention(tok.head)] if m is not None]
+            )
         holders += [m for c in tok.children if c.dep_ == "appos" for m in self.expand(c)]
         if tok.dep_ == "attr":
             holders += [m for c in tok.head.children if c.dep_ == "nsubj" for m in self.expand(c)]
@@ -365,8 +408,8 @@ class SentenceReader:
         for ent in self.sent.ents:
             if ent.label_ not in _QUANTITY_LABELS:
                 continue
-            before = doc.text[max(0, ent.start_char - 30): ent.start_char]
-            after = doc.text[ent.end_char: ent.end_char + 30]
+            before = doc.text[max(0, ent.start_char - 30) : ent.start_char]
+            after = doc.text[ent.end_char : ent.end_char + 30]
             q = parse_quantity(ent.text, ent.label_, before=before, after=after)
             if q is not None:
                 seen.add(ent.root.i)
@@ -424,7 +467,7 @@ def _context_words(root: Tok) -> set[str]:
         if t.head.i == t.i:
             break
         t = t.head
-    for w in root.doc[max(root.i - 4, root.sent.start): min(root.i + 5, root.sent.end)]:
+    for w in root.doc[max(root.i - 4, root.sent.start) : min(root.i + 5, root.sent.end)]:
         words.add(w.lower_)
         words.add(w.lemma_.lower())
     return words

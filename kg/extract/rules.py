@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from kg.errors import OntologyError
 from kg.lexicon import load_toml
-from kg.vocab import KG, ontology_dir
+from kg.vocab import ontology_dir, term
 
 __all__ = ["DealRule", "QuantityRule", "RelationRule", "Rules", "load_rules"]
 
@@ -62,9 +63,16 @@ class Rules:
         return None
 
 
+def _tables(data: dict[str, object], name: str) -> list[dict[str, Any]]:
+    rows = data[name]
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise TypeError(f"[[{name}]] must be a list of tables")
+    return rows
+
+
 def _check_property(name: str) -> str:
     try:
-        KG[name]
+        term(name)
     except AttributeError:
         raise OntologyError(
             f"{ontology_dir() / 'rules.toml'}: {name!r} is not a property of ontology/kg.ttl"
@@ -89,7 +97,7 @@ def load_rules() -> Rules:
                 subject=frozenset(r["subject"]),
                 object=frozenset(r["object"]),
             )
-            for r in data["relation"]  # type: ignore[union-attr]
+            for r in _tables(data, "relation")
         )
         d = data["deal"]
         assert isinstance(d, dict)
@@ -107,8 +115,10 @@ def load_rules() -> Rules:
                 cues=frozenset(q["cues"]),
                 subject=frozenset(q["subject"]),
             )
-            for q in data["quantity"]  # type: ignore[union-attr]
+            for q in _tables(data, "quantity")
         )
     except (KeyError, TypeError, AssertionError) as err:
-        raise OntologyError(f"{ontology_dir() / 'rules.toml'}: missing or bad entry {err}") from None
+        raise OntologyError(
+            f"{ontology_dir() / 'rules.toml'}: missing or bad entry {err}"
+        ) from None
     return Rules(relations, deal, quantities)
