@@ -18,6 +18,16 @@ DEFAULT_STORE = Path("kg-store")
 DEFAULT_OUT = Path("exports")
 
 
+store_option = click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    envvar="KG_STORE",
+    help="Folder of the embedded Oxigraph store (env KG_STORE).",
+)
+
+
 def _fail(err: KGError) -> None:
     click.echo(f"kg: error: {err}", err=True)
     sys.exit(1)
@@ -42,14 +52,7 @@ def main() -> None:
     show_default=True,
     help="Folder for graph.ttl, graph.trig, graph.jsonld and graph.html.",
 )
-@click.option(
-    "--store",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_STORE,
-    show_default=True,
-    envvar="KG_STORE",
-    help="Folder of the embedded Oxigraph store (env KG_STORE).",
-)
+@store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
 def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
     """Read articles, extract entities and facts, store and export the graph.
@@ -80,14 +83,7 @@ def _progress_bar(total: int, label: str):  # type: ignore[no-untyped-def]
 
 @main.command()
 @click.argument("query", required=False)
-@click.option(
-    "--store",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_STORE,
-    show_default=True,
-    envvar="KG_STORE",
-    help="Folder of the embedded Oxigraph store (env KG_STORE).",
-)
+@store_option
 @click.option(
     "--format",
     "fmt",
