@@ -11,7 +11,7 @@ Ontology terms are named by their local name in the ``kg:`` namespace
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = [
@@ -141,4 +141,3 @@ class Fact:
     modality: str = "asserted"
     confidence: float = 0.7
     attributed_to: str | None = None
-    extra: tuple[tuple[str, str], ...] = field(default=())

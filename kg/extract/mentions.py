@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -258,8 +257,3 @@ def _name_after(sdoc: Any, i: int) -> tuple[int, int] | None:
     ):
         j += 1
     return (i, j) if j > i else None
-
-
-def sentence_mentions(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
-    """The mentions inside [start, end)."""
-    return [m for m in mentions if m.start >= start and m.end <= end]
