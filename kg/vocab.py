@@ -56,6 +56,7 @@ class KG(DefinedNamespace):
     Modality: URIRef
     DealStatus: URIRef
     Qualifier: URIRef
+    Conflict: URIRef
     # individuals
     Asserted: URIRef
     Negated: URIRef
@@ -116,6 +117,10 @@ class KG(DefinedNamespace):
     mentionCount: URIRef
     contentHash: URIRef
     sourcePath: URIRef
+    # conflicts
+    conflictAbout: URIRef
+    conflictProperty: URIRef
+    conflictingFact: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")
