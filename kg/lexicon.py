@@ -30,6 +30,7 @@ class Furniture:
     prefixes: tuple[str, ...]
     contains: tuple[str, ...]
     trailer: frozenset[str]
+    title_words: frozenset[str]
     not_entities: frozenset[str]
 
 
@@ -68,6 +69,7 @@ def _load() -> Lexicon:
                 tuple(s.lower() for s in f["prefixes"]),
                 tuple(s.lower() for s in f["contains"]),
                 frozenset(s.lower() for s in f["trailer"]),
+                frozenset(s.lower() for s in f["title_words"]),
                 frozenset(s.lower() for s in f["not_entities"]),
             ),
             cues={k: frozenset(v) for k, v in cues.items() if k != "org_suffixes"},

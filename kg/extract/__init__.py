@@ -48,14 +48,21 @@ class _DocState:
         return best
 
     @staticmethod
-    def _speaker(tok: Any, resolve: Callable[[Any], Mention | None]) -> Mention | None:
+    def _speaker(
+        tok: Any,
+        resolve: Callable[[Any], Mention | None],
+        mention_at: Callable[[int], Mention | None],
+        offset: int,
+    ) -> Mention | None:
         """'the company said it would...': a subject pronoun in reported speech is the speaker."""
         clause = tok.head
         if tok.dep_ != "nsubj" or clause.dep_ != "ccomp" or tok.lower_ not in ("it", "they"):
             return None
         for c in clause.head.children:
             if c.dep_ == "nsubj" and c.i != tok.i:
-                found = resolve(c) if c.pos_ in ("PRON", "NOUN") else None
+                found = mention_at(offset + c.idx) or (
+                    resolve(c) if c.pos_ in ("PRON", "NOUN") else None
+                )
                 return found if found is not None and found.label == "Organization" else None
         return None
 
@@ -70,7 +77,9 @@ class _DocState:
                     classes = ("Organization",)
                 else:
                     classes = ("Organization", "Product", "AIModel")
-                target = self._speaker(tok, resolve) or self.antecedent(classes, at)
+                target = self._speaker(
+                    tok, resolve, self.finder.by_token.get, offset
+                ) or self.antecedent(classes, at)
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
                 words = [
                     c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i

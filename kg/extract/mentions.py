@@ -154,10 +154,17 @@ class MentionFinder:
         low = name.lower()
         if name[:1].isdigit():
             return False  # "3D", "2024 Games"
-        if text and " " not in name and re.search(rf"(?<![\w.]){re.escape(low)}(?!\w)", text):
-            return False  # the text also uses the word in lower case: a common word ("Compute")
+        if text and " " not in name:
+            forms = {low, low + "s", low.removesuffix("s")}
+            if any(re.search(rf"(?<![\w.]){re.escape(f)}(?!\w)", text) for f in forms):
+                return False  # the text also uses the word in lower case: a common word
         if len(name) < 2 or low in LEXICON.furniture.not_entities:
             return False
+        if all(
+            LEXICON.cue_class(w) == "Person" or w in LEXICON.furniture.title_words
+            for w in low.split()
+        ):
+            return False  # "Chief Technology Officer": a title made of cue words, no name
         if not any(c.isalpha() for c in name) or not any(c.isupper() for c in name):
             return False
         if all(t.pos_ in ("PRON", "DET", "NUM", "PUNCT") for t in span):

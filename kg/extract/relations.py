@@ -58,6 +58,10 @@ class SentenceReader:
             return []
         found: list[Mention] = []
         m = self.mention(tok)
+        if m is None and tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
+            return self.expand(tok.head.head, depth + 1)  # "Musk, who is ..." -> Musk
+        if m is None and tok.dep_ == "appos" and tok.pos_ == "NOUN":
+            m = self.mention(tok.head)  # "xAI, the AI company created by ..." -> xAI
         if m is not None:
             found.append(m)
         else:
@@ -120,6 +124,8 @@ class SentenceReader:
     def objects(self, verb: Tok, prep: str | None = None) -> list[Mention]:
         found: list[Mention] = []
         passive = _is_passive(verb)
+        if passive and verb.dep_ == "acl":
+            found.extend(self.expand(verb.head))
         for c in verb.children:
             if passive and c.dep_ == "nsubjpass":
                 found.extend(self.expand(c))
@@ -431,9 +437,23 @@ class SentenceReader:
                 if q.kind not in rule.kinds or not (context & rule.cues):
                     continue
                 owners = self._quantity_owner(root)
+                confidence = 0.6
+                if not owners:
+                    # No syntactic owner: the nearest organisation named before it.
+                    owners = self._nearest_before(root, rule.subject)
+                    confidence = 0.4
                 for owner in owners[:1]:
-                    self.emit(owner, rule.property, q, root, f"{rule.property}.quantity", 0.6)
+                    self.emit(
+                        owner, rule.property, q, root, f"{rule.property}.quantity", confidence
+                    )
                 break
+
+    def _nearest_before(self, root: Tok, classes: frozenset[str]) -> list[Mention]:
+        for tok in reversed(list(self.sent.doc[self.sent.start : root.i])):
+            m = self.mention_at(self.offset + tok.idx)
+            if m is not None and m.label in classes and m.label == "Organization":
+                return [m]
+        return []
 
     def _quantity_owner(self, root: Tok) -> list[Mention]:
         t = root
@@ -474,6 +494,8 @@ def _context_words(root: Tok) -> set[str]:
 
 
 def _is_passive(verb: Tok) -> bool:
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return True  # "the company created by Musk", "an app made by Acme"
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
