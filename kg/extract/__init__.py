@@ -39,6 +39,19 @@ class _DocState:
     sentences: list[Sentence] = field(default_factory=list)
     relations: list[RelationMention] = field(default_factory=list)
 
+    def main_organization(self) -> Mention | None:
+        """The organisation named most often so far (at least twice), if one leads."""
+        counts: dict[str, list[Mention]] = {}
+        for m in self.finder.mentions:
+            if m.label == "Organization":
+                counts.setdefault(m.kb_id or m.name, []).append(m)
+        ranked = sorted(counts.values(), key=len, reverse=True)
+        if not ranked or len(ranked[0]) < 2:
+            return None
+        if len(ranked) > 1 and len(ranked[1]) == len(ranked[0]):
+            return None
+        return ranked[0][-1]
+
     def antecedent(self, classes: Sequence[str], before: int) -> Mention | None:
         pool = self.finder.mentions + self.deals
         best: Mention | None = None
@@ -157,6 +170,7 @@ def extract_documents(
                 resolve=st.resolver(start),
                 rules=rules,
                 last_deal=lambda st=st: st.deals[-1] if st.deals else None,  # type: ignore[misc]
+                main_organization=st.main_organization,
                 register_deal=st.deals.append,
                 out=st.relations,
                 attribution=_attribution(sent),

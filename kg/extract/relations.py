@@ -42,6 +42,7 @@ class SentenceReader:
     resolve: Callable[[Tok], Mention | None]  # pronoun / description -> antecedent
     rules: Rules
     last_deal: Callable[[], Mention | None]
+    main_organization: Callable[[], Mention | None]
     register_deal: Callable[[Mention], None]
     out: list[RelationMention]
     attribution: str | None = None
@@ -360,10 +361,23 @@ class SentenceReader:
                     others.append(m)
             elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for"):
                 others.extend(self._pobjs(c))
+        confidence = 0.8
+        if holders and not others and rule.holder == "subject" and "Organization" in rule.object:
+            # "CEO Jane Roe said ...": the organisation the article is about, if the
+            # sentence names none.
+            in_sentence = [
+                m
+                for t in self.sent
+                if (m := self.mention_at(self.offset + t.idx)) is not None
+                and m.label == "Organization"
+            ]
+            main = self.main_organization()
+            if not in_sentence and main is not None:
+                others, confidence = [main], 0.5
         for h in _unique(holders):
             for o in _unique(others):
                 s, ob = (h, o) if rule.holder == "subject" else (o, h)
-                self.emit(s, rule.property, ob, tok, f"{rule.property}.title", 0.8)
+                self.emit(s, rule.property, ob, tok, f"{rule.property}.title", confidence)
 
     def _apposition_maker(self, tok: Tok) -> None:
         """'X, its photo app' / 'X, Acme's video model': the possessor makes X."""
