@@ -230,7 +230,7 @@ def score_document(
         rel.fn += 1
         result.fns.append((k[0], name, f"{k[1]} -> {k[2]}"))
     used: set[int] = set()
-    for s_id, p, amount, unit, _kind in sys_q:
+    for s_id, p, amount, unit, _kind in dict.fromkeys(sys_q):  # one per distinct value
         hit = next(
             (
                 i

@@ -43,6 +43,7 @@ class Lexicon:
     modality: dict[str, frozenset[str]]
     qualifiers: dict[str, tuple[str, ...]]
     org_suffixes: frozenset[str]
+    demonyms: dict[str, str]
 
     def cue_class(self, word: str) -> str | None:
         low = word.lower()
@@ -74,6 +75,7 @@ def _load() -> Lexicon:
             ),
             cues={k: frozenset(v) for k, v in cues.items() if k != "org_suffixes"},
             org_suffixes=frozenset(cues["org_suffixes"]),
+            demonyms=dict(data.get("places", {}).get("demonyms", {})),  # type: ignore[attr-defined]
             coref={k: frozenset(v) for k, v in coref.items() if k != "pronouns"},
             pronouns=frozenset(coref["pronouns"]),
             modality={k: frozenset(v) for k, v in modality.items()},

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from kg.extract.rules import load_rules
 from kg.kb import load_kb
@@ -190,6 +191,23 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 r.confidence,
                 r.attributed_to,
             )
+        for fact in _derived(
+            ex,
+            [f for f in facts.values() if f.evidence.doc_id == ex.document.id],
+            key_for,
+            set(c),
+            entities,
+        ):
+            facts.setdefault(
+                (
+                    fact.evidence.doc_id,
+                    fact.subject,
+                    fact.predicate,
+                    repr(fact.object),
+                    fact.evidence.start,
+                ),
+                fact,
+            )
         counts[ex.document.id] = dict(sorted(c.items()))
     ordered = sorted(
         facts.values(),
@@ -230,6 +248,75 @@ def _role_votes(
     for cid, counter in extra.items():
         for cls, weight in counter.items():
             votes[cid][cls] += weight
+
+
+def _derived(
+    ex: Extraction,
+    doc_facts: list[Fact],
+    key_for: Callable[[Mention], str | None],
+    present: set[str],
+    entities: dict[str, Entity],
+) -> list[Fact]:
+    """Facts that follow from others in the same document.
+
+    * the parties of a deal partner with each other (evidence: the deal's sentence);
+    * a product named in one sentence with the maker the reference KB gives it is
+      made by that maker (evidence: that sentence).
+    """
+    out: list[Fact] = []
+    parties: dict[str, list[Fact]] = defaultdict(list)
+    for f in doc_facts:
+        if f.predicate == "party" and isinstance(f.object, str):
+            parties[f.subject].append(f)
+    for group in parties.values():
+        firsts = {str(f.object): f for f in reversed(group)}  # one fact per party
+        for a, b in combinations(sorted(firsts.values(), key=lambda f: str(f.object)), 2):
+            assert isinstance(a.object, str) and isinstance(b.object, str)
+            out.append(
+                Fact(
+                    a.object,
+                    "partnersWith",
+                    b.object,
+                    True,
+                    a.evidence,
+                    "partnersWith.deal",
+                    a.modality,
+                    0.6,
+                    a.attributed_to,
+                )
+            )
+    stated = {(f.subject, f.object) for f in doc_facts if f.predicate == "developer"}
+    wanted = {
+        (k, e.maker)
+        for k in present
+        if (e := entities.get(k)) is not None and e.maker in present and (k, e.maker) not in stated
+    }
+    if wanted:
+        by_sentence: dict[int, set[str]] = defaultdict(set)
+        starts = sorted(ex.sentences, key=lambda s: s.start)
+        for m in ex.mentions:
+            k = key_for(m)
+            sent = next((s for s in starts if s.start <= m.start < s.end), None)
+            if k is not None and sent is not None:
+                by_sentence[sent.start].add(k)
+        for sent in starts:
+            for product, maker in sorted(wanted):
+                if {product, maker} <= by_sentence.get(sent.start, set()):
+                    ev = Evidence(ex.document.id, sent.text, sent.start, sent.end)
+                    out.append(
+                        Fact(
+                            product,
+                            "developer",
+                            maker,
+                            True,
+                            ev,
+                            "developer.reference",
+                            "asserted",
+                            0.5,
+                        )
+                    )
+                    wanted.discard((product, maker))
+    return out
 
 
 def _fits(

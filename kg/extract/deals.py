@@ -79,6 +79,20 @@ def read_deal(r: SentenceReader, tok: Any) -> None:
             break
     if _cancelled(tok, r):
         r.emit(deal, "dealStatus", "Cancelled", tok, "dealStatus.cancelled", 0.7)
+    elif _in_force(tok, rule.active_adjectives):
+        r.emit(deal, "dealStatus", "Active", tok, "dealStatus.active", 0.6)
+
+
+def _in_force(tok: Any, adjectives: frozenset[str]) -> bool:
+    """'an existing partnership', 'existing partnerships, including a deal with X'."""
+    t = tok
+    for _ in range(3):
+        if any(c.dep_ == "amod" and c.lower_ in adjectives for c in t.children):
+            return True
+        if t.dep_ not in ("pobj", "prep", "appos", "conj") or t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 def _governing_verb(tok: Any) -> Any | None:

@@ -158,7 +158,7 @@ def parse_quantity(
     upper: Decimal | None = None
     if vague:
         scale = Decimal(_SCALES[vague.group(1).lower()])
-        amount, upper, qualifier = 2 * scale, 1000 * scale - 1, "vague"
+        amount, upper, qualifier = scale, 1000 * scale - 1, "vague"  # an order of magnitude
     else:
         num = _number([w for w in words if w not in _CURRENCY_SYMBOLS])
         if num is None:

@@ -219,6 +219,7 @@ class SentenceReader:
                 self._adjective_rule(tok, rule)
             self._apposition_maker(tok)
             self._possessive_maker(tok)
+            self._location(tok)
             read_deal(self, tok)
         self._quantities()
 
@@ -406,6 +407,42 @@ class SentenceReader:
             return
         if owner.label == "Organization" and thing.label in ("Product", "AIModel"):
             self.emit(thing, "developer", owner, tok, "developer.possessive", 0.6)
+
+    def _location(self, tok: Tok) -> None:
+        """'Swedish streaming service Spotify', 'the Delaware-based firm': where it is based."""
+        place: Mention | None = None
+        head = tok.head
+        country = LEXICON.demonyms.get(tok.text)
+        if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
+            place = Mention(
+                self.sentence.doc_id,
+                self.offset + tok.idx,
+                self.offset + tok.idx + len(tok.text),
+                tok.text,
+                "Place",
+                country,
+                source="cue",
+                type_weight=2.0,
+            )
+        elif tok.lower_ == "based" and tok.dep_ == "amod":
+            named = [
+                m
+                for c in tok.children
+                if c.dep_ in ("npadvmod", "compound")
+                and (m := self.mention(c)) is not None
+                and m.label == "Place"
+            ]
+            place = named[0] if named else None
+        if place is None:
+            return
+        # The organisation is the noun modified, or the name that noun stands before.
+        for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
+            if candidate is None:
+                continue
+            orgs = [m for m in self.expand(candidate) if m.label == "Organization"]
+            if orgs:
+                self.emit(orgs[0], "locatedIn", place, tok, "locatedIn.modifier", 0.6)
+                return
 
     def _clause_subject(self, tok: Tok) -> Mention | None:
         t = tok

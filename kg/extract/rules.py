@@ -37,6 +37,7 @@ class DealRule:
     party_verbs: frozenset[str]
     cancel_verbs: tuple[tuple[str, ...], ...]
     cancel_nouns: frozenset[str]
+    active_adjectives: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def load_rules() -> Rules:
             party_verbs=frozenset(d["party_verbs"]),
             cancel_verbs=_phrases(d["cancel_verbs"]),
             cancel_nouns=frozenset(d["cancel_nouns"]),
+            active_adjectives=frozenset(d.get("active_adjectives", [])),
         )
         quantities = tuple(
             QuantityRule(
