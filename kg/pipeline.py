@@ -1,7 +1,14 @@
 """Wires the stages: ingest -> extract -> resolve -> rdf -> validate -> store -> exports.
 
-The only module that imports several stages. ``build`` returns a
-``BuildReport``; it prints nothing (the CLI does).
+The only module that imports several stages. ``build``, ``add`` and
+``remove`` return a ``BuildReport``; they print nothing (the CLI does).
+
+Every build holds the store's lock from start to finish, extracts only the
+documents the cache beside the store does not hold (kg/cache.py), resolves all
+documents together (cheap, and it keeps entity IRIs and classes consistent
+across documents), and rewrites the store and exports from the result. The
+store is its own manifest: each document's graph records its content hash and
+source path, so ``add`` and ``remove`` start from what the store holds.
 """
 
 from __future__ import annotations
@@ -10,28 +17,41 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from kg.conflicts import Conflict, find_conflicts
-from kg.errors import InputError, KGError
+from kg.cache import ExtractionCache, cache_path
+from kg.conflicts import Conflict, find_conflicts, support_counts
+from kg.errors import InputError, KGError, StoreError
 from kg.export.html import write_html
 from kg.export.rdf import write_exports
 from kg.extract import extract_documents
 from kg.ingest import discover, read_document
 from kg.kb import load_kb
-from kg.model import Document
-from kg.rdf import add_reference_facts, to_dataset
+from kg.model import Document, Extraction
+from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
-from kg.store import write_store
+from kg.store import store_lock, stored_documents, write_store
 from kg.validate import Violation, validate
 
-__all__ = ["BuildReport", "build", "sample_corpus"]
+__all__ = ["BuildReport", "Changes", "add", "build", "remove", "sample_corpus"]
 
 #: progress(total, label) -> a context manager whose ``update(n)`` advances the bar
 ProgressFactory = Callable[[int, str], AbstractContextManager[Any]]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How a build changed the store's documents (source paths), and what it re-read."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+    extracted: int = 0  # documents run through spaCy
+    cached: int = 0  # documents whose extraction came from the cache
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,7 @@ class BuildReport:
     exports: list[Path]
     seconds: float
     problems: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
 
     @property
     def entities(self) -> int:
@@ -71,15 +92,90 @@ def build(
     store: Path,
     out: Path,
     progress: ProgressFactory | None = None,
+    rebuild: bool = False,
 ) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``store`` and ``out``.
 
-    Unreadable inputs are listed in ``BuildReport.problems`` and the rest is
-    built. The store and the exports are replaced only once the new ones are
-    complete. Raises ``InputError`` when no document at all can be read.
+    The store then holds exactly those articles. An article whose content the
+    previous build already read is not extracted again (its extraction comes
+    from the cache beside the store) unless ``rebuild`` is set. Unreadable
+    inputs are listed in ``BuildReport.problems`` and the rest is built. The
+    store and the exports are replaced only once the new ones are complete.
+    Raises ``InputError`` when no document at all can be read, ``StoreError``
+    when another process is writing the store.
     """
     started = time.perf_counter()
-    files_, problems = discover(list(paths) or [sample_corpus()])
+    with store_lock(store):
+        documents, problems = _read(list(paths) or [sample_corpus()])
+        if not documents:
+            detail = "; ".join(problems) if problems else "no input files"
+            raise InputError(f"nothing to build ({detail})")
+        return _build(documents, problems, store, out, progress, rebuild, started)
+
+
+def add(
+    paths: Sequence[Path],
+    *,
+    store: Path,
+    out: Path,
+    progress: ProgressFactory | None = None,
+    rebuild: bool = False,
+) -> BuildReport:
+    """Add the articles under ``paths`` to the store, or update them if they changed.
+
+    An article already in the store from the same path but with new content
+    replaces its old version (and only its graph changes); the store's other
+    articles stay as they are and are not extracted again.
+    """
+    started = time.perf_counter()
+    with store_lock(store):
+        new, problems = _read(list(paths))
+        if not new:
+            detail = "; ".join(problems) if problems else "no input files"
+            raise InputError(f"nothing to add ({detail})")
+        before = stored_documents(store)
+        cache = ExtractionCache(cache_path(store))
+        replaced = {_resolved(d.source) for d in new}
+        kept = {h: src for h, src in before.items() if _resolved(src) not in replaced}
+        documents = _stored(kept, cache) + new
+        return _build(documents, problems, store, out, progress, rebuild, started)
+
+
+def remove(
+    paths: Sequence[Path],
+    *,
+    store: Path,
+    out: Path,
+    progress: ProgressFactory | None = None,
+) -> BuildReport:
+    """Remove the articles read from ``paths`` (files, or folders holding them) from the store.
+
+    A removed article takes its facts with it; entities other articles still
+    name stay. Raises ``InputError`` naming a path that is not in the store
+    (nothing is removed then) or when nothing would be left.
+    """
+    started = time.perf_counter()
+    with store_lock(store):
+        before = stored_documents(store)
+        if not before:
+            raise StoreError(f"no store at {store}: run `kg build` first")
+        gone: set[str] = set()
+        for path in paths:
+            matched = {h for h, src in before.items() if _names(path, src)}
+            if not matched:
+                raise InputError(f"not in the store {store}", path=str(path))
+            gone |= matched
+        kept = {h: src for h, src in before.items() if h not in gone}
+        if not kept:
+            raise InputError(
+                "removing these would leave the store empty; delete the store folder instead"
+            )
+        documents = _stored(kept, ExtractionCache(cache_path(store)))
+        return _build(documents, [], store, out, progress, False, started)
+
+
+def _read(paths: list[Path]) -> tuple[list[Document], list[str]]:
+    files_, problems = discover(paths)
     documents: list[Document] = []
     seen: set[str] = set()
     for path in files_:
@@ -92,20 +188,107 @@ def build(
             continue  # the same article twice is one document
         seen.add(doc.id)
         documents.append(doc)
-    if not documents:
-        detail = "; ".join(problems) if problems else "no input files"
-        raise InputError(f"nothing to build ({detail})")
+    return documents, problems
 
-    bar_cm: AbstractContextManager[Any] = (
-        progress(len(documents), "Extracting") if progress else nullcontext(_NullBar())
+
+def _resolved(source: str) -> str:
+    return str(Path(source).resolve())
+
+
+def _names(path: Path, source: str) -> bool:
+    """Whether ``path`` (a file, or a folder) names the stored document read from ``source``."""
+    if str(path) == source:
+        return True
+    target, src = path.resolve(), Path(source).resolve()
+    return src == target or (path.is_dir() and src.is_relative_to(target))
+
+
+def _stored(stored: dict[str, str], cache: ExtractionCache) -> list[Document]:
+    """The documents the store holds (content hash -> source), from the cache or their files."""
+    documents: list[Document] = []
+    for doc_id, source in stored.items():
+        doc = cache.get_document(doc_id)
+        if doc is None:
+            try:
+                doc = read_document(Path(source))
+            except InputError as err:
+                raise InputError(
+                    f"{err}; it is in the store but no longer in the cache, so it cannot be kept"
+                    " (`kg remove` it, or `kg build` the articles you want)"
+                ) from None
+            if doc.id != doc_id:
+                raise InputError(
+                    "changed since the store was built and the old version is no longer in"
+                    " the cache; `kg add` it to take the new version",
+                    path=source,
+                )
+        documents.append(replace(doc, source=source))
+    return documents
+
+
+def _extract(
+    documents: list[Document],
+    cache: ExtractionCache,
+    progress: ProgressFactory | None,
+    rebuild: bool,
+) -> tuple[list[Extraction], int]:
+    """Each document's extraction, from the cache where possible; and how many were extracted."""
+    found = {d.id: None if rebuild else cache.get(d) for d in documents}
+    missing = [d for d in documents if found[d.id] is None]
+    if missing:
+        bar_cm: AbstractContextManager[Any] = (
+            progress(len(missing), "Extracting") if progress else nullcontext(_NullBar())
+        )
+        with bar_cm as bar:
+            fresh = extract_documents(missing, progress=bar.update)
+        for ex in fresh:
+            cache.put(ex)
+            found[ex.document.id] = ex
+    return [got for d in documents if (got := found[d.id]) is not None], len(missing)
+
+
+def _changes(before: dict[str, str], after: list[Document], extracted: int) -> Changes:
+    old_sources = {_resolved(s) for s in before.values()}
+    new_sources = {_resolved(d.source) for d in after}
+    now = {d.id for d in after}
+    fresh = [d for d in after if d.id not in before]
+    return Changes(
+        added=tuple(sorted(d.source for d in fresh if _resolved(d.source) not in old_sources)),
+        replaced=tuple(sorted(d.source for d in fresh if _resolved(d.source) in old_sources)),
+        removed=tuple(
+            sorted(s for h, s in before.items() if h not in now and _resolved(s) not in new_sources)
+        ),
+        unchanged=len(after) - len(fresh),
+        extracted=extracted,
+        cached=len(after) - extracted,
     )
-    with bar_cm as bar:
-        extractions = extract_documents(documents, progress=bar.update)
+
+
+def _build(
+    documents: list[Document],
+    problems: list[str],
+    store: Path,
+    out: Path,
+    progress: ProgressFactory | None,
+    rebuild: bool,
+    started: float,
+) -> BuildReport:
+    """Extract (or reuse), resolve, encode, validate, store, export. The caller holds the lock."""
+    unique = {d.id: d for d in documents}  # a document named twice is one document
+    # Resolution sees the documents in content-hash order, so that a store reached by
+    # adds and removes is the same as one built from scratch from the same articles.
+    documents = [unique[k] for k in sorted(unique)]
+    before = stored_documents(store)
+    cache = ExtractionCache(cache_path(store))
+    extractions, extracted = _extract(documents, cache, progress, rebuild)
     resolution = resolve(extractions)
     ds = to_dataset(documents, resolution.entities, resolution.facts, resolution.mention_counts)
     known = {**load_kb().entities, **resolution.entities}
     present = {k for counts in resolution.mention_counts.values() for k in counts}
     add_reference_facts(ds, known, present)
+    support = support_counts(resolution.facts)
+    conflicts = find_conflicts(resolution.facts, support=support)
+    add_derived(ds, resolution.facts, conflicts)
     violations = validate(ds)
     try:
         write_store(ds, store)
@@ -113,6 +296,7 @@ def build(
         exports.append(write_html(ds, out / "graph.html"))
     except OSError as err:
         raise KGError(f"cannot write output: {err}") from None
+    cache.keep_only(documents, also=before)
 
     by_class = Counter(e.cls for k, e in resolution.entities.items() if k in present)
     by_relation = Counter(f.predicate for f in resolution.facts)
@@ -120,10 +304,11 @@ def build(
         documents=len(documents),
         entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         facts_by_relation=dict(sorted(by_relation.items(), key=lambda kv: (-kv[1], kv[0]))),
-        conflicts=find_conflicts(resolution.facts),
+        conflicts=conflicts,
         violations=violations,
         store=store,
         exports=exports,
         seconds=time.perf_counter() - started,
         problems=problems,
+        changes=_changes(before, documents, extracted),
     )

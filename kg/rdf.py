@@ -8,6 +8,14 @@ The layout (documented in ontology/kg.ttl and README):
   evidence.
 * graph ``kgd:reference`` holds identity facts taken from the reference KB
   (the maker of a product) for entities the documents name.
+* each document's graph also holds its extraction as a ``prov:Activity``
+  (every fact ``prov:wasGeneratedBy`` it) and, for facts that change the state
+  of a thing (launched, discontinued, announced, a deal's status), a
+  ``kg:StateChange`` with the dates the sentence gives.
+* graph ``kgd:derived`` holds what depends on several documents (each fact's
+  ``kg:supportCount``), and ``kgd:conflicts`` the ``kg:Conflict`` nodes; both
+  are rewritten by every build (``add_derived``), so removing a document never
+  leaves a stale figure in another document's graph.
 
 IRIs are derived from content (document hash, entity key, fact content), so
 the same inputs give the same graph whatever their order.
@@ -23,11 +31,19 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg import __version__
+from kg.cache import extractor_version
+from kg.conflicts import Conflict, claim_key, conflict_id, support_counts
+from kg.dates import find_date, parse_iso
 from kg.model import Document, Entity, Fact, Quantity
 from kg.vocab import KG, KGD, KGF, KGR, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD, term
 
 __all__ = [
+    "CONFLICTS_GRAPH",
+    "DERIVED_GRAPH",
     "REFERENCE_GRAPH",
+    "activity_iri",
+    "add_derived",
+    "conflict_iri",
     "document_iri",
     "entity_iri",
     "fact_iri",
@@ -35,6 +51,16 @@ __all__ = [
 ]
 
 REFERENCE_GRAPH = KGD["reference"]
+DERIVED_GRAPH = KGD["derived"]
+CONFLICTS_GRAPH = KGD["conflicts"]
+
+#: predicate -> the state the changed thing is in afterwards (None: the fact's object)
+_STATE_CHANGES: dict[str, URIRef | None] = {
+    "launched": KG.Launched,
+    "discontinued": KG.Discontinued,
+    "announced": KG.Announced,
+    "dealStatus": None,
+}
 
 _MODALITY = {
     "asserted": KG.Asserted,
@@ -59,6 +85,20 @@ def document_iri(doc_id: str) -> URIRef:
 
 def entity_iri(key: str) -> URIRef:
     return KGR[key]
+
+
+def activity_iri(doc_id: str) -> URIRef:
+    """The extraction activity that read the document and generated its facts."""
+    return KGF[f"extraction-{doc_id[:16]}"]
+
+
+def agent_iri() -> URIRef:
+    """kg itself, as the software agent of every extraction (one per version and rule set)."""
+    return KGF[f"kg-{extractor_version().replace('+', '-')}"]
+
+
+def conflict_iri(conflict: Conflict) -> URIRef:
+    return KGF[f"conflict-{conflict_id(conflict)}"]
 
 
 def fact_iri(fact: Fact) -> URIRef:
@@ -137,7 +177,9 @@ def to_dataset(
 ) -> Dataset:
     """Encode a build's output as quads, one named graph per document."""
     ds = new_dataset()
+    published: dict[str, str | None] = {}
     for doc in documents:
+        published[doc.id] = doc.date
         g = ds.graph(document_iri(doc.id))
         d = document_iri(doc.id)
         g.add((d, RDF.type, KG.Document))
@@ -151,6 +193,8 @@ def to_dataset(
             g.add((d, SCHEMA.publisher, Literal(doc.publisher)))
         if doc.date:
             g.add((d, SCHEMA.datePublished, Literal(doc.date, datatype=XSD.date)))
+        for t in _activity_triples(doc):
+            g.add(t)
         for key, count in mention_counts.get(doc.id, {}).items():
             e = entities[key]
             for t in _entity_triples(e):
@@ -187,9 +231,78 @@ def to_dataset(
         g.add((fnode, KG.confidence, Literal(confidence, datatype=XSD.decimal)))
         g.add((fnode, KG.extractor, Literal(f"{fact.rule}@{__version__}")))
         g.add((fnode, PROV.wasDerivedFrom, doc_node))
+        g.add((fnode, PROV.wasGeneratedBy, activity_iri(fact.evidence.doc_id)))
         if fact.attributed_to:
             g.add((fnode, KG.reportedBy, Literal(fact.attributed_to)))
+        for t in _state_change_triples(fact, fnode, published.get(fact.evidence.doc_id)):
+            g.add(t)
     return ds
+
+
+def _activity_triples(doc: Document) -> Iterable[tuple[Node, Node, Node]]:
+    # No timestamps: the same inputs must give the same graph, byte for byte. No
+    # rdfs:label either: in kg's graphs, labelled nodes are the things articles name.
+    act, agent = activity_iri(doc.id), agent_iri()
+    yield act, RDF.type, PROV.Activity
+    yield act, PROV.used, document_iri(doc.id)
+    yield act, PROV.wasAssociatedWith, agent
+    yield agent, RDF.type, PROV.SoftwareAgent
+    yield agent, RDFS.label, Literal(f"kg {__version__}")
+    yield agent, SCHEMA.softwareVersion, Literal(extractor_version())
+
+
+def _state_change_triples(
+    fact: Fact, fnode: URIRef, published: str | None
+) -> Iterable[tuple[Node, Node, Node]]:
+    """A fact that changes the state of a thing, as a kg:StateChange event with its dates."""
+    if fact.predicate not in _STATE_CHANGES or fact.modality in ("negated", "hedged"):
+        return
+    state = _STATE_CHANGES[fact.predicate]
+    if state is None:  # a deal's status: the deal changes, into the status named
+        if not isinstance(fact.object, str) or fact.object_is_entity:
+            return
+        thing, state = fact.subject, term(fact.object)
+    else:
+        if not (fact.object_is_entity and isinstance(fact.object, str)):
+            return
+        thing = fact.object
+    event = URIRef(str(fnode) + "-change")
+    yield event, RDF.type, KG.StateChange
+    yield event, KG.changedEntity, entity_iri(thing)
+    yield event, KG.newState, state
+    yield event, KG.changeFact, fnode
+    found = find_date(
+        fact.evidence.sentence, parse_iso(published), future=fact.modality == "planned"
+    )
+    if found is None:
+        return
+    yield event, KG.dateText, Literal(found.text)
+    if found.earliest is not None and found.latest is not None:
+        yield event, KG.notBefore, Literal(found.earliest.isoformat(), datatype=XSD.date)
+        yield event, KG.notAfter, Literal(found.latest.isoformat(), datatype=XSD.date)
+
+
+def add_derived(ds: Dataset, facts: Iterable[Fact], conflicts: Iterable[Conflict]) -> None:
+    """Add what depends on several documents: support counts and conflicts.
+
+    ``kgd:derived`` gets each fact's ``kg:supportCount`` (how many documents
+    state the same claim); ``kgd:conflicts`` gets one ``kg:Conflict`` per pair
+    of disagreeing figures, pointing at one fact of each side.
+    """
+    facts = list(facts)
+    counts = support_counts(facts)
+    derived = ds.graph(DERIVED_GRAPH)
+    for fact in facts:
+        n = counts[claim_key(fact)]
+        derived.add((fact_iri(fact), KG.supportCount, Literal(n, datatype=XSD.integer)))
+    g = ds.graph(CONFLICTS_GRAPH)
+    for c in conflicts:
+        node = conflict_iri(c)
+        g.add((node, RDF.type, KG.Conflict))
+        g.add((node, KG.conflictAbout, entity_iri(c.subject)))
+        g.add((node, KG.conflictProperty, term(c.predicate)))
+        for side in (c.a, c.b):
+            g.add((node, KG.conflictingFact, fact_iri(side)))
 
 
 def add_reference_facts(ds: Dataset, entities: Mapping[str, Entity], present: set[str]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from kg.conflicts import StoredConflict
 from kg.model import Quantity
-from kg.pipeline import BuildReport
+from kg.pipeline import BuildReport, Changes
 
-__all__ = ["format_summary"]
+__all__ = ["format_changes", "format_conflicts", "format_summary"]
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -19,6 +20,7 @@ def format_summary(report: BuildReport) -> str:
     lines = [
         f"Documents:  {report.documents}"
         + (f" ({len(report.problems)} input problem(s) reported above)" if report.problems else ""),
+        format_changes(report.changes),
         f"Entities:   {report.entities} ({_counts(report.entities_by_class)})",
         f"Facts:      {report.facts} ({_counts(report.facts_by_relation)})",
     ]
@@ -26,7 +28,10 @@ def format_summary(report: BuildReport) -> str:
     for c in report.conflicts:
         a, b = c.a.object, c.b.object
         assert isinstance(a, Quantity) and isinstance(b, Quantity)
-        lines.append(f"  {c.subject} {c.predicate}: {a.text!r} vs {b.text!r}")
+        lines.append(
+            f"  {c.subject} {c.predicate}: {a.text!r} ({_docs(c.support_a)})"
+            f" vs {b.text!r} ({_docs(c.support_b)})"
+        )
     errors = [v for v in report.violations if v.severity == "Violation"]
     warnings = [v for v in report.violations if v.severity != "Violation"]
     lines.append(f"SHACL:      {len(errors)} violation(s), {len(warnings)} warning(s)")
@@ -35,4 +40,39 @@ def format_summary(report: BuildReport) -> str:
     lines.append(f"Store:      {report.store}")
     lines.append(f"Exports:    {out_dir}/ ({exports})")
     lines.append(f"Time:       {report.seconds:.1f} s")
+    return "\n".join(lines) + "\n"
+
+
+def _docs(n: int) -> str:
+    return f"{n} document{'s' if n != 1 else ''}"
+
+
+def format_changes(changes: Changes) -> str:
+    """One line: what the build changed in the store and how much it had to extract."""
+    parts = [
+        f"{len(changes.added)} added",
+        f"{len(changes.replaced)} replaced",
+        f"{len(changes.removed)} removed",
+        f"{changes.unchanged} unchanged",
+    ]
+    return (
+        f"Changes:    {', '.join(parts)}; "
+        f"{changes.extracted} extracted, {changes.cached} from the cache"
+    )
+
+
+def format_conflicts(conflicts: list[StoredConflict]) -> str:
+    """Each conflict: the entity and property, then each side's value and its sources."""
+    if not conflicts:
+        return "No conflicts.\n"
+    lines: list[str] = []
+    for c in conflicts:
+        lines.append(f"{c.label} ({c.subject}) {c.predicate_name}:")
+        for side in c.sides:
+            lines.append(f"  {side.value!r}, stated by {_docs(len(side.sources))}:")
+            for src in side.sources:
+                title = f" ({src.title})" if src.title else ""
+                lines.append(f"    {src.path}{title}")
+                lines.append(f"      {src.sentence}")
+    lines.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}")
     return "\n".join(lines) + "\n"

@@ -41,6 +41,8 @@ __all__ = [
     "load_dataset",
     "lock_path",
     "open_store",
+    "store_lock",
+    "stored_documents",
     "to_oxigraph",
     "write_store",
 ]
@@ -111,10 +113,36 @@ def to_oxigraph(ds: Dataset) -> Iterator[ox.Quad]:
 # ---------------------------------------------------------------- locking and recovery
 
 
+# Locks this process holds, so that a build holding its store's lock from start to
+# finish can call write_store (which takes the same lock) without locking itself out.
+_HELD: set[str] = set()
+
+
+@contextmanager
+def store_lock(path: Path) -> Iterator[None]:
+    """Hold the write lock of the store at ``path`` for the duration (re-entrant).
+
+    A build takes it before reading anything, so that two builders never
+    interleave: the second fails at once with a ``StoreError`` naming the
+    process that holds it, before doing any work.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"cannot create folder {path.parent}: {err.strerror}") from err
+    with _write_lock(path):
+        yield
+
+
 @contextmanager
 def _write_lock(path: Path) -> Iterator[None]:
     """Hold the store's lock file exclusively for the duration, or fail at once."""
     lock = lock_path(path)
+    held = str(lock.resolve())
+    if held in _HELD:
+        yield
+        return
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as err:
@@ -132,7 +160,11 @@ def _write_lock(path: Path) -> Iterator[None]:
         # The pid is only for the message above; the flock is what excludes.
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        yield
+        _HELD.add(held)
+        try:
+            yield
+        finally:
+            _HELD.discard(held)
     finally:
         os.close(fd)  # closing the descriptor releases the flock
 
@@ -318,3 +350,32 @@ def load_dataset(path: Path) -> Dataset:
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True, replace=True)
     return ds
+
+
+_STORED_DOCUMENTS = """
+SELECT ?hash ?path WHERE {
+  GRAPH ?g { ?d a <https://w3id.org/kg-news/ontology#Document> ;
+                <https://w3id.org/kg-news/ontology#contentHash> ?hash ;
+                <https://w3id.org/kg-news/ontology#sourcePath> ?path . }
+}
+"""
+
+
+def stored_documents(path: Path) -> dict[str, str]:
+    """The documents the store at ``path`` was built from: content hash -> source path.
+
+    The store is its own manifest: each document's graph records its hash and
+    path, and is replaced with it, so the two can never disagree. Empty when
+    there is no store at ``path`` yet.
+    """
+    path = Path(path)
+    if not path.exists() and not _backup_path(path).exists():
+        return {}
+    store = open_store(path)
+    try:
+        found: dict[str, str] = {}
+        for row in store.query(_STORED_DOCUMENTS):  # type: ignore[union-attr]
+            found[str(row["hash"].value)] = str(row["path"].value)
+        return dict(sorted(found.items()))
+    finally:
+        del store

@@ -57,6 +57,8 @@ class KG(DefinedNamespace):
     DealStatus: URIRef
     Qualifier: URIRef
     Conflict: URIRef
+    StateChange: URIRef
+    LifecycleState: URIRef
     # individuals
     Asserted: URIRef
     Negated: URIRef
@@ -71,6 +73,8 @@ class KG(DefinedNamespace):
     AtMost: URIRef
     AtLeast: URIRef
     Vague: URIRef
+    Launched: URIRef
+    Discontinued: URIRef
     # relations between entities
     developer: URIRef
     discontinued: URIRef
@@ -121,6 +125,15 @@ class KG(DefinedNamespace):
     conflictAbout: URIRef
     conflictProperty: URIRef
     conflictingFact: URIRef
+    # provenance and support
+    supportCount: URIRef
+    # changes over time
+    changedEntity: URIRef
+    newState: URIRef
+    changeFact: URIRef
+    dateText: URIRef
+    notBefore: URIRef
+    notAfter: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

@@ -141,3 +141,58 @@ def read_facts():  # type: ignore[no-untyped-def]
         return out
 
     return run
+
+
+@pytest.fixture(scope="session")
+def sparql_server(sora_build):  # type: ignore[no-untyped-def]
+    """`kg serve` over the Sora store on a free port: 3 workers, 1.5 s and 200 rows per query."""
+    import threading
+
+    from kg.server import make_server
+
+    _, store, exports = sora_build
+    server = make_server(
+        store, port=0, timeout=1.5, max_rows=200, workers=3, html_page=exports / "graph.html"
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sora_cached(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with copies of the Sora articles (``articles/``), built once into
+    ``store/`` (with its extraction cache) and ``exports/``, from relative paths."""
+    import os
+    import shutil
+
+    from kg.pipeline import build
+
+    corpus = SHARED / "sora"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is not there (the shared corpus sits beside the repository)")
+    root = tmp_path_factory.mktemp("sora-cached")
+    shutil.copytree(corpus, root / "articles")
+    for path in (root / "articles").iterdir():
+        path.chmod(0o644)  # the shared corpus is read-only; the copies are edited
+    (root / "articles").chmod(0o755)
+    here = Path.cwd()
+    os.chdir(root)
+    try:
+        build([Path("articles")], store=Path("store"), out=Path("exports"))
+    finally:
+        os.chdir(here)
+    return root
+
+
+@pytest.fixture
+def sora_workspace(sora_cached: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of ``sora_cached`` (articles, store, cache, exports), as the cwd."""
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(sora_cached, ws, ignore=shutil.ignore_patterns(".*.lock"))
+    monkeypatch.chdir(ws)
+    return ws
