@@ -7,7 +7,9 @@ one-line ``kg: error: ...`` message on stderr and exit status 1 (2 for usage).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -54,19 +56,28 @@ def main() -> None:
 )
 @store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
-def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Extract every article again instead of reusing the cached extractions.",
+)
+def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, rebuild: bool) -> None:
     """Read articles, extract entities and facts, store and export the graph.
 
     PATHS are .txt, .md or .html files, or folders searched for them. With no
     PATHS the bundled sample corpus is built. Files that cannot be read are
     reported one line each; the others still build, and the exit status is 1.
+    The store then holds exactly these articles; articles it already read are
+    not extracted again (see --rebuild).
     """
     from kg.pipeline import build as run_build
     from kg.report import format_summary
 
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:
-        report = run_build(list(paths), store=store, out=out, progress=progress)
+        report = run_build(
+            list(paths), store=store, out=out, progress=progress, rebuild=rebuild
+        )
     except KGError as err:
         _fail(err)
         return
@@ -87,23 +98,325 @@ def _progress_bar(total: int, label: str):  # type: ignore[no-untyped-def]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "jsonld"]),
     default="table",
     show_default=True,
-    help="Output: an aligned table, CSV, or SPARQL 1.1 results JSON.",
+    help="Output: an aligned table; SPARQL results CSV, TSV, JSON or XML; "
+    "Turtle or JSON-LD (CONSTRUCT/DESCRIBE only).",
 )
-def query(query: str | None, store: Path, fmt: str) -> None:
+@click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Table width in characters (default: the terminal's, when printing to one; 0: no limit).",
+)
+def query(query: str | None, store: Path, fmt: str, width: int | None) -> None:
     """Run a SPARQL query against the store and print the results.
 
     QUERY is the query text, a path to a .rq file, or '-' (or nothing) to read
-    it from stdin. The kg, kgr, schema, prov, rdf, rdfs, skos, owl, xsd and wd
-    prefixes are predeclared.
+    it from stdin. The kg, kgr, kgd, kgf, schema, prov, rdf, rdfs, skos, owl,
+    xsd and wd prefixes are predeclared. A syntax error is shown with the line
+    of the query it is on and a caret under the column.
     """
     from kg.query import read_query_text, run_query
 
+    text = ""
     try:
         text = read_query_text(query, stdin=sys.stdin)
         result = run_query(text, store=store)
-        click.echo(result.render(fmt), nl=False)
+        click.echo(result.render(fmt, width=_table_width(width)), nl=False)
+    except KGError as err:
+        _fail_query(err, text)
+
+
+def _table_width(width: int | None) -> int | None:
+    if width is not None:
+        return width or None
+    if not sys.stdout.isatty():
+        return None  # piped to a file or a program: keep every character
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def _fail_query(err: KGError, text: str) -> None:
+    from kg.errors import QueryError
+    from kg.query import error_context
+
+    if isinstance(err, QueryError) and text:
+        click.echo(f"kg: error: {err}", err=True)
+        click.echo(error_context(text, err), err=True, nl=False)
+        sys.exit(1)
+    _fail(err)
+
+
+out_option = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for graph.ttl, graph.trig, graph.jsonld and graph.html.",
+)
+
+
+def _report(
+    run: Callable[..., Any], paths: tuple[Path, ...], quiet: bool, **options: object
+) -> None:
+    """Run a pipeline function and print its summary; KGError -> one line and exit 1."""
+    from kg.report import format_summary
+
+    progress = None if quiet or not sys.stderr.isatty() else _progress_bar
+    try:
+        report = run(list(paths), progress=progress, **options)
     except KGError as err:
         _fail(err)
+        return
+    for problem in report.problems:
+        click.echo(f"kg: error: {problem}", err=True)
+    click.echo(format_summary(report))
+    if report.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@out_option
+@store_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
+def add(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
+    """Add articles to the store, or update the ones that changed.
+
+    PATHS are .txt, .md or .html files, or folders searched for them. An
+    article already in the store from the same path is replaced by its new
+    version; the store's other articles stay and are not extracted again.
+    """
+    from kg.pipeline import add as run_add
+
+    _report(run_add, paths, quiet, store=store, out=out)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@out_option
+@store_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
+def remove(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
+    """Remove articles from the store, with every fact they state.
+
+    PATHS are the paths the articles were built from (files, or folders
+    holding them). Entities that other articles still name stay. A path that
+    is not in the store is an error and nothing is removed.
+    """
+    from kg.pipeline import remove as run_remove
+
+    _report(run_remove, paths, quiet, store=store, out=out)
+
+
+@main.command()
+@store_option
+def conflicts(store: Path) -> None:
+    """List the figures the store's articles disagree on, each side with its sources.
+
+    A conflict is two figures for one attribute of one thing (a deal's value,
+    a user count) from different articles that cannot both be right, given
+    how exactly each is stated.
+    """
+    from kg.conflicts import read_conflicts
+    from kg.report import format_conflicts
+
+    try:
+        click.echo(format_conflicts(read_conflicts(store)), nl=False)
+    except KGError as err:
+        _fail(err)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("name", required=False)
+@store_option
+@click.option("--list", "list_", is_flag=True, help="List the named questions and exit.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    default="table",
+    show_default=True,
+    help="Output: an aligned table, or SPARQL results CSV, TSV, JSON or XML.",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Table width in characters (default: the terminal's, when printing to one; 0: no limit).",
+)
+@click.pass_context
+def ask(
+    ctx: click.Context, name: str | None, store: Path, list_: bool, fmt: str, width: int | None
+) -> None:
+    """Answer a named question from queries/, e.g. `kg ask discontinued --org openai`.
+
+    Each question takes its own --PARAM VALUE options (see --list). A VALUE
+    names an entity: its key (openai), a CURIE (kgr:openai), an IRI, or its
+    name or alias compared case-insensitively ("Sam Altman").
+    """
+    from kg.questions import ask as answer
+    from kg.questions import load_questions
+
+    try:
+        if list_ or name is None:
+            questions = load_questions()
+            if not list_:
+                known = ", ".join(questions)
+                raise KGError(f"name a question (or use --list); known questions: {known}")
+            for q in questions.values():
+                params = " ".join(
+                    f"--{p.name} X" if p.required else f"[--{p.name} X]" for p in q.parameters
+                )
+                click.echo(f"{q.name} {params}".rstrip())
+                click.echo(f"    {q.description}")
+            return
+        result = answer(name, _question_params(ctx.args), store=store)
+        click.echo(result.render(fmt, width=_table_width(width)), nl=False)
+    except KGError as err:
+        _fail(err)
+
+
+def _question_params(args: list[str]) -> dict[str, str]:
+    """``--org openai --entity=sora`` as {"org": "openai", "entity": "sora"}."""
+    params: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if not arg.startswith("--") or len(arg) < 3:
+            raise KGError(f"unexpected argument {arg!r}; give parameters as --NAME VALUE")
+        key, eq, value = arg[2:].partition("=")
+        if not eq:
+            if not rest:
+                raise KGError(f"--{key} needs a value")
+            value = rest.pop(0)
+        params[key] = value
+    return params
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port to listen on (0: any free port).",
+)  # fmt: skip
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+    help="Time limit of one query, in seconds.",
+)  # fmt: skip
+@click.option(
+    "--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+    help="Most solutions or triples one answer may hold.",
+)  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=4, show_default=True,
+    help="Worker processes, i.e. how many queries run at once.",
+)  # fmt: skip
+@click.option(
+    "--html", "html_page", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, help="Graph page to serve at / (default: made from the store on first visit).",
+)  # fmt: skip
+def serve(
+    store: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    html_page: Path | None,
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and the graph page (/).
+
+    Updates, SERVICE and FROM naming anything but the store's graphs are
+    refused; a query past --timeout or --max-rows gets an error, not a hang.
+    """
+    from kg.server import make_server
+    from kg.server import serve as run_server
+
+    try:
+        server = make_server(
+            store, host=host, port=port, timeout=timeout, max_rows=max_rows,
+            workers=workers, html_page=html_page,
+        )  # fmt: skip
+    except KGError as err:
+        _fail(err)
+        return
+    click.echo(f"kg: serving {store} at {server.url} (SPARQL endpoint: {server.url}sparql)")
+    sys.stdout.flush()
+    run_server(server)
+
+
+@main.command()
+@store_option
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many of the most central entities to list.")  # fmt: skip
+def stats(store: Path, top: int) -> None:
+    """Summarise the graph: entities by class, facts by relation, documents,
+    the most central entities (PageRank), connected components and communities.
+    """
+    from kg.analytics import format_stats, graph_stats
+    from kg.store import load_dataset
+
+    try:
+        click.echo(format_stats(graph_stats(load_dataset(store), top=top)), nl=False)
+    except KGError as err:
+        _fail(err)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@store_option
+@click.option("--limit", type=click.IntRange(1), default=3, show_default=True,
+              help="At most this many shortest paths.")  # fmt: skip
+def path(source: str, target: str, store: Path, limit: int) -> None:
+    """Print the shortest chains of facts linking SOURCE and TARGET, with evidence.
+
+    Each entity is an entity key (openai), a kgr: CURIE, a full IRI or a label
+    (any case). Relations are followed in either direction.
+    """
+    from kg.analytics import find_paths, format_paths
+    from kg.store import load_dataset
+
+    try:
+        paths = find_paths(load_dataset(store), source, target, limit=limit)
+    except KGError as err:
+        _fail(err)
+        return
+    click.echo(format_paths(paths, source, target), nl=False)
+
+
+@main.command(name="export")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), required=True,
+              help="graphml (Cytoscape, Gephi), gexf (Gephi) or csv (Neo4j import).")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="File to write (a folder for csv). Default: exports/graph.graphml, "
+              "exports/graph.gexf or exports/neo4j/.")  # fmt: skip
+def export_network(store: Path, fmt: str, out: Path | None) -> None:
+    """Export entities and relations as a network file, with each entity's type and
+    label and each relation's evidence sentences and number of sources as attributes.
+    """
+    from kg.export.networks import FORMATS, to_networkx, write_network
+    from kg.store import load_dataset
+
+    target = out if out is not None else DEFAULT_OUT / FORMATS[fmt]
+    try:
+        graph = to_networkx(load_dataset(store))
+        if out is None:
+            DEFAULT_OUT.mkdir(exist_ok=True)
+        written = write_network(graph, target, fmt=fmt)
+    except KGError as err:
+        _fail(err)
+        return
+    except OSError as err:
+        _fail(KGError(f"cannot write {target}: {err.strerror or err}"))
+        return
+    n, m = graph.number_of_nodes(), graph.number_of_edges()
+    for p in written:
+        click.echo(f"{p}")
+    click.echo(f"{n} entities, {m} relations", err=True)

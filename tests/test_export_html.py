@@ -333,3 +333,185 @@ def test_page_draws_in_chromium(page: Path, tmp_path: Path) -> None:
             pixels += data[offset + 8 : offset + 8 + length]
         offset += length + 12
     assert len(set(zlib.decompress(bytes(pixels)))) > 64  # not a blank page
+
+
+# ---------------------------------------------------------------- sources, conflicts, size
+
+
+def _conflict(ds: Dataset) -> None:
+    """A hand-built conflict on the deal's value, as the pipeline records them."""
+    (fact, graph), *_ = _facts_with(ds, KG.dealValue)
+    g = ds.graph(URIRef("https://w3id.org/kg-news/doc/conflicts"))
+    c = URIRef("https://w3id.org/kg-news/fact/conflict-test")
+    g.add((c, RDF.type, KG.Conflict))
+    g.add((c, KG.conflictAbout, URIRef(DEAL)))
+    g.add((c, KG.conflictProperty, KG.dealValue))
+    g.add((c, KG.conflictingFact, fact))
+
+
+def test_sources_are_distinct_documents(small_dataset: Dataset, tmp_path: Path) -> None:
+    fact, graph = _facts_with(small_dataset, KG.ceoOf)[0]
+    for i, doc in enumerate(("a" * 64, "b" * 64, "b" * 64)):
+        again = URIRef(f"{fact}-again{i}")
+        g = small_dataset.graph(URIRef(f"https://w3id.org/kg-news/doc/{doc[:16]}"))
+        for p, o in small_dataset.graph(graph).predicate_objects(fact):
+            g.add((again, p, o))
+        g.set((again, KG.startOffset, Literal(1000 + i)))
+        g.set((again, URIRef(str(KG.sentence)), Literal(f"Restated {i}.")))
+        g.set((again, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), g.identifier))
+    data = _payload(write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8"))
+    (ceo,) = [e for e in data["details"]["edges"].values() if e["property"] == "CEO of"]
+    assert (len(ceo["facts"]), ceo["sources"]) == (4, 2)
+    (edge,) = [e for e in data["edges"] if e["label"] == "CEO of"]
+    assert "(2 sources)" in edge["title"]
+    pixie = data["details"]["nodes"][str(KGR["pixie"])]
+    assert [f["sources"] for f in pixie["facts"]] == [1]
+
+
+def test_conflicts_are_marked(small_dataset: Dataset, tmp_path: Path) -> None:
+    _conflict(small_dataset)
+    text = write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8")
+    data = _payload(text)
+    deal = data["details"]["nodes"][DEAL]
+    assert deal["conflicts"] == ["deal value"]
+    assert {f["property"]: f["conflict"] for f in deal["facts"]} == {
+        "deal value": True,
+        "deal status": False,
+    }
+    (node,) = [n for n in data["nodes"] if n["id"] == DEAL]
+    assert node["label"].endswith("\u26a0") and node["color"]["border"] == "#d93025"
+    assert "1 with conflicting figures" in text
+
+
+def test_importance_sizes_and_precomputed_positions(small_dataset: Dataset, tmp_path: Path) -> None:
+    data = _payload(write_html(small_dataset, tmp_path / "g.html").read_text(encoding="utf-8"))
+    size = {n["id"]: n["size"] for n in data["nodes"]}
+    assert max(size, key=size.__getitem__) == str(KGR["acme-robotics"])
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    assert data["physics"] is True and data["options"]["layout"]["improvedLayout"] is False
+
+
+def _many_entities(n: int) -> Dataset:
+    """``n`` organisations in pairs of partners: past the physics limit."""
+    from kg.model import Document, Entity, Evidence, Fact
+
+    doc = Document(id="c" * 64, source="c.txt", text="x", format="txt", title="many")
+    entities = {f"org-{i:04}": Entity(f"org-{i:04}", f"Org {i}", "Organization") for i in range(n)}
+    facts = [
+        Fact(
+            f"org-{i:04}", "partnersWith", f"org-{i + 1:04}", True, Evidence(doc.id, "x", 0, 1), "r"
+        )
+        for i in range(0, n, 2)
+    ]
+    return to_dataset([doc], entities, facts, {doc.id: dict.fromkeys(entities, 1)})
+
+
+def test_large_graphs_keep_the_precomputed_layout(tmp_path: Path) -> None:
+    from kg.export.html import PHYSICS_LIMIT
+
+    text = write_html(_many_entities(PHYSICS_LIMIT + 2), tmp_path / "g.html").read_text("utf-8")
+    data = _payload(text)
+    assert len(data["nodes"]) == PHYSICS_LIMIT + 2 and len(data["edges"]) == PHYSICS_LIMIT // 2 + 1
+    assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
+    assert "kept as it is (physics off)" in text
+
+
+# ---------------------------------------------------------------- driven over DevTools
+
+
+ATTRIBUTE_BREAKER = '"><img src=x onerror="alert(6)"> \'><svg onload=alert(7)>'
+CEO_SENTENCE = "Acme CEO Jane Roe told staff the app cost $2 million a day."
+
+
+@pytest.fixture
+def hostile_page(hostile_dataset: Dataset, tmp_path: Path) -> Path:
+    """Script in a sentence, markup in a title and a label, a javascript: link, a conflict."""
+    from kg.vocab import RDFS, SCHEMA
+
+    for _, _, _, graph in hostile_dataset.quads(
+        (URIRef(str(KGR["jane-roe"])), RDFS.label, None, None)
+    ):
+        hostile_dataset.graph(graph).set((KGR["jane-roe"], RDFS.label, Literal(ATTRIBUTE_BREAKER)))
+    for doc, _, _, graph in list(hostile_dataset.quads((None, SCHEMA.url, None, None))):
+        hostile_dataset.graph(graph).set((doc, SCHEMA.url, Literal("javascript:alert(5)")))
+    _conflict(hostile_dataset)
+    return write_html(hostile_dataset, tmp_path / "graph.html")
+
+
+@pytest.fixture
+def tab(tmp_path: Path) -> Any:
+    headless = pytest.importorskip("headless")
+    if headless.chromium_path() is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+    with headless.browser(tmp_path / "profile") as b:
+        yield b.new_page()
+
+
+def _centre_of(tab: Any, node: str) -> tuple[float, float]:
+    """Where a node is drawn, in viewport pixels."""
+    x, y = tab.evaluate(
+        "(function (id) { var p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
+        " var r = document.getElementById('graph').getBoundingClientRect();"
+        f" return [p.x + r.left, p.y + r.top]; }})({json.dumps(node)})"
+    )
+    return float(x), float(y)
+
+
+@pytest.mark.slow
+def test_in_chromium_offline_safe_and_explorable(
+    hostile_page: Path, tab: Any, tmp_path: Path
+) -> None:
+    data = _payload(hostile_page.read_text(encoding="utf-8"))
+    tab.open(hostile_page.as_uri())
+    tab.wait_for("document.body.dataset.stabilized === 'true'")
+    # Everything drawn, nothing fetched, no script of the documents ran.
+    drawn = tab.evaluate("[kgNetwork.body.nodeIndices.length, kgNetwork.body.edgeIndices.length]")
+    assert drawn == [len(data["nodes"]), len(data["edges"])] == [6, 5]
+    assert tab.requests == [hostile_page.as_uri()]
+    assert tab.console == [] and tab.dialogs == []
+    counts = "[document.images.length, document.querySelectorAll('svg,iframe,object').length]"
+    assert tab.evaluate(counts) == [0, 0]
+
+    # Search focuses the entity: selected, centred, shown in the panel.
+    tab.type_text("#search", "GLOBEX")
+    globex = str(KGR["globex"])
+    assert tab.evaluate("document.body.dataset.selected") == f"node:{globex}"
+    assert tab.evaluate("document.querySelector('#details h2').textContent") == HOSTILE_LABEL
+    view = tab.evaluate("kgNetwork.getViewPosition()")
+    spot = tab.evaluate(f"kgNetwork.getPositions([{json.dumps(globex)}])[{json.dumps(globex)}]")
+    assert view["x"] == pytest.approx(spot["x"], abs=1) and view["y"] == pytest.approx(
+        spot["y"], abs=1
+    )
+    tab.type_text("#search", "zzz")
+    assert (
+        tab.evaluate("document.getElementById('search-status').textContent") == "no entity matches"
+    )
+
+    # A real click on Jane Roe opens her facts with the evidence and its source.
+    tab.evaluate("kgNetwork.fit()")
+    tab.click(*_centre_of(tab, str(KGR["jane-roe"])))
+    assert tab.evaluate("document.body.dataset.selected") == f"node:{KGR['jane-roe']}"
+    panel = tab.evaluate("document.getElementById('details').textContent")
+    assert ATTRIBUTE_BREAKER in panel and "CEO of" in panel
+    tab.evaluate("document.querySelector('#details .link').click()")  # her relation
+    panel = tab.evaluate("document.getElementById('details').textContent")
+    assert HOSTILE_SENTENCE in panel and "Acme ends Pixie" in panel and "1 source" in panel
+
+    # The deal shows its conflict; the hostile document's javascript: link is not a link.
+    tab.evaluate(f"location.hash = '#node=' + encodeURIComponent({json.dumps(DEAL)})")
+    tab.wait_for("document.querySelector('#details .conflict') !== null")
+    links = tab.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    assert links == []
+
+    # Filters hide classes and relations; the toggle turns physics back on.
+    tab.evaluate("document.querySelector('.class-filter[value=Organization]').click()")
+    assert tab.evaluate("document.body.dataset.visibleNodes") == "4"
+    assert tab.evaluate("document.body.dataset.visibleEdges") == "1"  # competes with
+    tab.evaluate("document.querySelector('.relation-filter[value=competesWith]').click()")
+    assert tab.evaluate("document.body.dataset.visibleEdges") == "0"
+    tab.evaluate("document.getElementById('physics').click()")
+    assert tab.evaluate("kgNetwork.physics.physicsEnabled") is True
+
+    shot = tab.screenshot(tmp_path / "graph.png")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert tab.console == [] and tab.dialogs == [] and tab.requests == [hostile_page.as_uri()]

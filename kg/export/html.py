@@ -31,15 +31,17 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import networkx as nx
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import __version__
-from kg.errors import KGError, OntologyError
+from kg.errors import KGError
+from kg.export.networks import layout, local_name, ontology, pagerank
 from kg.rdf import REFERENCE_GRAPH
-from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, ontology_dir
+from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD
 
 __all__ = ["write_html"]
 
@@ -64,6 +66,10 @@ _NOT_RELATIONS = frozenset(
     {RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, KG.mentionedIn, KG.mentionCount}
 )
 _TOOLTIP_SENTENCES = 3
+#: Above this many entities the precomputed layout is final: vis-network's physics
+#: would take seconds to settle, so it starts off (the page has a toggle).
+PHYSICS_LIMIT = 300
+_CONFLICT_COLOUR = "#d93025"
 
 _OPTIONS: dict[str, Any] = {  # vis-network options; a fixed seed gives the same layout
     "layout": {"randomSeed": 7},
@@ -83,13 +89,6 @@ _CSP = (
 )
 
 
-@dataclass(frozen=True)
-class _Ontology:
-    labels: dict[Node, str]
-    entity_classes: tuple[URIRef, ...]  # legend order
-    symmetric: frozenset[Node]
-
-
 @dataclass
 class _Edge:
     subject: URIRef
@@ -97,23 +96,6 @@ class _Edge:
     object: URIRef
     facts: list[dict[str, Any]] = field(default_factory=list)
     graphs: set[str] = field(default_factory=set)
-
-
-@cache
-def _ontology() -> _Ontology:
-    path = ontology_dir() / "kg.ttl"
-    g = Graph()
-    try:
-        g.parse(path, format="turtle")
-    except (OSError, SyntaxError) as exc:
-        raise OntologyError(f"{path}: {exc}") from exc
-    labels: dict[Node, str] = {}
-    for s, o in sorted(g.subject_objects(RDFS.label), reverse=True):
-        labels[s] = str(o)  # reverse order: the smallest label wins
-    order = list(_STYLE)
-    classes = {c for c in g.subjects(RDFS.subClassOf, KG.Entity) if isinstance(c, URIRef)}
-    ranked = sorted(classes, key=lambda c: (order.index(c) if c in order else len(order), c))
-    return _Ontology(labels, tuple(ranked), frozenset(g.subjects(RDF.type, OWL.SymmetricProperty)))
 
 
 @cache
@@ -131,11 +113,6 @@ def _template() -> jinja2.Template:
     source = files("kg.export").joinpath("templates", _TEMPLATE).read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     return env.from_string(source)
-
-
-def _local_name(term: Node) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or text
 
 
 def _one(g: Graph, s: Node, p: URIRef) -> Node | None:
@@ -167,7 +144,7 @@ class _Reader:
 
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
-        self.onto = _ontology()
+        self.onto = ontology(tuple(_STYLE))
         self.g = Graph()
         self.mentions: dict[Node, int] = defaultdict(int)
         for s, p, o, _ in ds.quads((None, None, None, None)):
@@ -180,16 +157,21 @@ class _Reader:
                 if isinstance(s, URIRef):
                     self.cls[s] = c
         self.documents: dict[str, dict[str, str]] = {}
+        # entity -> the properties whose stated values disagree (graph kgd:conflicts)
+        self.conflicts: dict[Node, set[Node]] = defaultdict(set)
+        for conflict in self.g.subjects(RDF.type, KG.Conflict):
+            for about in self.g.objects(conflict, KG.conflictAbout):
+                self.conflicts[about].update(self.g.objects(conflict, KG.conflictProperty))
 
     def label(self, term: Node) -> str:
         own = _first(self.g, term, RDFS.label) or self.onto.labels.get(term)
-        return own or _local_name(term)
+        return own or local_name(term)
 
     def document(self, term: Node) -> str:
         """The key of a document (or graph) in the page's table of documents."""
         if (key := str(term)) not in self.documents:
             path = _first(self.g, term, KG.sourcePath) or ""
-            title = _first(self.g, term, SCHEMA.headline) or path or _local_name(term)
+            title = _first(self.g, term, SCHEMA.headline) or path or local_name(term)
             if term == REFERENCE_GRAPH:
                 title = "reference knowledge base"
             url = _first(self.g, term, SCHEMA.url) or ""
@@ -268,9 +250,15 @@ def _collect(r: _Reader) -> tuple[dict[tuple[URIRef, URIRef, URIRef], _Edge], di
     return edges, attributes
 
 
+def _sources(items: Iterable[dict[str, Any]]) -> int:
+    """How many distinct documents state it (not how many sentences)."""
+    return len({ev["document"] for ev in items if ev["document"]})
+
+
 def _tooltip(head: str, facts: Iterable[dict[str, Any]], r: _Reader) -> str:
     items = list(facts)
-    lines = [head]
+    n = _sources(items)
+    lines = [head + (f" ({n} source{'s' if n != 1 else ''})" if n else "")]
     for ev in items[:_TOOLTIP_SENTENCES]:
         doc = r.documents.get(ev["document"], {}).get("title", "")
         mark = f" [{ev['modality']}]" if ev["tentative"] else ""
@@ -296,22 +284,29 @@ def _edges(
         for end in dict.fromkeys((e.subject, e.object)):
             relations[end].append({"edge": eid, "text": text})
         facts = _sort_evidence(e.facts)
+        conflict = any(e.predicate in r.conflicts.get(end, ()) for end in (e.subject, e.object))
         details[eid] = {
             "subject": str(e.subject),
             "property": p_label,
+            "relation": local_name(e.predicate),
             "object": str(e.object),
             "symmetric": symmetric,
             "facts": facts,
+            "sources": _sources(facts),
+            "conflict": conflict,
             "graphs": [] if facts else sorted(e.graphs),
         }
-        options = {
+        options: dict[str, Any] = {
             "id": eid,
             "label": p_label,
             "title": _tooltip(f"{s_label} {p_label} {o_label}", facts, r),
             "dashes": bool(facts) and all(ev["tentative"] for ev in facts),
-            "width": round(1 + 0.5 * min(len(facts), 6), 1),
+            "width": round(1 + 0.75 * min(details[eid]["sources"], 6), 1),
             "arrows": {"to": {"enabled": not symmetric}},
+            "relation": local_name(e.predicate),
         }
+        if conflict:
+            options["color"] = {"color": _CONFLICT_COLOUR, "highlight": _CONFLICT_COLOUR}
         pair = frozenset((e.subject, e.object))
         if pairs[pair] > 1:  # curve parallel edges apart, each by a different amount
             seen[pair] += 1
@@ -323,10 +318,17 @@ def _edges(
 def _node(r: _Reader, node: URIRef, attributes: dict[tuple[URIRef, Node], Any]) -> dict[str, Any]:
     """One entity's panel details."""
     label = r.label(node)
-    facts = []
+    facts, conflicts = [], r.conflicts.get(node, set())
+    # The same figure stated in several documents is one fact with several sources.
+    docs: dict[tuple[URIRef, str], list[dict[str, Any]]] = defaultdict(list)
+    values = {(p, o): r.value(o) for p, o in attributes}
+    for (p, o), evs in attributes.items():
+        docs[(p, values[(p, o)][1] or values[(p, o)][0])] += evs
     for (p, o), evs in sorted(attributes.items()):
-        value, reading = r.value(o)
-        item = {"property": r.label(p), "value": value, "reading": reading}
+        value, reading = values[(p, o)]
+        item: dict[str, Any] = {"property": r.label(p), "value": value, "reading": reading}
+        item["sources"] = _sources(docs[(p, reading or value)])
+        item["conflict"] = p in conflicts
         facts.append(item | {"evidence": _sort_evidence(evs)})
     same = (str(o) for o in r.g.objects(node, OWL.sameAs))
     return {
@@ -339,6 +341,7 @@ def _node(r: _Reader, node: URIRef, attributes: dict[tuple[URIRef, Node], Any]) 
         "mentions": r.mentions.get(node, 0),
         "documents": sorted(r.document(d) for d in r.g.objects(node, KG.mentionedIn)),
         "facts": facts,
+        "conflicts": sorted(r.label(p) for p in conflicts),
     }
 
 
@@ -350,42 +353,87 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
     relations: dict[URIRef, list[dict[str, str]]] = defaultdict(list)
     edge_details, vis_edges = _edges(r, edges, relations)
 
+    # Importance and positions come from networkx, so a large page needs no physics.
+    simple = nx.Graph()
+    simple.add_nodes_from(str(n) for n in sorted(r.cls))
+    simple.add_edges_from((str(e.subject), str(e.object)) for e in edges)
+    rank, positions = pagerank(simple), layout(simple)
+    top = max(rank.values(), default=1.0)
+    physics = len(r.cls) <= PHYSICS_LIMIT
+    options = _options(physics)
+
     # pyvis holds the vis-network data; the page around it is ours (see the module doc).
     net = Network(directed=True)
     node_details: dict[str, dict[str, Any]] = {}
     for node in sorted(r.cls):
         d = _node(r, node, attributes.get(node, {}))
         d["relations"] = sorted(relations[node], key=lambda x: (x["text"], x["edge"]))
+        d["importance"] = round(rank[str(node)] / top, 3)
         node_details[str(node)] = d
         lines = [f"{d['label']} ({d['class']})"]
         lines += [f"{f['property']}: {f['value']}" for f in d["facts"]]
+        extra: dict[str, Any] = {}
+        if d["conflicts"]:
+            lines.append("\u26a0 conflicting " + ", ".join(d["conflicts"]))
+            extra = {"borderWidth": 4, "shapeProperties": {"borderDashes": [6, 3]}}
+            red = {"background": d["colour"], "border": _CONFLICT_COLOUR}
+            extra["color"] = red | {"highlight": red, "hover": red}
+        x, y = positions[str(node)]
         net.add_node(
             str(node),
-            label=d["label"],
+            label=d["label"] + (" \u26a0" if d["conflicts"] else ""),
             shape=_STYLE.get(r.cls[node], _FALLBACK_STYLE)[1],
-            color=d["colour"],
             title="\n".join(lines),
-            size=round(12 + 6 * math.log2(1 + len(d["relations"])), 1),
+            size=round(10 + 30 * math.sqrt(d["importance"]), 1),
+            x=x,
+            y=y,
+            cls=local_name(r.cls[node]),
+            **({"color": d["colour"]} | extra),
         )
-    for source, target, options in vis_edges:
-        net.add_edge(source, target, **options)
-    net.options = _OPTIONS  # a plain dict: pyvis passes it through as JSON
+    known = set(net.node_ids)
+    net.node_ids = known  # pyvis checks each edge's ends against this: a set, not a list
+    for source, target, edge_options in vis_edges:
+        net.add_edge(source, target, **edge_options)
+    net.options = options  # a plain dict: pyvis passes it through as JSON
     nodes, vis, *_ = net.get_network_data()
 
     payload = {
         "nodes": nodes,
         "edges": vis,
-        "options": _OPTIONS,
+        "options": options,
+        "physics": physics,
+        "relations": sorted({(e["property"], e["relation"]) for e in edge_details.values()}),
         "details": {"nodes": node_details, "edges": edge_details},
         "documents": dict(sorted(r.documents.items())),
     }
     per_class, legend = Counter(r.cls.values()), []
     for c in r.onto.entity_classes:
         colour, _, glyph = _STYLE.get(c, _FALLBACK_STYLE)
-        legend.append({"label": r.label(c), "colour": colour, "glyph": glyph, "n": per_class[c]})
+        legend.append(
+            {
+                "label": r.label(c),
+                "colour": colour,
+                "glyph": glyph,
+                "n": per_class[c],
+                "cls": local_name(c),
+            }
+        )
     n_docs = sum(1 for _ in r.g.subjects(RDF.type, KG.Document))
     counts = {"entities": len(node_details), "relations": len(edges), "documents": n_docs}
+    counts["conflicts"] = sum(1 for d in node_details.values() if d["conflicts"])
+    counts["physics"] = int(physics)
     return payload, legend, counts
+
+
+def _options(physics: bool) -> dict[str, Any]:
+    """vis-network options: a large graph keeps the precomputed layout and straight edges."""
+    options: dict[str, Any] = json.loads(json.dumps(_OPTIONS))  # a deep copy
+    options["layout"]["improvedLayout"] = False  # positions are given
+    if not physics:
+        options["physics"]["enabled"] = False
+        options["edges"]["smooth"] = False
+        options["interaction"]["hideEdgesOnDrag"] = True
+    return options
 
 
 def _json_for_script(payload: dict[str, Any]) -> Markup:

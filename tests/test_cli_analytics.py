@@ -1,0 +1,100 @@
+"""`kg stats`, `kg path` and `kg export` over a real Oxigraph store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset
+
+from kg.cli import main
+from kg.store import write_store
+from kg.vocab import KGR
+
+
+@pytest.fixture
+def store(small_dataset: Dataset, tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    write_store(small_dataset, path)
+    return path
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_stats(store: Path) -> None:
+    code, out, err = _run("stats", "--store", str(store), "--top", "3")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:4] == [
+        "Documents:    2",
+        "Entities:     6 (Organization 2, AIModel 1, Deal 1, Person 1, Product 1)",
+        "Facts:        8 (party 2, ceoOf 1, competesWith 1, cost 1, dealStatus 1, dealValue 1, "
+        "discontinued 1)",
+        "Components:   1 (largest 6, 0 isolated)",
+    ]
+    assert lines[4].startswith("Communities:  ")
+    central = lines[lines.index("Most central (PageRank):") + 1 :]
+    assert len(central) == 3
+    assert central[0].startswith("   1. Acme Robotics (Organization) 0.")
+
+
+@pytest.mark.parametrize(
+    "jane", ["jane-roe", "kgr:jane-roe", str(KGR["jane-roe"]), "JANE ROE", "  jane roe "]
+)
+def test_path_accepts_keys_curies_iris_and_labels(store: Path, jane: str) -> None:
+    code, out, err = _run("path", jane, "globex", "--store", str(store))
+    assert (code, err) == (0, "")
+    assert out == (
+        "Path 1:\n"
+        "  Jane Roe \u2014 CEO of \u2192 Acme Robotics\n"
+        "      \u201cAcme CEO Jane Roe told staff the app cost $2 million a day.\u201d"
+        " (Acme ends Pixie)\n"
+        "  Acme Robotics\u2013Globex deal \u2014 party \u2192 Acme Robotics\n"
+        "      \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
+        ' (Deal <img src=x onerror="alert(1)">)\n'
+        "  Acme Robotics\u2013Globex deal \u2014 party \u2192 Globex <b>Corp</b>\n"
+        "      \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
+        ' (Deal <img src=x onerror="alert(1)">)\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["path", "nobody", "pixie"], "kg: error: no entity 'nobody' in the graph"),
+        (["path", "pixie", "kgr:nope"], "kg: error: no entity 'kgr:nope' in the graph"),
+        (["stats"], "kg: error: no store at"),
+    ],
+)
+def test_bad_input_is_one_line(store: Path, args: list[str], message: str) -> None:
+    where = store if args[0] == "path" else store.parent / "missing"
+    code, out, err = _run(*args, "--store", str(where))
+    assert code == 1 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+def test_export(store: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"net.{fmt}"
+    code, stdout, err = _run("export", "--format", fmt, "--out", str(out), "--store", str(store))
+    assert code == 0
+    assert err == "6 entities, 5 relations\n"
+    if fmt == "csv":
+        assert stdout.splitlines() == [str(out / "nodes.csv"), str(out / "edges.csv")]
+        assert (out / "edges.csv").read_text(encoding="utf-8").count("\n") == 6
+    else:
+        assert stdout == f"{out}\n"
+        back = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+        assert (back.number_of_nodes(), back.number_of_edges()) == (6, 5)
+
+
+def test_export_to_a_missing_folder_is_one_line(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "g.graphml"
+    code, _, err = _run("export", "--format", "graphml", "--out", str(out), "--store", str(store))
+    assert code == 1
+    assert err.startswith(f"kg: error: cannot write {out}:") and err.count("\n") == 1
