@@ -16,11 +16,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -29,7 +30,16 @@ from kg.export.rdf import canonical_quads, compact_iri, serialize_jsonld, serial
 from kg.store import open_store
 from kg.vocab import PREFIXES
 
-__all__ = ["FORMATS", "QueryResult", "read_query_text", "run_query"]
+__all__ = [
+    "FORMATS",
+    "QueryResult",
+    "ResultLimitError",
+    "error_context",
+    "execute",
+    "query_tokens",
+    "read_query_text",
+    "run_query",
+]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -95,29 +105,136 @@ def _read_file(path: Path) -> str:
         raise InputError(f"not UTF-8 text (byte {err.start})", path=str(path)) from err
 
 
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]\w+)
+    | (?P<word>[A-Za-z_][\w.-]*(?::[\w.:%\\-]*)?|:[\w.:%\\-]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def query_tokens(text: str) -> list[tuple[str, str]]:
+    """The query's tokens as (kind, text): spaces and comments dropped, strings kept whole.
+
+    Kinds: string, iri, var, word (keywords and prefixed names), other.
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            out.append((kind, m.group()))
+    return out
+
+
+def _has_dataset_clause(text: str) -> bool:
+    return any(kind == "word" and value.upper() == "FROM" for kind, value in query_tokens(text))
+
+
 # ---------------------------------------------------------------- running it
 
+Substitutions = Mapping[str, Term]
 
-def run_query(text: str, *, store: Path) -> QueryResult:
+
+class ResultLimitError(QueryError):
+    """A query returned more rows than the caller allowed."""
+
+
+def run_query(
+    text: str,
+    *,
+    store: Path,
+    substitutions: Substitutions | None = None,
+    max_rows: int | None = None,
+) -> QueryResult:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) on the store at ``store``.
 
+    ``substitutions`` binds variables of the query to terms before it runs
+    (``{"org": NamedNode(...)}``), so a parameterised query needs no text
+    splicing. Past ``max_rows`` solutions or triples, ``ResultLimitError``.
     Raises ``StoreError`` when the store cannot be opened and ``QueryError``
     when the query does not parse (with its line and column) or fails.
     """
     if not text.strip():
         raise QueryError("empty query")
-    oxstore = open_store(store)
+    return execute(_cached_store(Path(store)), text, substitutions=substitutions, max_rows=max_rows)
+
+
+_OPEN: dict[Path, tuple[tuple[int, int], ox.Store]] = {}
+_OPEN_MAX = 8
+_OPEN_LOCK = threading.Lock()
+
+
+def _cached_store(path: Path) -> ox.Store:
+    """The store at ``path``, opened once per process.
+
+    A build swaps a new store folder in by renaming, so the folder's inode and
+    change time say whether the cached handle still reads the current store.
+    """
+    key = path.absolute()
     try:
-        results = oxstore.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+        st = key.stat()
+        stamp = (st.st_ino, st.st_ctime_ns)
+    except OSError:
+        return open_store(path)  # raises the usual "no store at ..." error
+    with _OPEN_LOCK:
+        cached = _OPEN.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        oxstore = open_store(path)
+        _OPEN.pop(key, None)
+        while len(_OPEN) >= _OPEN_MAX:
+            del _OPEN[next(iter(_OPEN))]  # the oldest: it closes when unreferenced
+        _OPEN[key] = (stamp, oxstore)
+        return oxstore
+
+
+def execute(
+    oxstore: ox.Store,
+    text: str,
+    *,
+    substitutions: Substitutions | None = None,
+    max_rows: int | None = None,
+    default_graph: Sequence[ox.NamedNode] | None = None,
+    named_graphs: Sequence[ox.NamedNode] | None = None,
+) -> QueryResult:
+    """Run ``text`` on an open pyoxigraph store; see ``run_query``.
+
+    ``default_graph``/``named_graphs`` restrict the dataset (the SPARQL
+    protocol's ``default-graph-uri`` and ``named-graph-uri``); by default the
+    default graph is the union of the named graphs.
+    """
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
+    if default_graph:
+        options["default_graph"] = list(default_graph)
+    elif not _has_dataset_clause(text):  # the union would override the query's FROM
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = list(named_graphs)
+    if substitutions:
+        options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    try:
+        results = oxstore.query(text, **options)
         if isinstance(results, ox.QueryBoolean):
             return QueryResult("boolean", boolean=bool(results))
         if isinstance(results, ox.QuerySolutions):
             names = tuple(v.value for v in results.variables)
-            rows = [tuple(solution[name] for name in names) for solution in results]
+            rows = [
+                tuple(solution[name] for name in names) for solution in _limit(results, max_rows)
+            ]
             return QueryResult("bindings", variables=names, terms=rows)
         # A graph is a set: drop repeats, and sort so that output is stable.
         triples = sorted(
-            set(results), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+            set(_limit(results, max_rows)),
+            key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
         )
         return QueryResult(
             "graph",
@@ -126,8 +243,41 @@ def run_query(text: str, *, store: Path) -> QueryResult:
         )
     except SyntaxError as err:
         raise _syntax_error(str(err), text) from None
-    except (OSError, RuntimeError, ValueError) as err:
-        raise QueryError(f"query failed: {err}") from err
+    except (OSError, RuntimeError, ValueError, TypeError) as err:
+        raise QueryError(f"query failed: {' '.join(str(err).split())}") from err
+
+
+_T = TypeVar("_T")
+
+
+def _limit(items: Iterable[_T], max_rows: int | None) -> Iterator[_T]:
+    """The items, or ``ResultLimitError`` once there are more than ``max_rows``."""
+    if max_rows is None:
+        yield from items
+        return
+    for count, item in enumerate(items, 1):
+        if count > max_rows:
+            raise ResultLimitError(f"the result has more than {max_rows} rows (the limit)")
+        yield item
+
+
+def error_context(text: str, err: QueryError) -> str:
+    """The query line an error points at, with a caret under the column; "" if unknown.
+
+    For a person at a terminal, after the one-line message::
+
+          3 |   FILTER(?o > ) }
+            |                  ^
+    """
+    if err.line is None or err.column is None:
+        return ""
+    lines = text.splitlines()
+    if not 1 <= err.line <= len(lines):
+        return ""
+    source = lines[err.line - 1].expandtabs(1)
+    column = min(max(err.column, 1), len(source) + 1)
+    gutter = f"{err.line:>5} | "
+    return f"{gutter}{source}\n{' ' * (len(gutter) - 2)}| {' ' * (column - 1)}^\n"
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
@@ -293,19 +443,26 @@ class QueryResult:
         """The rows as plain values: IRIs as str, numbers as int/Decimal/float, unbound as None."""
         return [tuple(_plain(t) for t in row) for row in self.terms]
 
-    def render(self, fmt: str) -> str:
+    def render(self, fmt: str, *, width: int | None = None) -> str:
         """The result as text in ``fmt`` (one of ``FORMATS``), ending with a newline.
 
-        ``table``: aligned columns with prefixed IRIs; ``true``/``false`` for ASK;
-        sorted Turtle for CONSTRUCT/DESCRIBE. ``csv``: SPARQL 1.1 CSV results
-        (CONSTRUCT as subject,predicate,object rows). ``json``: SPARQL 1.1
-        Query Results JSON (CONSTRUCT as JSON-LD).
+        ``table``: aligned columns with prefixed IRIs, at most ``width``
+        characters wide when given (the widest cells are cut with "…");
+        ``true``/``false`` for ASK; sorted Turtle for CONSTRUCT/DESCRIBE.
+        ``csv``, ``tsv``, ``json``, ``xml``: the SPARQL 1.1 results formats
+        (CONSTRUCT as subject, predicate, object rows in CSV/TSV, as JSON-LD
+        in ``json`` and RDF/XML in ``xml``). ``turtle``, ``jsonld``: a
+        CONSTRUCT or DESCRIBE result as sorted Turtle or JSON-LD.
         """
         try:
             renderer = FORMATS[fmt]
         except KeyError:
             known = ", ".join(FORMATS)
             raise QueryError(f"unknown output format {fmt!r}; known formats: {known}") from None
+        if fmt in _GRAPH_ONLY and self.kind != "graph":
+            raise QueryError(f"format {fmt!r} is for CONSTRUCT and DESCRIBE queries only")
+        if fmt == "table":
+            return self._table(width)
         return renderer(self)
 
     # -------------------------------------------------------- renderers
@@ -313,22 +470,21 @@ class QueryResult:
     def _triples(self) -> list[ox.Triple]:
         return [ox.Triple(*row) for row in self.terms]  # type: ignore[arg-type]
 
-    def _table(self) -> str:
+    def _table(self, width: int | None = None) -> str:
         if self.kind == "boolean":
             return "true\n" if self.boolean else "false\n"
         if self.kind == "graph":
-            return serialize_turtle(self._triples(), only_used_prefixes=True).decode()
+            return self._turtle()
         cells = [[_compact(t) for t in row] for row in self.terms]
         widths = [len(v) for v in self.variables]
         for row in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-        lines = [
-            list(self.variables),
-            ["-" * w for w in widths],
-            *cells,
-        ]
+        if width:
+            widths = _fit(widths, width)
+        lines = [list(self.variables), ["-" * w for w in widths], *cells]
         return "".join(
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n"
+            "  ".join(_cut(c, w).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            + "\n"
             for line in lines
         )
 
@@ -342,10 +498,7 @@ class QueryResult:
             writer.writerows([_csv_cell(t) for t in row] for row in self.terms)
         return out.getvalue()
 
-    def _json(self) -> str:
-        if self.kind == "graph":
-            quads = [ox.Quad(t.subject, t.predicate, t.object) for t in self._triples()]
-            return serialize_jsonld(canonical_quads(quads)).decode()
+    def _results_json(self) -> str:
         doc: dict[str, Any]
         if self.kind == "boolean":
             doc = {"head": {}, "boolean": bool(self.boolean)}
@@ -361,10 +514,64 @@ class QueryResult:
             doc = {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
+    def _json(self) -> str:
+        return self._jsonld() if self.kind == "graph" else self._results_json()
+
+    def _via_pyoxigraph(self, fmt: ox.QueryResultsFormat) -> str:
+        # pyoxigraph's writers follow the W3C formats to the letter; feed them our JSON.
+        parsed = ox.parse_query_results(
+            self._results_json().encode(), format=ox.QueryResultsFormat.JSON
+        )
+        return (parsed.serialize(format=fmt) or b"").decode()
+
+    def _tsv(self) -> str:
+        if self.kind == "boolean":
+            return "true\n" if self.boolean else "false\n"
+        text = self._via_pyoxigraph(ox.QueryResultsFormat.TSV)
+        return text if text.endswith("\n") else text + "\n"
+
+    def _xml(self) -> str:
+        if self.kind == "graph":
+            return (ox.serialize(self._triples(), format=ox.RdfFormat.RDF_XML) or b"").decode()
+        return self._via_pyoxigraph(ox.QueryResultsFormat.XML) + "\n"
+
+    def _turtle(self) -> str:
+        return serialize_turtle(self._triples(), only_used_prefixes=True).decode()
+
+    def _jsonld(self) -> str:
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in self._triples()]
+        return serialize_jsonld(canonical_quads(quads)).decode()
+
+
+def _fit(widths: list[int], total: int) -> list[int]:
+    """Column widths that fit in ``total`` characters, narrowing only the widest columns."""
+    gaps = 2 * (len(widths) - 1)
+    if sum(widths) + gaps <= total:
+        return widths
+    low, high = _MIN_COLUMN, max(widths)
+    while low < high:  # the largest cap that fits
+        cap = (low + high + 1) // 2
+        if sum(min(w, cap) for w in widths) + gaps <= total:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, low) for w in widths]
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
+_MIN_COLUMN = 6
+_GRAPH_ONLY = ("turtle", "jsonld")
 
 #: Output formats by name.
 FORMATS: dict[str, Callable[[QueryResult], str]] = {
     "table": QueryResult._table,
     "csv": QueryResult._csv,
+    "tsv": QueryResult._tsv,
     "json": QueryResult._json,
+    "xml": QueryResult._xml,
+    "turtle": QueryResult._turtle,
+    "jsonld": QueryResult._jsonld,
 }

@@ -85,14 +85,48 @@ def test_ask(small_dataset: Dataset, tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, "true\n")
 
 
-def test_bad_query_is_a_one_line_error(small_dataset: Dataset, tmp_path: Path) -> None:
+def test_bad_query_shows_the_line_and_a_caret(small_dataset: Dataset, tmp_path: Path) -> None:
     store = _store(small_dataset, tmp_path)
     query = "SELECT ?s WHERE {\n  ?s kg:discontinued ?o\n  FILTER(?o = ) }"
     result = CliRunner().invoke(main, ["query", "--store", str(store), query])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("kg: error: syntax error at line 3, column ")
-    assert result.stderr.count("\n") == 1
+    first, *context = result.stderr.splitlines()
+    assert first.startswith("kg: error: syntax error at line 3, column 18: expected one of ")
+    assert context == ["    3 |   FILTER(?o = ) }", "      |                  ^"]
+
+
+@pytest.mark.parametrize(("fmt", "start"), [
+    ("tsv", "?product\t?label\n<https://w3id.org/kg-news/id/pixie>\t\"Pixie\"\n"),
+    ("xml", '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'),
+])  # fmt: skip
+def test_tsv_and_xml(small_dataset: Dataset, tmp_path: Path, fmt: str, start: str) -> None:
+    store = _store(small_dataset, tmp_path)
+    result = CliRunner().invoke(main, ["query", "--store", str(store), "--format", fmt, QUERY])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(start)
+
+
+def test_construct_as_jsonld_and_a_select_as_turtle_is_an_error(
+    small_dataset: Dataset, tmp_path: Path
+) -> None:
+    store = _store(small_dataset, tmp_path)
+    construct = "CONSTRUCT WHERE { kgr:pixie rdfs:label ?l }"
+    args = ["query", "--store", str(store), "--format", "jsonld", construct]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+    assert '"rdfs:label": "Pixie"' in result.stdout
+    result = CliRunner().invoke(main, ["query", "--store", str(store), "--format", "turtle", QUERY])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "kg: error: format 'turtle' is for CONSTRUCT and DESCRIBE queries only\n"
+    )
+
+
+def test_width(small_dataset: Dataset, tmp_path: Path) -> None:
+    store = _store(small_dataset, tmp_path)
+    result = CliRunner().invoke(main, ["query", "--store", str(store), "--width", "12", QUERY])
+    assert result.stdout == "produ…  label\n------  -----\nkgr:p…  Pixie\n"
 
 
 def test_missing_store(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.query import FORMATS, read_query_text, run_query
+from kg.query import ResultLimitError, error_context, read_query_text, run_query
 from kg.store import write_store
 from kg.vocab import KGR
 
@@ -222,9 +222,97 @@ def test_malformed_query(
 def test_unknown_output_format(small_dataset: Dataset, tmp_path: Path) -> None:
     result = run_query(DISCONTINUED, store=_store(small_dataset, tmp_path))
     with pytest.raises(QueryError) as info:
-        result.render("xml")
-    assert str(info.value) == "unknown output format 'xml'; known formats: table, csv, json"
-    assert list(FORMATS) == ["table", "csv", "json"]
+        result.render("yaml")
+    assert str(info.value) == (
+        "unknown output format 'yaml'; known formats: table, csv, tsv, json, xml, turtle, jsonld"
+    )
+    with pytest.raises(QueryError, match="^format 'turtle' is for CONSTRUCT and DESCRIBE"):
+        result.render("turtle")
+
+
+@pytest.mark.parametrize(("fmt", "oxformat"), [
+    ("tsv", ox.QueryResultsFormat.TSV),
+    ("xml", ox.QueryResultsFormat.XML),
+])  # fmt: skip
+def test_tsv_and_xml_match_the_sparql_result_formats(
+    small_dataset: Dataset, tmp_path: Path, fmt: str, oxformat: ox.QueryResultsFormat
+) -> None:
+    store = _store(small_dataset, tmp_path)
+    solutions = ox.Store().query(TRICKY, prefixes={"xsd": "http://www.w3.org/2001/XMLSchema#"})
+    assert isinstance(solutions, ox.QuerySolutions)
+    expected = (solutions.serialize(format=oxformat) or b"").decode()
+    assert run_query(TRICKY, store=store).render(fmt) == expected.rstrip("\n") + "\n"
+
+
+def test_construct_as_turtle_jsonld_and_rdfxml(small_dataset: Dataset, tmp_path: Path) -> None:
+    pattern = "?s kg:discontinued ?o"
+    result = run_query(
+        f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}", store=_store(small_dataset, tmp_path)
+    )
+    expected = {
+        (
+            str(KGR["acme-robotics"]),
+            "https://w3id.org/kg-news/ontology#discontinued",
+            str(KGR["pixie"]),
+        )
+    }
+    for fmt, oxformat in [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+        ("xml", ox.RdfFormat.RDF_XML),
+    ]:
+        parsed = ox.parse(result.render(fmt).encode(), format=oxformat)
+        assert {(t.subject.value, t.predicate.value, t.object.value) for t in parsed} == expected
+    assert result.render("turtle") == result.render("table")
+
+
+def test_table_fits_the_width(small_dataset: Dataset, tmp_path: Path) -> None:
+    result = run_query(ORGS, store=_store(small_dataset, tmp_path))
+    assert result.render("table", width=30) == (
+        "org             label\n"
+        "--------------  --------------\n"
+        "kgr:acme-robo…  Acme Robotics\n"
+        "kgr:globex      Globex <b>Cor…\n"
+    )
+    assert all(len(line) <= 30 for line in result.render("table", width=30).splitlines())
+    assert result.render("table", width=200) == result.render("table")
+
+
+def test_error_context_puts_a_caret_under_the_column(
+    small_dataset: Dataset, tmp_path: Path
+) -> None:
+    query = "SELECT ?o WHERE {\n  ?s ?p ?o .\n  FILTER(?o > ) }"
+    with pytest.raises(QueryError) as info:
+        run_query(query, store=_store(small_dataset, tmp_path))
+    assert error_context(query, info.value) == (
+        "    3 |   FILTER(?o > ) }\n      |                  ^\n"
+    )
+    assert error_context(query, QueryError("no position")) == ""
+
+
+def test_substitutions_and_row_limit(small_dataset: Dataset, tmp_path: Path) -> None:
+    store = _store(small_dataset, tmp_path)
+    query = "SELECT ?s ?o WHERE { ?s kg:discontinued ?o }"
+    result = run_query(query, store=store, substitutions={"s": ox.NamedNode(str(KGR["globex"]))})
+    assert result.rows == []
+    with pytest.raises(ResultLimitError, match="more than 2 rows"):
+        run_query("SELECT * WHERE { ?s ?p ?o }", store=store, max_rows=2)
+    assert len(run_query("SELECT * WHERE { ?s ?p ?o } LIMIT 2", store=store, max_rows=2).rows) == 2
+
+
+def test_from_restricts_the_default_graph(small_dataset: Dataset, tmp_path: Path) -> None:
+    store = _store(small_dataset, tmp_path)
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s kg:party ?o }}"
+    assert run_query(count.format(""), store=store).rows == [(2,)]
+    assert run_query(count.format("FROM kgd:aaaaaaaaaaaaaaaa"), store=store).rows == [(0,)]
+    assert run_query(count.format("FROM kgd:bbbbbbbbbbbbbbbb"), store=store).rows == [(2,)]
+
+
+def test_a_rebuilt_store_is_reopened(small_dataset: Dataset, tmp_path: Path) -> None:
+    store = _store(small_dataset, tmp_path)
+    assert run_query(DISCONTINUED, store=store).rows
+    write_store(Dataset(), store)
+    assert run_query(DISCONTINUED, store=store).rows == []
 
 
 def test_missing_store(tmp_path: Path) -> None:
