@@ -33,8 +33,8 @@ from kg.server import make_server
 from kg.vocab import PREFIXES
 
 HERE = Path(__file__).resolve().parent
-# bench/ holds scripts named like stdlib modules (html.py): keep it off the import
-# path, which the query workers inherit, and load the generator by its file name.
+# Keep bench/ off the import path, which the spawned query workers inherit (its script
+# names must not shadow modules there), and load the generator by its file name.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 _spec = importlib.util.spec_from_file_location("kg_bench_synthetic", HERE / "synthetic.py")
 assert _spec and _spec.loader

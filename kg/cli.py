@@ -75,9 +75,7 @@ def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, rebuild:
 
     progress = None if quiet or not sys.stderr.isatty() else _progress_bar
     try:
-        report = run_build(
-            list(paths), store=store, out=out, progress=progress, rebuild=rebuild
-        )
+        report = run_build(list(paths), store=store, out=out, progress=progress, rebuild=rebuild)
     except KGError as err:
         _fail(err)
         return
