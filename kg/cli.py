@@ -71,19 +71,8 @@ def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, rebuild:
     not extracted again (see --rebuild).
     """
     from kg.pipeline import build as run_build
-    from kg.report import format_summary
 
-    progress = None if quiet or not sys.stderr.isatty() else _progress_bar
-    try:
-        report = run_build(list(paths), store=store, out=out, progress=progress, rebuild=rebuild)
-    except KGError as err:
-        _fail(err)
-        return
-    for problem in report.problems:
-        click.echo(f"kg: error: {problem}", err=True)
-    click.echo(format_summary(report))
-    if report.problems:
-        sys.exit(1)
+    _report(run_build, paths, quiet, store=store, out=out, rebuild=rebuild)
 
 
 def _progress_bar(total: int, label: str):  # type: ignore[no-untyped-def]

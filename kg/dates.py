@@ -19,30 +19,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kg.extract.quantities import NUMBER_WORDS
+
 __all__ = ["DateSpan", "find_date", "parse_iso"]
 
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name: i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["Sept"] = 9
 _WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "several": 3,
-    "few": 3,
-}
+_NUMBERS = {**NUMBER_WORDS, "several": 3, "few": 3}
 
 # Month and weekday names must be capitalised ("may" is a verb); the words around
 # them need not be. Each pattern names its core group, whose position decides which

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from kg.lexicon import LEXICON
 from kg.model import Quantity
 
-__all__ = ["parse_quantity", "qualifier_before"]
+__all__ = ["NUMBER_WORDS", "parse_quantity", "qualifier_before"]
 
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CURRENCY_WORDS = {
@@ -38,7 +38,7 @@ _SCALES = {
     "trillion": 1_000_000_000_000,
     "tn": 1_000_000_000_000,
 }
-_WORDS = {
+NUMBER_WORDS = {
     "a": 1,
     "an": 1,
     "one": 1,
@@ -103,8 +103,8 @@ def _number(words: list[str]) -> Decimal | None:
             value = Decimal(m.group(1)) * _SCALES[m.group(2)]
         elif w in _SCALES and w not in ("k", "m", "b"):
             value = (value if value is not None else Decimal(1)) * _SCALES[w]
-        elif w in _WORDS and value is None:
-            value = Decimal(_WORDS[w])
+        elif w in NUMBER_WORDS and value is None:
+            value = Decimal(NUMBER_WORDS[w])
     return value
 
 
