@@ -209,11 +209,7 @@ def write_store(ds: Dataset, path: Path) -> None:
     other than a store (it is never replaced then), or on an I/O error.
     """
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise StoreError(f"cannot create folder {path.parent}: {err.strerror}") from err
-    with _write_lock(path):
+    with store_lock(path):
         try:
             _recover(path)
         except OSError as err:
