@@ -84,7 +84,9 @@ class ExtractionCache:
     def key(self, doc: Document) -> str:
         """The entry name of ``doc``: its content hash, then a hash of its body spans and
         the extractor version."""
-        spans = ",".join(f"{s}-{e}" for s, e in doc.body)
+        spans = ",".join(
+            f"{s}-{e}" for s, e in (*doc.body, *([doc.headline] if doc.headline else []))
+        )
         variant = hashlib.sha256(f"{spans}|{_cache_version()}".encode()).hexdigest()[:16]
         return f"{doc.id}.{variant}"
 

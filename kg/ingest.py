@@ -98,7 +98,11 @@ def document_from_text(text: str, *, source: str = "<text>", fmt: str = "txt") -
         rendered = _Rendered(text, frozenset(), {})
     if not rendered.text.strip():
         raise InputError("no article text found", path=source)
-    meta, body, first_line_title = _segment(rendered)
+    meta, body, first_line_title, title_span = _segment(rendered)
+    if title_span is not None and not _headline_statement(
+        rendered.text[title_span[0] : title_span[1]]
+    ):
+        title_span = None
     title = meta.get("title") or first_line_title
     date = meta.get("date")
     if date:
@@ -114,6 +118,7 @@ def document_from_text(text: str, *, source: str = "<text>", fmt: str = "txt") -
         publisher=meta.get("publisher"),
         date=date,
         body=tuple(body),
+        headline=title_span,
     )
 
 
@@ -158,10 +163,13 @@ def _looks_like_heading(line: str) -> bool:
     return len(words) <= 12 and not stripped.startswith(("-", "•", "*"))
 
 
-def _segment(r: _Rendered) -> tuple[dict[str, str], list[tuple[int, int]], str | None]:
+def _segment(
+    r: _Rendered,
+) -> tuple[dict[str, str], list[tuple[int, int]], str | None, tuple[int, int] | None]:
     meta = dict(r.meta)
     body: list[tuple[int, int]] = []
     title: str | None = None
+    title_span: tuple[int, int] | None = None
     in_header = True
     seen_text = False
     for n, start, end, line in _lines(r.text):
@@ -170,6 +178,9 @@ def _segment(r: _Rendered) -> tuple[dict[str, str], list[tuple[int, int]], str |
             m = _HEADER.match(stripped)
             if m:
                 meta.setdefault(m.group(1).lower(), m.group(2).strip())
+                if m.group(1).lower() == "title" and title_span is None and m.group(2).strip():
+                    lead = line.index(m.group(2).strip())
+                    title_span = (start + lead, start + lead + len(m.group(2).strip()))
                 continue
             if stripped:
                 in_header = False
@@ -179,6 +190,9 @@ def _segment(r: _Rendered) -> tuple[dict[str, str], list[tuple[int, int]], str |
             seen_text = True
             if _looks_like_heading(stripped) or n in r.headings:
                 title = stripped.lstrip("# ").strip()
+                if title_span is None and title:
+                    lead = line.index(title)
+                    title_span = (start + lead, start + lead + len(title))
                 continue
         if body and is_trailer(stripped):
             break  # everything after "Share This Article" / "Source link" is site furniture
@@ -186,7 +200,12 @@ def _segment(r: _Rendered) -> tuple[dict[str, str], list[tuple[int, int]], str |
             continue
         lead = len(line) - len(line.lstrip())
         body.append((start + lead, end - (len(line) - len(line.rstrip()))))
-    return meta, body, title
+    return meta, body, title, title_span
+
+
+def _headline_statement(title: str) -> bool:
+    """True for a headline of several words that is not a question."""
+    return len(title.split()) >= 3 and not title.rstrip().endswith("?")
 
 
 # ---------------------------------------------------------------- Markdown

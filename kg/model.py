@@ -44,6 +44,9 @@ class Document:
     date: str | None = None  # ISO 8601 date when the article gives one
     #: (start, end) spans of article prose; headings and page furniture are left out.
     body: tuple[tuple[int, int], ...] = ()
+    #: (start, end) of a headline that makes a statement; read after the body, and a name
+    #: in it counts only when the body or the reference KB knows it.
+    headline: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,14 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
+from kg.extract.relations import BY_MAKER
 from kg.extract.rules import load_rules
 from kg.kb import load_kb
 from kg.lexicon import LEXICON
-from kg.model import Entity, Evidence, Extraction, Fact, Mention, Quantity
+from kg.model import Entity, Evidence, Extraction, Fact, Mention, Quantity, RelationMention
 
 __all__ = ["Resolution", "resolve", "slugify"]
 
@@ -156,9 +157,13 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             k = key_for(m)
             if k is not None:
                 c[k] += 1
+        by_maker: list[tuple[str, RelationMention]] = []
         for r in ex.relations:
             s = key_for(r.subject)
             if s is None:
+                continue
+            if r.rule == BY_MAKER:
+                by_maker.append((s, r))
                 continue
             obj: str | Quantity
             if isinstance(r.object, Mention):
@@ -177,10 +182,10 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             for mentioned in (s, obj if is_entity and isinstance(obj, str) else s):
                 c.setdefault(mentioned, 0)  # an entity named only through coreference
             ev = Evidence(ex.document.id, r.sentence.text, r.sentence.start, r.sentence.end)
-            fkey = (ev.doc_id, s, r.predicate, repr(obj), ev.start)
-            if fkey in facts:
+            fact_id: tuple[object, ...] = (ev.doc_id, s, r.predicate, repr(obj), ev.start)
+            if fact_id in facts:
                 continue
-            facts[fkey] = Fact(
+            facts[fact_id] = Fact(
                 s,
                 r.predicate,
                 obj,
@@ -191,6 +196,35 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 r.confidence,
                 r.attributed_to,
             )
+        mine = {k: f for k, f in facts.items() if f.evidence.doc_id == ex.document.id}
+        for product, rel in by_maker:  # "Pixie is expected to launch": its maker launches it
+            makers = {
+                str(f.object)
+                for f in mine.values()
+                if f.predicate == "developer" and f.subject == product
+            } or ({kb_maker} if (kb_maker := entities[product].maker) in entities else set())
+            if len(makers) != 1:
+                continue
+            ev = Evidence(ex.document.id, rel.sentence.text, rel.sentence.start, rel.sentence.end)
+            launch = Fact(
+                next(iter(makers)),
+                "launched",
+                product,
+                True,
+                ev,
+                rel.rule,
+                rel.modality,
+                rel.confidence,
+                rel.attributed_to,
+            )
+            mine.setdefault(_fact_key(launch), launch)
+            facts.setdefault(_fact_key(launch), launch)
+        for fkey, stated in mine.items():
+            lifted = _lift(stated, list(mine.values()), entities)
+            if lifted is not stated:
+                if stated.predicate != "competesWith":  # rivalry holds at both levels
+                    del facts[fkey]
+                facts.setdefault(_fact_key(lifted), lifted)
         for fact in _derived(
             ex,
             [f for f in facts.values() if f.evidence.doc_id == ex.document.id],
@@ -198,22 +232,56 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             set(c),
             entities,
         ):
-            facts.setdefault(
-                (
-                    fact.evidence.doc_id,
-                    fact.subject,
-                    fact.predicate,
-                    repr(fact.object),
-                    fact.evidence.start,
-                ),
-                fact,
-            )
+            facts.setdefault(_fact_key(fact), fact)
         counts[ex.document.id] = dict(sorted(c.items()))
     ordered = sorted(
         facts.values(),
         key=lambda f: (f.evidence.doc_id, f.evidence.start, f.subject, f.predicate, repr(f.object)),
     )
     return Resolution(entities, ordered, counts)
+
+
+def _fact_key(f: Fact) -> tuple[object, ...]:
+    return (f.evidence.doc_id, f.subject, f.predicate, repr(f.object), f.evidence.start)
+
+
+_PRODUCT = ("Product", "AIModel")
+_ON_BEHALF = {"launched", "discontinued", "announced"}
+_HEADS = {"ceoOf", "leaderOf", "founderOf"}
+
+
+def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fact:
+    """A fact restated at the level the ontology means it.
+
+    * a chief's product decision is the organisation's ("CEO Jane Roe killed Pixie",
+      with Jane Roe the head of one organisation in the document);
+    * an organisation that competes with a product competes with its maker too
+      ("rivals such as Acme have surpassed Pixie" -> Acme competes with Pixie's maker).
+    """
+    if not fact.object_is_entity or not isinstance(fact.object, str):
+        return fact
+    s_cls, o_cls = entities[fact.subject].cls, entities[fact.object].cls
+    if fact.predicate in _ON_BEHALF and s_cls == "Person" and o_cls in _PRODUCT:
+        led = {f.object for f in doc_facts if f.predicate in _HEADS and f.subject == fact.subject}
+        if len(led) == 1:
+            org = str(next(iter(led)))
+            return replace(fact, subject=org, rule=f"{fact.rule}+on-behalf")
+    if fact.predicate == "competesWith" and {s_cls, o_cls} & {"Organization"}:
+        org_side, thing = (
+            (fact.subject, fact.object) if s_cls == "Organization" else (fact.object, fact.subject)
+        )
+        if entities[thing].cls in _PRODUCT:
+            makers = {
+                str(f.object)
+                for f in doc_facts
+                if f.predicate == "developer" and f.subject == thing
+            } or ({m} if (m := entities[thing].maker) else set())
+            makers.discard(org_side)
+            if len(makers) == 1:
+                maker = next(iter(makers))
+                if maker in entities:
+                    return replace(fact, subject=org_side, object=maker, rule=f"{fact.rule}+maker")
+    return fact
 
 
 _ROLE_WEIGHT = 1.5  # above the NER model's guess, below cue words and the KB
@@ -299,9 +367,12 @@ def _derived(
             sent = next((s for s in starts if s.start <= m.start < s.end), None)
             if k is not None and sent is not None:
                 by_sentence[sent.start].add(k)
-        for sent in starts:
+        # Evidence: the first sentence naming both; failing that, the product's first
+        # sentence (the document names the maker elsewhere).
+        for sent, alone in [*((s, False) for s in starts), *((s, True) for s in starts)]:
             for product, maker in sorted(wanted):
-                if {product, maker} <= by_sentence.get(sent.start, set()):
+                here = by_sentence.get(sent.start, set())
+                if product in here and (maker in here or alone):
                     ev = Evidence(ex.document.id, sent.text, sent.start, sent.end)
                     out.append(
                         Fact(

@@ -145,7 +145,7 @@ def test_support_counts_are_derived_data_and_count_documents(sora_build) -> None
     (row,) = _rows(
         """SELECT (MAX(?n) AS ?support) (COUNT(DISTINCT ?d) AS ?docs) WHERE {
              ?f rdf:subject kgr:openai ; rdf:predicate kg:discontinued ; rdf:object kgr:sora ;
-                kg:modality kg:Asserted ; prov:wasDerivedFrom ?d .
+                prov:wasDerivedFrom ?d .
              GRAPH kgd:derived { ?f kg:supportCount ?n } }""",
         store,
     )

@@ -143,16 +143,25 @@ def extract_documents(
     """Extract mentions and relation mentions from each document, in order."""
     rules = load_rules()
     states = [_DocState(d, MentionFinder(d.id, d.text)) for d in documents]
-    blocks = [(st, start, end) for st in states for start, end in st.doc.body]
-    texts = [st.doc.text[s:e] for st, s, e in blocks]
+    # The headline comes after the body, so that names in it can be checked against
+    # the names the body uses (a title-case headline capitalises every word).
+    blocks = [
+        (st, start, end, headline)
+        for st in states
+        for (start, end), headline in (
+            *((span, False) for span in st.doc.body),
+            *([(st.doc.headline, True)] if st.doc.headline else []),
+        )
+    ]
+    texts = [st.doc.text[s:e] for st, s, e, _h in blocks]
     done_docs = 0
     last_state: _DocState | None = None
-    for (st, start, _end), sdoc in zip(blocks, parse(texts), strict=True):
+    for (st, start, _end, headline), sdoc in zip(blocks, parse(texts), strict=True):
         if last_state is not None and st is not last_state and progress is not None:
             progress(1)
             done_docs += 1
         last_state = st
-        st.finder.add_block(sdoc, start)
+        st.finder.add_block(sdoc, start, headline=headline)
         for sent in sdoc.sents:
             text = sent.text.strip()
             if not text:

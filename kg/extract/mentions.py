@@ -72,7 +72,11 @@ class MentionFinder:
     #: token-start char offset -> mention, for argument lookup by the relation extractor
     by_token: dict[int, Mention] = field(default_factory=dict)
 
-    def add_block(self, sdoc: Any, offset: int) -> None:
+    def add_block(self, sdoc: Any, offset: int, *, headline: bool = False) -> None:
+        """Add the mentions of a parsed block; in a headline only names already known."""
+        # In a headline a name counts only when the body (or the KB) knows it, and it
+        # keeps the class the body gave it (a title-case headline misleads the tagger).
+        known_names = {m.name.lower(): m.label for m in self.mentions} if headline else {}
         found: list[tuple[int, int, str, str, str | None]] = []  # tok start, end, cls, source, kb
         kb = load_kb()
         for key, start, end in _matcher(sdoc.vocab)(sdoc):
@@ -95,6 +99,12 @@ class MentionFinder:
         found.extend(self._proper_nouns(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
+        if headline:  # "Apple 2b" in "EU fines Apple 2b": only names known elsewhere
+            found = [
+                f
+                for f in found
+                if f[4] is not None or self._known_in(sdoc[f[0] : f[1]], known_names)
+            ]
         found.sort(key=lambda f: (-(f[1] - f[0]), -_TYPE_WEIGHT[f[3]], f[0]))
         taken: set[int] = set()
         chosen: list[tuple[Any, str, str, str | None, str]] = []
@@ -126,6 +136,8 @@ class MentionFinder:
                     cue = _cue_type(span, name)
                     if cue is not None:
                         cls, source = cue, "cue"
+            if headline and key is None and name.lower() in known_names:
+                cls = known_names[name.lower()]
             taken.update(range(start, end))
             chosen.append((span, cls, source, key, name))
         chosen.sort(key=lambda c: c[0].start)
@@ -144,6 +156,13 @@ class MentionFinder:
             self.mentions.append(m)
             for tok in span:
                 self.by_token[offset + tok.idx] = m
+
+    @staticmethod
+    def _known_in(span: Any, names: dict[str, str]) -> bool:
+        while len(span) > 1 and span[0].lower_ in ("the", "a", "an"):
+            span = span[1:]
+        name = normalise_name(span.text)
+        return name.lower() in names or load_kb().lookup(name) is not None
 
     @staticmethod
     def _key(match_id: int, sdoc: Any) -> str:
@@ -195,6 +214,8 @@ class MentionFinder:
         for tok in sdoc:
             low = tok.lower_
             cls = LEXICON.cue_class(low)
+            if low == "named" and tok.i > 1 and sdoc[tok.i - 2].lower_ == "code":
+                low, cls = "code-named", "AIModel"  # the tokenizer splits "code-named"
             if cls is None:
                 continue
             if low in ("codenamed", "code-named", "codename", "dubbed", "called", "named"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kg.extract.deals import read_deal
@@ -23,11 +23,33 @@ from kg.extract.rules import RelationRule, Rules
 from kg.lexicon import LEXICON
 from kg.model import Mention, Quantity, RelationMention, Sentence
 
-__all__ = ["SentenceReader"]
+__all__ = ["BY_MAKER", "SentenceReader"]
 
 Tok = Any  # a spaCy Token
 _LIST_PREPS = {"like", "as", "including"}  # "such as", "like", "including"
 _QUANTITY_LABELS = {"MONEY", "CARDINAL", "QUANTITY"}
+_NAMING_WORDS = {
+    "codenamed",
+    "code-named",
+    "code",
+    "-",
+    "named",
+    "called",
+    "dubbed",
+    "known",
+    "as",
+    '"',
+    "'",
+    "“",
+    "”",
+    "‘",
+    "’",
+    ",",
+}
+_NEW_WORDS = {"new", "newest", "latest", "next", "upcoming", "forthcoming", "next-generation"}
+_ARRIVAL_VERBS = {"launch", "arrive", "debut", "ship", "release", "premiere"}
+#: rule id of a launch whose subject is the product: resolution puts its maker there
+BY_MAKER = "launched.by-maker"
 _VAGUE_MONEY = re.compile(r"\bmulti[- ]?(?:million|billion|trillion)(?:[- ]dollar)?\b", re.I)
 
 
@@ -46,11 +68,15 @@ class SentenceReader:
     register_deal: Callable[[Mention], None]
     out: list[RelationMention]
     attribution: str | None = None
+    #: cue-noun token index -> the name it introduces ("a new model, code-named Spud")
+    _introduced: dict[int, Mention] = field(default_factory=dict)
 
     # ------------------------------------------------------------ arguments
 
     def mention(self, tok: Tok) -> Mention | None:
         m = self.mention_at(self.offset + tok.idx)
+        if m is None:
+            m = self._introduced.get(tok.i)
         return m if m is not None else self.resolve(tok)
 
     def expand(self, tok: Tok, depth: int = 0) -> list[Mention]:
@@ -73,6 +99,12 @@ class SentenceReader:
                             found.extend(self.expand(p, depth + 1))
                 elif c.dep_ == "appos":
                     found.extend(self.expand(c, depth + 1))
+            if not found and tok.pos_ == "NOUN":
+                # "its standalone Sora video platform": the name inside the noun phrase
+                # stands for it before the possessor does.
+                named = self._compound_name(tok)
+                if named is not None:
+                    found.append(named)
             if not found:
                 # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling".
                 for c in tok.children:
@@ -84,6 +116,20 @@ class SentenceReader:
             if c.dep_ in ("conj", "appos") and c.i > tok.i:
                 found.extend(self.expand(c, depth + 1))
         return _unique(found)
+
+    def _compound_name(self, noun: Tok) -> Mention | None:
+        """A product named by compounds before a product cue noun ("Sora video platform")."""
+        if LEXICON.cue_class(noun.lemma_) not in ("Product", "AIModel"):
+            return None
+        poss = any(c.dep_ == "poss" for c in noun.children)
+        stack = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        while stack:
+            c = stack.pop()
+            m = self.mention_at(self.offset + c.idx)
+            if m is not None and (m.label in ("Product", "AIModel") or poss):
+                return m
+            stack.extend(g for g in c.children if g.dep_ == "compound")
+        return None
 
     def subjects(self, verb: Tok, depth: int = 0, raised: bool = False) -> list[Mention]:
         if depth > 3:
@@ -100,7 +146,7 @@ class SentenceReader:
         if passive and not found and raised:
             # "X is expected to launch Y": X is the subject of launch.
             found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
-        if found or passive:
+        if found or (passive and verb.dep_ != "conj"):
             return found
         head = verb.head
         if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
@@ -211,6 +257,7 @@ class SentenceReader:
     # ------------------------------------------------------------ rules
 
     def read(self) -> None:
+        self._introductions()
         for tok in self.sent:
             for rule in self.rules.relations:
                 self._verb_rule(tok, rule)
@@ -219,6 +266,7 @@ class SentenceReader:
                 self._adjective_rule(tok, rule)
             self._apposition_maker(tok)
             self._possessive_maker(tok)
+            self._intransitive_launch(tok)
             self._location(tok)
             read_deal(self, tok)
         self._quantities()
@@ -380,6 +428,66 @@ class SentenceReader:
                 s, ob = (h, o) if rule.holder == "subject" else (o, h)
                 self.emit(s, rule.property, ob, tok, f"{rule.property}.title", confidence)
 
+    def _introductions(self) -> None:
+        """'a new AI model, code-named Spud': the cue noun stands for the name, and a new
+        product is its maker's: the possessor, the organisation the clause is about, or
+        the one the article is about when the sentence names no other."""
+        for tok in self.sent:
+            if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) not in ("Product", "AIModel"):
+                continue
+            named: Mention | None = None
+            for nxt in tok.doc[tok.i + 1 : min(tok.i + 7, self.sent.end)]:
+                m = self.mention_at(self.offset + nxt.idx)
+                if m is not None:
+                    named = m if m.label in ("Product", "AIModel") else None
+                    break
+                if not (nxt.is_punct or nxt.lower_ in _NAMING_WORDS):
+                    break
+            if named is None or not any(
+                t.lower_ in _NAMING_WORDS for t in tok.doc[tok.i + 1 : tok.i + 4]
+            ):
+                continue
+            self._introduced[tok.i] = named
+            if not any(c.dep_ == "amod" and c.lower_ in _NEW_WORDS for c in tok.children):
+                continue
+            maker: Mention | None = None
+            confidence = 0.5
+            owners = [c for c in tok.children if c.dep_ == "poss"]
+            if owners:
+                maker = self.mention(owners[0])
+            if maker is None:
+                maker = self._clause_subject(tok)
+            if maker is None and not any(
+                (m := self.mention_at(self.offset + t.idx)) is not None
+                and m.label == "Organization"
+                for t in self.sent
+            ):
+                maker, confidence = self.main_organization(), 0.4
+            if maker is not None and maker.label == "Organization":
+                self.emit(named, "developer", maker, tok, "developer.introduction", confidence)
+
+    def _intransitive_launch(self, tok: Tok) -> None:
+        """'Spud is expected to launch soon': a product launched by its maker (resolved later)."""
+        if tok.pos_ != "VERB" or not (_verb_forms(tok) & _ARRIVAL_VERBS):
+            return
+        if any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
+            return
+        for subj in self.subjects(tok):
+            if subj.label in ("Product", "AIModel"):
+                self.out.append(
+                    RelationMention(
+                        doc_id=self.sentence.doc_id,
+                        subject=subj,
+                        predicate="launched",
+                        object=subj,
+                        sentence=self.sentence,
+                        rule=BY_MAKER,
+                        modality=self.modality(tok),
+                        confidence=0.5,
+                        attributed_to=self.attribution,
+                    )
+                )
+
     def _apposition_maker(self, tok: Tok) -> None:
         """'X, its photo app' / 'X, Acme's video model': the possessor makes X."""
         if tok.dep_ != "appos" or LEXICON.cue_class(tok.lemma_) not in ("Product", "AIModel"):
@@ -390,8 +498,8 @@ class SentenceReader:
         for c in tok.children:
             if c.dep_ != "poss":
                 continue
-            if c.pos_ == "PRON":
-                maker = self._clause_subject(tok)
+            if c.pos_ == "PRON":  # "X, its browser": the clause's organisation, or its antecedent
+                maker = self._clause_subject(tok) or self.resolve(c)
             else:
                 maker = self.mention(c)
             if maker is not None and maker.name != named.name:
@@ -545,14 +653,18 @@ def _context_words(root: Tok) -> set[str]:
 
 
 def _is_passive(verb: Tok) -> bool:
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+    if (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ == "aux" for c in verb.children)
+    ):
         return True  # "the company created by Musk", "an app made by Acme"
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def _match_verb(tok: Tok, phrase: tuple[str, ...]) -> str | None:
     """Match a verb phrase at a verb; return its trailing preposition ('' if none)."""
-    if tok.lemma_.lower() != phrase[0] and tok.lower_ != phrase[0]:
+    if phrase[0] not in _verb_forms(tok):
         return None
     rest = list(phrase[1:])
     if not rest:
@@ -565,6 +677,20 @@ def _match_verb(tok: Tok, phrase: tuple[str, ...]) -> str | None:
         if last in kids:
             return last
     return None
+
+
+def _verb_forms(tok: Tok) -> set[str]:
+    """The lemma, the word, and the word without its inflection ("sunsetting" -> "sunset",
+    which the lemmatiser leaves as "sunsette")."""
+    low = tok.lower_
+    forms = {tok.lemma_.lower(), low}
+    for suffix in ("ing", "ed", "es", "s"):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            stem = low[: -len(suffix)]
+            forms |= {stem, stem + "e"}
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.add(stem[:-1])  # doubled final consonant
+    return forms
 
 
 def _unique(items: list[Mention]) -> list[Mention]:

@@ -1,0 +1,100 @@
+"""Facts a careful reader draws from more than one clause: introductions, makers,
+headlines, acts of an organisation's chief, rivalry between makers (real spaCy pipeline)."""
+
+from __future__ import annotations
+
+from kg.extract import extract_documents
+from kg.ingest import document_from_text
+
+
+def test_inflected_trigger_verb_matches_its_base_form(read_facts) -> None:  # type: ignore[no-untyped-def]
+    # The lemmatiser leaves "sunsetting" as "sunsette".
+    facts = read_facts("Norwind Labs is sunsetting Glimmer, the photo app.")
+    assert ("norwind-labs", "discontinued", "glimmer", "asserted") in facts
+
+
+def test_name_inside_a_possessed_product_phrase(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs said on Tuesday it would discontinue its standalone Glimmer photo platform."
+    )
+    assert ("norwind-labs", "discontinued", "glimmer", "planned") in facts
+
+
+def test_new_model_introduced_by_the_company_is_its_own(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs cut two apps. The company has finished training a new model, "
+        "code-named Quill, which is expected to launch soon."
+    )
+    assert ("quill", "developer", "norwind-labs", "asserted") in facts
+    assert ("norwind-labs", "launched", "quill", "planned") in facts
+
+
+def test_new_model_in_a_sentence_without_a_company_is_the_articles_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs cut two apps this week. Norwind Labs also cut staff. "
+        "The bigger news: a new model, code-named Quill, has finished training and is "
+        "expected to arrive soon."
+    )
+    assert ("quill", "developer", "norwind-labs", "asserted") in facts
+    assert ("norwind-labs", "launched", "quill", "planned") in facts
+
+
+def test_a_named_product_does_not_launch_without_a_known_maker(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Quill is expected to launch soon, analysts said.")
+    assert not any(p == "launched" for _s, p, _o, _m in facts)
+
+
+def test_apposition_with_a_pronoun_possessor_reaches_back(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Norwind Labs tried many things. Quillpad, its browser, came and went fast.")
+    assert ("quillpad", "developer", "norwind-labs", "asserted") in facts
+
+
+def test_reference_maker_links_a_product_the_article_names_apart(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "OpenAI has tried many side projects over the years. Whisper and Jukebox served "
+        "narrow use cases."
+    )
+    assert ("whisper", "developer", "openai", "asserted") in facts
+    assert ("jukebox", "developer", "openai", "asserted") in facts
+
+
+def test_a_chiefs_product_decision_is_the_companys(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Ada Brenner is the CEO of Norwind Labs. Ada Brenner made the call: kill Glimmer, "
+        "the photo app, and refocus."
+    )
+    assert ("norwind-labs", "discontinued", "glimmer", "asserted") in facts
+    assert not any(s == "ada-brenner" and p == "discontinued" for s, p, _o, _m in facts)
+
+
+def test_an_organisation_rivalling_a_product_rivals_its_maker(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs makes Glimmer, a photo app. Rivals such as Pictor Corp have overtaken "
+        "Glimmer."
+    )
+    assert ("pictor-corp", "competesWith", "glimmer", "asserted") in facts
+    assert ("pictor-corp", "competesWith", "norwind-labs", "asserted") in facts
+
+
+def test_headline_is_read_with_the_body(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "TITLE: Norwind Labs shuts down Glimmer photo app\n\n"
+        "The photo app Glimmer had few users. Norwind Labs said little."
+    )
+    assert ("norwind-labs", "discontinued", "glimmer", "asserted") in facts
+
+
+def test_title_case_headline_adds_no_names_of_its_own() -> None:
+    doc = document_from_text(
+        "Norwind Labs Just Killed Glimmer\n\nNorwind Labs has closed Glimmer, its photo app."
+    )
+    assert doc.headline is not None
+    assert doc.text[doc.headline[0] : doc.headline[1]] == "Norwind Labs Just Killed Glimmer"
+    (ex,) = extract_documents([doc])
+    names = {m.name for m in ex.mentions}
+    assert names == {"Norwind Labs", "Glimmer"}, names
+
+
+def test_question_headline_is_not_read() -> None:
+    doc = document_from_text("Is Norwind Labs About To Kill Glimmer?\n\nNorwind Labs makes apps.")
+    assert doc.headline is None
