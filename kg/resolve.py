@@ -173,8 +173,18 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 obj, is_entity = o, True
             else:
                 obj, is_entity = r.object, False
+            predicate, rule_id = r.predicate, r.rule
+            if (
+                is_entity
+                and isinstance(obj, str)
+                and (r.predicate, entities[s].cls, entities[obj].cls) in _REREAD
+            ):
+                # "xAI, the company created by Elon Musk": a person who creates an
+                # organisation founds it.
+                predicate = _REREAD[(r.predicate, entities[s].cls, entities[obj].cls)]
+                s, obj, rule_id = obj, s, f"{r.rule}+{predicate}"
             if not _fits(
-                rules.domain(r.predicate),
+                rules.domain(predicate),
                 entities[s].cls,
                 entities[obj].cls if is_entity and isinstance(obj, str) else None,
             ):
@@ -182,16 +192,16 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             for mentioned in (s, obj if is_entity and isinstance(obj, str) else s):
                 c.setdefault(mentioned, 0)  # an entity named only through coreference
             ev = Evidence(ex.document.id, r.sentence.text, r.sentence.start, r.sentence.end)
-            fact_id: tuple[object, ...] = (ev.doc_id, s, r.predicate, repr(obj), ev.start)
+            fact_id: tuple[object, ...] = (ev.doc_id, s, predicate, repr(obj), ev.start)
             if fact_id in facts:
                 continue
             facts[fact_id] = Fact(
                 s,
-                r.predicate,
+                predicate,
                 obj,
                 is_entity,
                 ev,
-                r.rule,
+                rule_id,
                 r.modality,
                 r.confidence,
                 r.attributed_to,
@@ -239,6 +249,10 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         key=lambda f: (f.evidence.doc_id, f.evidence.start, f.subject, f.predicate, repr(f.object)),
     )
     return Resolution(entities, ordered, counts)
+
+
+#: (property, subject class, object class) -> the property such a statement means
+_REREAD = {("developer", "Organization", "Person"): "founderOf"}
 
 
 def _fact_key(f: Fact) -> tuple[object, ...]:
@@ -305,6 +319,13 @@ def _role_votes(
             domain = rules.domain(r.predicate)
             if domain is None:
                 continue
+            if isinstance(r.object, Mention) and r.object.label != "Deal":
+                tops = tuple(
+                    max(votes[clusters.of(m)].items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+                    for m in (r.subject, r.object)
+                )
+                if (r.predicate, *tops) in _REREAD:
+                    continue  # read as another property; no vote against the names' classes
             for side, allowed in ((r.subject, domain[0]), (r.object, domain[1])):
                 if not isinstance(side, Mention) or side.label == "Deal" or not allowed:
                     continue

@@ -98,3 +98,42 @@ def test_title_case_headline_adds_no_names_of_its_own() -> None:
 def test_question_headline_is_not_read() -> None:
     doc = document_from_text("Is Norwind Labs About To Kill Glimmer?\n\nNorwind Labs makes apps.")
     assert doc.headline is None
+
+
+def test_investors_listed_in_a_round(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs raised $40 million in a Series B round. The people and groups that put "
+        "money into this funding round included Pictor Ventures, Halden Capital, Corvid "
+        "Partners, Ada Brenner and Mireval Holding."
+    )
+    for investor in ("pictor-ventures", "halden-capital", "corvid-partners", "mireval-holding"):
+        assert (investor, "investedIn", "norwind-labs", "asserted") in facts
+
+
+def test_lead_investor_and_backed_compound(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs raised $40 million. Halden Capital led the round. "
+        "Pictor-backed Quillworks also raised money last year."
+    )
+    assert ("halden-capital", "investedIn", "norwind-labs", "asserted") in facts
+    assert ("pictor", "investedIn", "quillworks", "asserted") in facts
+
+
+def test_last_name_alone_is_the_person(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Ada Brenner runs Norwind Labs. Brenner, who is also the owner of Halden Mills and "
+        "Corvid Farms, said little."
+    )
+    assert ("ada-brenner", "owns", "halden-mills", "asserted") in facts
+    assert ("ada-brenner", "owns", "corvid-farms", "asserted") in facts
+
+
+def test_person_who_creates_an_organisation_founds_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Norwind Labs, the startup created by Ada Brenner, raised money.")
+    assert ("ada-brenner", "founderOf", "norwind-labs", "asserted") in facts
+
+
+def test_coordinated_titles_share_their_organisation(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Ada Brenner, the co-founder and CEO of Norwind Labs, spoke on Monday.")
+    assert ("ada-brenner", "ceoOf", "norwind-labs", "asserted") in facts
+    assert ("ada-brenner", "founderOf", "norwind-labs", "asserted") in facts

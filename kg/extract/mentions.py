@@ -97,6 +97,7 @@ class MentionFinder:
                 found.append((start, ent.end, cls, "ner", None))
         found.extend(self._cue_mentions(sdoc))
         found.extend(self._proper_nouns(sdoc))
+        found.extend(self._surnames(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
         if headline:  # "Apple 2b" in "EU fines Apple 2b": only names known elsewhere
@@ -192,6 +193,22 @@ class MentionFinder:
             return False  # a capitalised first word the NER model took for a name
         return low not in LEXICON.pronouns
 
+    def _surnames(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
+        """'Musk' after 'Elon Musk': a person's last name alone, wherever it stands."""
+        last: dict[str, str | None] = {
+            m.name.split()[-1]: m.kb_id
+            for m in self.mentions
+            if m.label == "Person" and len(m.name.split()) > 1
+        }
+        for ent in sdoc.ents:  # people named in full earlier in this block
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                last.setdefault(ent[-1].text, None)
+        return [
+            (tok.i, tok.i + 1, "Person", "ner", last[tok.text])
+            for tok in sdoc
+            if tok.pos_ == "PROPN" and tok.text in last and not tok.ent_type_
+        ]
+
     def _proper_nouns(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
         """Proper nouns the NER model missed, where they stand as arguments ("such as Pictor")."""
         out: list[tuple[int, int, str, str, str | None]] = []
@@ -214,6 +231,11 @@ class MentionFinder:
         for tok in sdoc:
             low = tok.lower_
             cls = LEXICON.cue_class(low)
+            if low == "backed" and tok.i > 1 and sdoc[tok.i - 1].text in "-–":
+                backer = sdoc[tok.i - 2]  # "Pictor-backed Quillworks": Pictor invests
+                if backer.text[:1].isupper() and backer.pos_ in ("PROPN", "NOUN"):
+                    out.append((backer.i, backer.i + 1, "Organization", "cue", None))
+                continue
             if low == "named" and tok.i > 1 and sdoc[tok.i - 2].lower_ == "code":
                 low, cls = "code-named", "AIModel"  # the tokenizer splits "code-named"
             if cls is None:

@@ -46,6 +46,7 @@ _NAMING_WORDS = {
     "’",
     ",",
 }
+_FUNDING_WORDS = {"round", "funding", "financing", "investor", "backer", "money", "raise"}
 _NEW_WORDS = {"new", "newest", "latest", "next", "upcoming", "forthcoming", "next-generation"}
 _ARRIVAL_VERBS = {"launch", "arrive", "debut", "ship", "release", "premiere"}
 #: rule id of a launch whose subject is the product: resolution puts its maker there
@@ -114,7 +115,8 @@ class SentenceReader:
                             found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
         for c in tok.children:
             if c.dep_ in ("conj", "appos") and c.i > tok.i:
-                found.extend(self.expand(c, depth + 1))
+                # A list is one level however long it is ("A, B, C, D and E").
+                found.extend(self.expand(c, depth if c.dep_ == "conj" else depth + 1))
         return _unique(found)
 
     def _compound_name(self, noun: Tok) -> Mention | None:
@@ -267,6 +269,7 @@ class SentenceReader:
             self._apposition_maker(tok)
             self._possessive_maker(tok)
             self._intransitive_launch(tok)
+            self._investors(tok)
             self._location(tok)
             read_deal(self, tok)
         self._quantities()
@@ -393,6 +396,32 @@ class SentenceReader:
         if not matched:
             return
         holders: list[Mention] = []
+        head_title = tok
+        while head_title.dep_ == "conj" and head_title.head.i != head_title.i:
+            head_title = head_title.head  # "the co-founder and CEO of Acme": CEO shares it
+        if head_title is not tok:
+            holders = self._title_holders(head_title)
+        holders += self._title_holders(tok)
+        others: list[Mention] = []
+        for t in {tok, head_title}:
+            for c in t.children:
+                if c.dep_ in ("compound", "poss", "nmod") and c.i < t.i:
+                    m = self.mention(c)
+                    if m is not None:
+                        others.append(m)
+                elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for"):
+                    others.extend(self._pobjs(c))
+        if tok is head_title and not others:
+            # "co-founder and CEO of Acme": "of Acme" hangs on the last title only.
+            for c in tok.children:
+                if c.dep_ == "conj" and c.pos_ == "NOUN":
+                    for p in c.children:
+                        if p.dep_ == "prep" and p.lower_ in ("of", "at", "for"):
+                            others.extend(self._pobjs(p))
+        self._emit_title(tok, rule, holders, others)
+
+    def _title_holders(self, tok: Tok) -> list[Mention]:
+        holders: list[Mention] = []
         if tok.dep_ in ("compound", "appos", "nmod") and tok.head.i != tok.i:
             holders = (
                 self.expand(tok.head)
@@ -402,14 +431,11 @@ class SentenceReader:
         holders += [m for c in tok.children if c.dep_ == "appos" for m in self.expand(c)]
         if tok.dep_ == "attr":
             holders += [m for c in tok.head.children if c.dep_ == "nsubj" for m in self.expand(c)]
-        others: list[Mention] = []
-        for c in tok.children:
-            if c.dep_ in ("compound", "poss", "nmod") and c.i < tok.i:
-                m = self.mention(c)
-                if m is not None:
-                    others.append(m)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for"):
-                others.extend(self._pobjs(c))
+        return holders
+
+    def _emit_title(
+        self, tok: Tok, rule: RelationRule, holders: list[Mention], others: list[Mention]
+    ) -> None:
         confidence = 0.8
         if holders and not others and rule.holder == "subject" and "Organization" in rule.object:
             # "CEO Jane Roe said ...": the organisation the article is about, if the
@@ -487,6 +513,58 @@ class SentenceReader:
                         attributed_to=self.attribution,
                     )
                 )
+
+    def _fundraiser(self) -> Mention | None:
+        """The organisation raising money: the last one said to raise it, else the
+        organisation the article is about."""
+        for r in reversed(self.out):
+            if r.predicate == "fundingAmount" and r.subject.label == "Organization":
+                return r.subject
+        return self.main_organization()
+
+    def _investors(self, tok: Tok) -> None:
+        """Investors in a funding round: "the round included A, B and C", "A led the
+        round", "investors such as A and B", "A-backed Acme"."""
+        investors: list[Mention] = []
+        target: list[Mention] = []
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma in ("include", "lead", "join", "co-lead"):
+            subject_words = {
+                w.lemma_.lower()
+                for c in tok.children
+                if c.dep_ in ("nsubj", "nsubjpass")
+                for w in c.subtree
+            }
+            object_words = {
+                w.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for w in c.subtree
+            }
+            if lemma == "include" and subject_words & _FUNDING_WORDS:
+                investors = [m for c in tok.children if c.dep_ == "dobj" for m in self.expand(c)]
+            elif lemma != "include" and object_words & {"round", "funding", "financing"}:
+                investors = self.subjects(tok)
+        elif tok.pos_ == "NOUN" and lemma in ("investor", "backer"):
+            investors = [
+                m
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in _LIST_PREPS
+                for m in self._pobjs(c)
+            ]
+        elif tok.lower_ == "backed" and tok.i > 1 and tok.nbor(-1).text in "-–":
+            named = self.mention(tok.doc[tok.i - 2])  # "Microsoft-backed Mistral AI"
+            investors = [named] if named is not None else []
+            target = [m for m in self.expand(tok.head) if m.label in ("Organization", "Place")]
+            if not target:
+                return
+        if not investors:
+            return
+        if not target:
+            raiser = self._fundraiser()
+            target = [raiser] if raiser is not None else []
+        for inv in investors:
+            if inv.label not in ("Organization", "Person"):
+                continue
+            for t in target:
+                self.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
 
     def _apposition_maker(self, tok: Tok) -> None:
         """'X, its photo app' / 'X, Acme's video model': the possessor makes X."""
