@@ -137,3 +137,42 @@ def test_coordinated_titles_share_their_organisation(read_facts) -> None:  # typ
     facts = read_facts("Ada Brenner, the co-founder and CEO of Norwind Labs, spoke on Monday.")
     assert ("ada-brenner", "ceoOf", "norwind-labs", "asserted") in facts
     assert ("ada-brenner", "founderOf", "norwind-labs", "asserted") in facts
+
+
+def test_nearest_cue_decides_what_a_figure_is(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Norwind Labs raises $40 million at a $600 million valuation.")
+    money = {(s, p, o[1]) for s, p, o, _m in facts if isinstance(o, tuple)}
+    assert ("norwind-labs", "fundingAmount", 40_000_000) in money
+    assert ("norwind-labs", "valuation", 600_000_000) in money
+
+
+def test_fine_belongs_to_the_fined(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "The European Union leveled its first penalty against Norwind Labs on Monday, fining "
+        "the US tech giant nearly $2 billion for breaking the rules."
+    )
+    money = {(s, p) for s, p, o, _m in facts if isinstance(o, tuple)}
+    assert ("norwind-labs", "fineAmount") in money
+    assert ("norwind-labs", "locatedIn", "united-states", "asserted") in facts
+
+
+def test_nationality_before_a_list_locates_each(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Startups want to take on American giants like Pictor Corp and Halden Inc.")
+    assert ("pictor-corp", "locatedIn", "united-states", "asserted") in facts
+    assert ("halden-inc", "locatedIn", "united-states", "asserted") in facts
+
+
+def test_its_refers_to_the_clause_subject(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Norwind Labs, the company behind photo app Glimmer, has sacked its CEO Ada Brenner."
+    )
+    assert ("ada-brenner", "ceoOf", "norwind-labs", "asserted") in facts
+    assert ("glimmer", "developer", "norwind-labs", "asserted") in facts
+
+
+def test_parent_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Ada Brenner, the CEO of Norwind Labs and its parent company Halden Group, spoke."
+    )
+    assert ("halden-group", "owns", "norwind-labs", "asserted") in facts
+    assert ("ada-brenner", "ceoOf", "norwind-labs", "asserted") in facts

@@ -79,6 +79,24 @@ class _DocState:
                 return found if found is not None and found.label == "Organization" else None
         return None
 
+    def _clause_owner(self, tok: Any, offset: int) -> Mention | None:
+        """'Acme has sacked its CEO': a possessive 'its' in a clause whose subject is an
+        organisation refers to that subject."""
+        if tok.lower_ not in ("its", "their") or tok.dep_ != "poss":
+            return None
+        t = tok.head
+        for _ in range(4):
+            if t.pos_ in ("VERB", "AUX"):
+                for c in t.children:
+                    if c.dep_ == "nsubj" and c.i < tok.i:
+                        m = self.finder.by_token.get(offset + c.idx)
+                        return m if m is not None and m.label == "Organization" else None
+                return None
+            if t.head.i == t.i:
+                return None
+            t = t.head
+        return None
+
     def resolver(self, offset: int) -> Callable[[Any], Mention | None]:
         def resolve(tok: Any) -> Mention | None:
             low = tok.lower_
@@ -90,9 +108,11 @@ class _DocState:
                     classes = ("Organization",)
                 else:
                     classes = ("Organization", "Product", "AIModel")
-                target = self._speaker(
-                    tok, resolve, self.finder.by_token.get, offset
-                ) or self.antecedent(classes, at)
+                target = (
+                    self._speaker(tok, resolve, self.finder.by_token.get, offset)
+                    or self._clause_owner(tok, offset)
+                    or self.antecedent(classes, at)
+                )
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
                 words = [
                     c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i

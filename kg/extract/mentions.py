@@ -246,7 +246,11 @@ class MentionFinder:
                     out.append((span[0], span[1], "AIModel", "cue", None))
                 continue
             # "the Atlas browser": proper-noun compounds of a cue noun.
-            comps = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            comps = [
+                c
+                for c in tok.children
+                if c.dep_ == "compound" and c.pos_ == "PROPN" and c.text not in LEXICON.demonyms
+            ]  # "the US tech giant" names no organisation "US"
             if comps and tok.pos_ == "NOUN" and cls in ("Product", "AIModel", "Organization"):
                 start = min(c.left_edge.i for c in comps)
                 end = max(c.i for c in comps) + 1
@@ -261,6 +265,8 @@ def _cue_type(span: Any, name: str) -> str | None:
     makes Acme an organisation; "CEO Ada Roe" and "Ada Roe, the founder" a
     person; "Norwind Labs" an organisation by its last word.
     """
+    if name in LEXICON.demonyms:
+        return None  # "the US tech giant": a place, whatever noun it stands before
     root = span.root
     # "Blurbforge and Verbalux, two larger startups": the apposition types every conjunct.
     group = [root, *(c for c in root.children if c.dep_ == "conj")]

@@ -186,7 +186,12 @@ class SentenceReader:
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ == prep:
                         found.extend(self._pobjs(p))
-        if not found and prep is None and passive is False:
+        if (
+            not found
+            and prep is None
+            and passive is False
+            and not any(c.dep_ == "dobj" for c in verb.children)
+        ):
             # "lagging behind X", "competing against X": a prepositional object.
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ in ("against", "behind", "with"):
@@ -268,6 +273,7 @@ class SentenceReader:
                 self._adjective_rule(tok, rule)
             self._apposition_maker(tok)
             self._possessive_maker(tok)
+            self._company_behind(tok)
             self._intransitive_launch(tok)
             self._investors(tok)
             self._location(tok)
@@ -411,6 +417,17 @@ class SentenceReader:
                         others.append(m)
                 elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for"):
                     others.extend(self._pobjs(c))
+                elif c.dep_ == "conj" and c.pos_ == "PROPN" and others:
+                    # "the CEO of Google and its parent Alphabet", parsed with Alphabet
+                    # joined to the title
+                    m = self.mention(c)
+                    if m is not None and m.label == "Organization":
+                        others.append(m)
+        if not others and tok.dep_ == "compound" and tok.head.i != tok.i:
+            # "its parent company Alphabet": the possessor hangs on the name
+            others = [
+                m for c in tok.head.children if c.dep_ == "poss" for m in [self.mention(c)] if m
+            ]
         if tok is head_title and not others:
             # "co-founder and CEO of Acme": "of Acme" hangs on the last title only.
             for c in tok.children:
@@ -583,6 +600,31 @@ class SentenceReader:
             if maker is not None and maker.name != named.name:
                 self.emit(named, "developer", maker, tok, "developer.apposition", 0.7)
 
+    def _company_behind(self, tok: Tok) -> None:
+        """'OpenAI, the company behind ChatGPT': the organisation makes what it is behind."""
+        if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) != "Organization":
+            return
+        things = [
+            m
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "behind"
+            for m in self._pobjs(c)
+        ]
+        if not things:
+            return
+        if tok.dep_ == "appos":
+            maker = self.mention(tok.head)
+        elif tok.dep_ == "attr":
+            maker = next(
+                (m for c in tok.head.children if c.dep_ == "nsubj" for m in self.expand(c)), None
+            )
+        else:
+            maker = self.mention(tok)
+        if maker is None or maker.label != "Organization":
+            return
+        for thing in things:
+            self.emit(thing, "developer", maker, tok, "developer.behind", 0.6)
+
     def _possessive_maker(self, tok: Tok) -> None:
         """'Acme's Pixie': an organisation's product."""
         if tok.dep_ != "poss":
@@ -626,8 +668,9 @@ class SentenceReader:
             if candidate is None:
                 continue
             orgs = [m for m in self.expand(candidate) if m.label == "Organization"]
+            for org in orgs:  # "U.S. giants like A, B and C": each of them
+                self.emit(org, "locatedIn", place, tok, "locatedIn.modifier", 0.6)
             if orgs:
-                self.emit(orgs[0], "locatedIn", place, tok, "locatedIn.modifier", 0.6)
                 return
 
     def _clause_subject(self, tok: Tok) -> Mention | None:
@@ -670,10 +713,15 @@ class SentenceReader:
             if id(q) in used:
                 continue
             context = _context_words(root)
-            for rule in self.rules.quantities:
-                if q.kind not in rule.kinds or not (context & rule.cues):
-                    continue
-                owners = self._quantity_owner(root)
+            candidates = [
+                r for r in self.rules.quantities if q.kind in r.kinds and context & r.cues
+            ]
+            # The cue nearest the figure decides ("raises $645 million at a $6 billion
+            # valuation": the first is funding, the second a valuation).
+            candidates.sort(key=lambda r: self._cue_distance(root, r.cues))
+            for rule in candidates[:1]:
+                owners = self._object_owner(root, rule.cues) if rule.owner == "object" else []
+                owners = owners or self._quantity_owner(root)
                 confidence = 0.6
                 if not owners:
                     # No syntactic owner: the nearest organisation named before it.
@@ -683,7 +731,31 @@ class SentenceReader:
                     self.emit(
                         owner, rule.property, q, root, f"{rule.property}.quantity", confidence
                     )
+
+    def _cue_distance(self, root: Tok, cues: frozenset[str]) -> int:
+        return min(
+            (abs(t.i - root.i) for t in self.sent if t.lower_ in cues or t.lemma_.lower() in cues),
+            default=1000,
+        )
+
+    def _object_owner(self, root: Tok, cues: frozenset[str]) -> list[Mention]:
+        """'fining Acme $2 billion', 'fines for Acme': what the cue word acts on."""
+        t = root
+        for _ in range(4):
+            if t.lower_ in cues or t.lemma_.lower() in cues:
+                for c in t.children:
+                    if c.dep_ == "dobj" and c.i != root.i and root not in c.subtree:
+                        found = self.expand(c)
+                        if found:
+                            return found
+                    if c.dep_ == "prep" and c.lower_ in ("for", "against", "on"):
+                        found = self._pobjs(c)
+                        if found:
+                            return found
+            if t.head.i == t.i:
                 break
+            t = t.head
+        return []
 
     def _nearest_before(self, root: Tok, classes: frozenset[str]) -> list[Mention]:
         for tok in reversed(list(self.sent.doc[self.sent.start : root.i])):

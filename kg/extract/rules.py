@@ -46,6 +46,9 @@ class QuantityRule:
     kinds: frozenset[str]
     cues: frozenset[str]
     subject: frozenset[str]
+    #: "object": the figure belongs to what the cue verb acts on ("fined Acme $2 billion",
+    #: "fines for Acme"), not to its subject
+    owner: str = "subject"
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def load_rules() -> Rules:
                 kinds=frozenset(q["kind"]),
                 cues=frozenset(q["cues"]),
                 subject=frozenset(q["subject"]),
+                owner=str(q.get("owner", "subject")),
             )
             for q in _tables(data, "quantity")
         )
