@@ -12,6 +12,7 @@ appositions and pronouns or definite descriptions ("the company", "it").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -265,12 +266,24 @@ class SentenceReader:
 
     def read(self) -> None:
         self._introductions()
+        index = _trigger_index(self.rules)
+        relations = self.rules.relations
         for tok in self.sent:
-            for rule in self.rules.relations:
-                self._verb_rule(tok, rule)
-                self._noun_rule(tok, rule)
-                self._title_rule(tok, rule)
-                self._adjective_rule(tok, rule)
+            pos = tok.pos_
+            low = tok.lower_
+            if pos in ("VERB", "AUX"):
+                forms = _verb_forms(tok)
+                for i in sorted({i for f in forms for i in index.verbs.get(f, ())}):
+                    self._verb_rule(tok, relations[i])
+            elif pos in ("NOUN", "PROPN"):
+                lemma = tok.lemma_.lower()
+                found = {*index.nouns.get(low, ()), *index.noun_lemmas.get(lemma, ())}
+                for i in sorted(found):
+                    self._noun_rule(tok, relations[i])
+                for i in index.titles.get(low, ()):
+                    self._title_rule(tok, relations[i])
+            for i in index.adjectives.get(low, ()):
+                self._adjective_rule(tok, relations[i])
             self._apposition_maker(tok)
             self._possessive_maker(tok)
             self._company_behind(tok)
@@ -283,8 +296,11 @@ class SentenceReader:
     def _verb_rule(self, tok: Tok, rule: RelationRule) -> None:
         if tok.pos_ not in ("VERB", "AUX"):
             return
+        forms = _verb_forms(tok)
         for phrases, inverse in ((rule.verbs, False), (rule.inverse_verbs, True)):
             for phrase in phrases:
+                if phrase[0] not in forms:
+                    continue
                 prep = _match_verb(tok, phrase)
                 if prep is None:
                     continue
@@ -829,18 +845,66 @@ def _match_verb(tok: Tok, phrase: tuple[str, ...]) -> str | None:
     return None
 
 
-def _verb_forms(tok: Tok) -> set[str]:
-    """The lemma, the word, and the word without its inflection ("sunsetting" -> "sunset",
-    which the lemmatiser leaves as "sunsette")."""
-    low = tok.lower_
-    forms = {tok.lemma_.lower(), low}
+@dataclass(frozen=True)
+class _TriggerIndex:
+    """First (or, for titles, last) word of each trigger phrase -> indexes of its rules."""
+
+    verbs: dict[str, tuple[int, ...]]
+    nouns: dict[str, tuple[int, ...]]
+    noun_lemmas: dict[str, tuple[int, ...]]
+    titles: dict[str, tuple[int, ...]]
+    adjectives: dict[str, tuple[int, ...]]
+
+
+_INDEXES: dict[int, tuple[Rules, _TriggerIndex]] = {}
+
+
+def _trigger_index(rules: Rules) -> _TriggerIndex:
+    """The rules' trigger words, indexed once per rule set (a sentence looks words up)."""
+    cached = _INDEXES.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    tables: dict[str, dict[str, set[int]]] = {
+        k: {} for k in ("verbs", "nouns", "noun_lemmas", "titles", "adjectives")
+    }
+
+    def add(table: str, word: str, i: int) -> None:
+        tables[table].setdefault(word, set()).add(i)
+
+    for i, rule in enumerate(rules.relations):
+        for phrase in (*rule.verbs, *rule.inverse_verbs):
+            add("verbs", phrase[0], i)
+        for phrase in rule.nouns:
+            add("nouns", phrase[0], i)
+            if len(phrase) == 1:
+                add("noun_lemmas", phrase[0], i)
+        for phrase in rule.titles:
+            add("titles", phrase[-1], i)
+        for phrase in rule.adjectives:
+            add("adjectives", phrase[0], i)
+    index = _TriggerIndex(
+        **{k: {w: tuple(sorted(v)) for w, v in t.items()} for k, t in tables.items()}
+    )
+    _INDEXES[id(rules)] = (rules, index)
+    return index
+
+
+@functools.lru_cache(maxsize=8192)
+def _forms(low: str, lemma: str) -> frozenset[str]:
+    forms = {lemma, low}
     for suffix in ("ing", "ed", "es", "s"):
         if low.endswith(suffix) and len(low) > len(suffix) + 2:
             stem = low[: -len(suffix)]
             forms |= {stem, stem + "e"}
             if len(stem) > 2 and stem[-1] == stem[-2]:
                 forms.add(stem[:-1])  # doubled final consonant
-    return forms
+    return frozenset(forms)
+
+
+def _verb_forms(tok: Tok) -> frozenset[str]:
+    """The lemma, the word, and the word without its inflection ("sunsetting" -> "sunset",
+    which the lemmatiser leaves as "sunsette")."""
+    return _forms(tok.lower_, tok.lemma_.lower())
 
 
 def _unique(items: list[Mention]) -> list[Mention]:
