@@ -208,16 +208,12 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             )
         mine = {k: f for k, f in facts.items() if f.evidence.doc_id == ex.document.id}
         for product, rel in by_maker:  # "Pixie is expected to launch": its maker launches it
-            makers = {
-                str(f.object)
-                for f in mine.values()
-                if f.predicate == "developer" and f.subject == product
-            } or ({kb_maker} if (kb_maker := entities[product].maker) in entities else set())
-            if len(makers) != 1:
+            maker = _maker(product, mine.values(), entities)
+            if maker is None:
                 continue
             ev = Evidence(ex.document.id, rel.sentence.text, rel.sentence.start, rel.sentence.end)
             launch = Fact(
-                next(iter(makers)),
+                maker,
                 "launched",
                 product,
                 True,
@@ -284,18 +280,28 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
         org_side, thing = (
             (fact.subject, fact.object) if s_cls == "Organization" else (fact.object, fact.subject)
         )
-        if entities[thing].cls in _PRODUCT:
-            makers = {
-                str(f.object)
-                for f in doc_facts
-                if f.predicate == "developer" and f.subject == thing
-            } or ({m} if (m := entities[thing].maker) else set())
-            makers.discard(org_side)
-            if len(makers) == 1:
-                maker = next(iter(makers))
-                if maker in entities:
-                    return replace(fact, subject=org_side, object=maker, rule=f"{fact.rule}+maker")
+        maker = (
+            _maker(thing, doc_facts, entities, other_than=org_side)
+            if entities[thing].cls in _PRODUCT
+            else None
+        )
+        if maker is not None:
+            return replace(fact, subject=org_side, object=maker, rule=f"{fact.rule}+maker")
     return fact
+
+
+def _maker(
+    product: str, doc_facts: Iterable[Fact], entities: dict[str, Entity], other_than: str = ""
+) -> str | None:
+    """The one maker (besides ``other_than``) the document gives ``product``, else the
+    reference KB's; None if there is none or more than one."""
+    stated = {
+        str(f.object) for f in doc_facts if f.predicate == "developer" and f.subject == product
+    }
+    if not stated and entities[product].maker in entities:
+        stated = {str(entities[product].maker)}
+    stated.discard(other_than)
+    return next(iter(stated)) if len(stated) == 1 else None
 
 
 _ROLE_WEIGHT = 1.5  # above the NER model's guess, below cue words and the KB

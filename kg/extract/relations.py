@@ -266,7 +266,7 @@ class SentenceReader:
 
     def read(self) -> None:
         self._introductions()
-        index = _trigger_index(self.rules)
+        index = self.rules.triggers
         relations = self.rules.relations
         for tok in self.sent:
             pos = tok.pos_
@@ -425,7 +425,7 @@ class SentenceReader:
             holders = self._title_holders(head_title)
         holders += self._title_holders(tok)
         others: list[Mention] = []
-        for t in {tok, head_title}:
+        for t in dict.fromkeys((tok, head_title)):  # in order, once each
             for c in t.children:
                 if c.dep_ in ("compound", "poss", "nmod") and c.i < t.i:
                     m = self.mention(c)
@@ -843,50 +843,6 @@ def _match_verb(tok: Tok, phrase: tuple[str, ...]) -> str | None:
         if last in kids:
             return last
     return None
-
-
-@dataclass(frozen=True)
-class _TriggerIndex:
-    """First (or, for titles, last) word of each trigger phrase -> indexes of its rules."""
-
-    verbs: dict[str, tuple[int, ...]]
-    nouns: dict[str, tuple[int, ...]]
-    noun_lemmas: dict[str, tuple[int, ...]]
-    titles: dict[str, tuple[int, ...]]
-    adjectives: dict[str, tuple[int, ...]]
-
-
-_INDEXES: dict[int, tuple[Rules, _TriggerIndex]] = {}
-
-
-def _trigger_index(rules: Rules) -> _TriggerIndex:
-    """The rules' trigger words, indexed once per rule set (a sentence looks words up)."""
-    cached = _INDEXES.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    tables: dict[str, dict[str, set[int]]] = {
-        k: {} for k in ("verbs", "nouns", "noun_lemmas", "titles", "adjectives")
-    }
-
-    def add(table: str, word: str, i: int) -> None:
-        tables[table].setdefault(word, set()).add(i)
-
-    for i, rule in enumerate(rules.relations):
-        for phrase in (*rule.verbs, *rule.inverse_verbs):
-            add("verbs", phrase[0], i)
-        for phrase in rule.nouns:
-            add("nouns", phrase[0], i)
-            if len(phrase) == 1:
-                add("noun_lemmas", phrase[0], i)
-        for phrase in rule.titles:
-            add("titles", phrase[-1], i)
-        for phrase in rule.adjectives:
-            add("adjectives", phrase[0], i)
-    index = _TriggerIndex(
-        **{k: {w: tuple(sorted(v)) for w, v in t.items()} for k, t in tables.items()}
-    )
-    _INDEXES[id(rules)] = (rules, index)
-    return index
 
 
 @functools.lru_cache(maxsize=8192)

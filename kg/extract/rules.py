@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from kg.errors import OntologyError
 from kg.lexicon import load_toml
 from kg.vocab import ontology_dir, term
 
-__all__ = ["DealRule", "QuantityRule", "RelationRule", "Rules", "load_rules"]
+__all__ = ["DealRule", "QuantityRule", "RelationRule", "Rules", "TriggerIndex", "load_rules"]
 
 
 def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -52,10 +52,41 @@ class QuantityRule:
 
 
 @dataclass(frozen=True)
+class TriggerIndex:
+    """First (or, for titles, last) word of each trigger phrase -> indexes of its rules."""
+
+    verbs: dict[str, tuple[int, ...]]
+    nouns: dict[str, tuple[int, ...]]
+    noun_lemmas: dict[str, tuple[int, ...]]  # one-word nouns, also matched by lemma
+    titles: dict[str, tuple[int, ...]]
+    adjectives: dict[str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
 class Rules:
     relations: tuple[RelationRule, ...]
     deal: DealRule
     quantities: tuple[QuantityRule, ...]
+
+    @cached_property
+    def triggers(self) -> TriggerIndex:
+        """The relation rules' trigger words, so that a token looks up its rules."""
+        tables: dict[str, dict[str, set[int]]] = {
+            k: {} for k in ("verbs", "nouns", "noun_lemmas", "titles", "adjectives")
+        }
+        for i, rule in enumerate(self.relations):
+            words = [
+                *(("verbs", p[0]) for p in (*rule.verbs, *rule.inverse_verbs)),
+                *(("nouns", p[0]) for p in rule.nouns),
+                *(("noun_lemmas", p[0]) for p in rule.nouns if len(p) == 1),
+                *(("titles", p[-1]) for p in rule.titles),
+                *(("adjectives", p[0]) for p in rule.adjectives),
+            ]
+            for table, word in words:
+                tables[table].setdefault(word, set()).add(i)
+        return TriggerIndex(
+            **{k: {w: tuple(sorted(v)) for w, v in t.items()} for k, t in tables.items()}
+        )
 
     def domain(self, prop: str) -> tuple[frozenset[str], frozenset[str]] | None:
         for r in self.relations:
