@@ -27,7 +27,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import __version__
@@ -48,6 +48,7 @@ __all__ = [
     "entity_iri",
     "fact_iri",
     "to_dataset",
+    "union_graph",
 ]
 
 REFERENCE_GRAPH = KGD["reference"]
@@ -123,6 +124,19 @@ def new_dataset() -> Dataset:
     return ds
 
 
+def union_graph(ds: Dataset, *, store: str = "Memory") -> Graph:
+    """Every triple of every graph of ``ds`` (default graph included), each once.
+
+    A new graph on its own ``store`` ("Memory"; "SimpleMemory" is faster to fill
+    and to search but is not context-aware, which pyshacl needs).
+    """
+    union = Graph(store=store)
+    add = union.store.add
+    for triple, _contexts in ds.store.triples((None, None, None), context=None):
+        add(triple, union)
+    return union
+
+
 def _decimal_literal(value: Decimal, kind: str) -> Literal:
     """Counts as xsd:integer, other amounts as xsd:decimal in canonical form ("1000000000.0")."""
     if kind in ("count",) and value == value.to_integral_value():
@@ -178,6 +192,14 @@ def to_dataset(
     """Encode a build's output as quads, one named graph per document."""
     ds = new_dataset()
     published: dict[str, str | None] = {}
+    described: set[tuple[str, str]] = set()  # (document, entity): its triples are in
+
+    def describe(g: Graph, doc_id: str, key: str) -> None:
+        if (doc_id, key) not in described:
+            described.add((doc_id, key))
+            for t in _entity_triples(entities[key]):
+                g.add(t)
+
     for doc in documents:
         published[doc.id] = doc.date
         g = ds.graph(document_iri(doc.id))
@@ -196,9 +218,7 @@ def to_dataset(
         for t in _activity_triples(doc):
             g.add(t)
         for key, count in mention_counts.get(doc.id, {}).items():
-            e = entities[key]
-            for t in _entity_triples(e):
-                g.add(t)
+            describe(g, doc.id, key)
             g.add((entity_iri(key), KG.mentionedIn, d))
             g.add((entity_iri(key), KG.mentionCount, Literal(count, datatype=XSD.integer)))
 
@@ -213,8 +233,7 @@ def to_dataset(
         if fact.object_is_entity and isinstance(fact.object, str):
             named.append(fact.object)
         for key in named:
-            for t in _entity_triples(entities[key]):
-                g.add(t)
+            describe(g, fact.evidence.doc_id, key)
         if isinstance(fact.object, Quantity):
             for t in _quantity_triples(URIRef(str(o)), fact.object):
                 g.add(t)

@@ -23,7 +23,6 @@ import html
 import multiprocessing
 import queue
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -375,12 +374,10 @@ class SparqlServer(ThreadingHTTPServer):
                 if self.html_page is not None:
                     self._graph_html = self.html_page.read_bytes()
                 else:
-                    from kg.export.html import write_html
+                    from kg.export.html import render_html
                     from kg.store import load_dataset
 
-                    with tempfile.TemporaryDirectory() as tmp:
-                        page = write_html(load_dataset(self.store), Path(tmp) / "graph.html")
-                        self._graph_html = page.read_bytes()
+                    self._graph_html = render_html(load_dataset(self.store)).encode()
             return self._graph_html
 
     def server_close(self) -> None:

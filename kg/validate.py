@@ -25,6 +25,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from kg.errors import OntologyError
+from kg.rdf import union_graph
 from kg.vocab import PREFIXES, RDF, ontology_dir
 
 __all__ = ["SEVERITIES", "Violation", "validate"]
@@ -57,9 +58,7 @@ def validate(ds: Dataset, *, shapes: Path | None = None) -> list[Violation]:
     """
     shapes_graph = _load_turtle(shapes or ontology_dir() / "shapes.ttl")
     ont_graph = _load_turtle(ontology_dir() / "kg.ttl")
-    data = Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        data.add((s, p, o))
+    data = union_graph(ds)
     _conforms, report, _text = shacl_validate(
         data,
         shacl_graph=shapes_graph,

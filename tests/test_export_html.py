@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from kg.export.html import write_html
+from kg.export.html import render_html, write_html
 from kg.rdf import add_reference_facts, to_dataset
 from kg.vocab import KG, KGR, RDF
 
@@ -93,6 +93,7 @@ def test_writes_the_page_and_returns_its_path(small_dataset: Dataset, tmp_path: 
     assert text.startswith("<!DOCTYPE html>")
     assert "<title>kg — news knowledge graph</title>" in text
     assert [p.name for p in tmp_path.iterdir()] == ["graph.html"]
+    assert text == render_html(small_dataset)  # what a build's worker sends back
 
 
 def test_page_loads_nothing_from_elsewhere(page: Path) -> None:

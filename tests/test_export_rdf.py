@@ -14,6 +14,7 @@ from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 from kg.errors import KGError
+from kg.export.files import replace_files
 from kg.export.rdf import EXPORT_FORMATS, write_exports
 from kg.store import to_oxigraph
 from kg.vocab import KG, KGD, KGR, PREFIXES, RDF, RDFS, XSD
@@ -175,3 +176,32 @@ def test_temp_files_of_dead_writers_are_removed(small_dataset: Dataset, tmp_path
     stale.write_bytes(b"@prefix half")
     write_exports(small_dataset, tmp_path, formats=["ttl"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
+
+
+def test_a_replaced_file_keeps_its_permissions(small_dataset: Dataset, tmp_path: Path) -> None:
+    [path] = write_exports(small_dataset, tmp_path, formats=["ttl"])
+    path.chmod(0o600)
+    write_exports(small_dataset, tmp_path, formats=["ttl"])
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_file_names_are_not_patterns(tmp_path: Path) -> None:
+    # A stale temp file of a dead writer is removed; a file whose name only matches
+    # when the target's name is read as a glob pattern is not.
+    keep = tmp_path / ".graph1.html.999999999.tmp"
+    keep.write_bytes(b"someone else's")
+    stale = tmp_path / ".graph[1].html.999999999.tmp"
+    stale.write_bytes(b"half")
+    assert replace_files(tmp_path, {"graph[1].html": b"<p>"}) == [tmp_path / "graph[1].html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".graph1.html.999999999.tmp",
+        "graph[1].html",
+    ]
+
+
+def test_json_ld_puts_one_node_on_a_line(small_dataset: Dataset, tmp_path: Path) -> None:
+    [path] = write_exports(small_dataset, tmp_path, formats=["jsonld"])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    nodes = [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("      {")]
+    assert nodes and all("@id" in node for node in nodes)
+    assert json.loads(path.read_text(encoding="utf-8"))["@context"] == PREFIXES

@@ -15,12 +15,9 @@ on their subject's node instead.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import math
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,11 +36,12 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.errors import KGError
+from kg.export.files import replace_files
 from kg.export.networks import layout, local_name, ontology, pagerank
-from kg.rdf import REFERENCE_GRAPH
+from kg.rdf import REFERENCE_GRAPH, union_graph
 from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD
 
-__all__ = ["write_html"]
+__all__ = ["load_assets", "render_html", "write_html"]
 
 _TEMPLATE = "graph.html.j2"
 _VIS_DIR = ("lib", "vis-9.1.2")
@@ -70,6 +68,7 @@ _TOOLTIP_SENTENCES = 3
 #: would take seconds to settle, so it starts off (the page has a toggle).
 PHYSICS_LIMIT = 300
 _CONFLICT_COLOUR = "#d93025"
+_TITLE = "kg \u2014 news knowledge graph"
 
 _OPTIONS: dict[str, Any] = {  # vis-network options; a fixed seed gives the same layout
     "layout": {"randomSeed": 7},
@@ -145,11 +144,10 @@ class _Reader:
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self.onto = ontology(tuple(_STYLE))
-        self.g = Graph()
+        self.g = union_graph(ds, store="SimpleMemory")
         self.mentions: dict[Node, int] = defaultdict(int)
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            self.g.add((s, p, o))
-            if p == KG.mentionCount and isinstance(o, Literal):
+        for s, _, o, _ in ds.quads((None, KG.mentionCount, None, None)):
+            if isinstance(o, Literal):
                 self.mentions[s] += int(o.toPython())  # per graph: the union would merge them
         self.cls: dict[URIRef, URIRef] = {}
         for c in reversed(self.onto.entity_classes):  # the first class in legend order wins
@@ -444,41 +442,50 @@ def _json_for_script(payload: dict[str, Any]) -> Markup:
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _render(ds: Dataset, title: str) -> str:
+def render_html(ds: Dataset, *, title: str = _TITLE) -> str:
+    """The page ``write_html`` writes, as text."""
     payload, legend, counts = _build(ds)
-    template = _template()
-    app_js = "".join(template.blocks["app_js"](template.new_context({})))
-    vis_js, vis_css = _vis_asset("vis-network.min.js"), _vis_asset("vis-network.css")
-    csp = _CSP.format(scripts=f"{_sha256(vis_js)} {_sha256(app_js)}")
-    return template.render(
+    page = _page()
+    return page.template.render(
         title=title,
-        csp=Markup(csp),  # our own text, no quotes or markup
+        csp=page.csp,
         version=__version__,
         legend=legend,
         counts=counts,
         data=_json_for_script(payload),
-        vis_js=vis_js,
-        vis_css=vis_css,
+        vis_js=page.vis_js,
+        vis_css=page.vis_css,
     )
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def load_assets() -> None:
+    """Load what every page needs (template, vis-network, the ontology's labels), once.
+
+    Rendering loads them when it first needs them; a build loads them beforehand,
+    so that the page's worker process starts with them (kg/pipeline.py).
+    """
+    _page()
+    ontology(tuple(_STYLE))
 
 
-def write_html(ds: Dataset, path: Path, *, title: str = "kg — news knowledge graph") -> Path:
+@dataclass(frozen=True)
+class _Page:
+    template: jinja2.Template
+    vis_js: Markup
+    vis_css: Markup
+    csp: Markup
+
+
+@cache
+def _page() -> _Page:
+    template = _template()
+    app_js = "".join(template.blocks["app_js"](template.new_context({})))
+    vis_js, vis_css = _vis_asset("vis-network.min.js"), _vis_asset("vis-network.css")
+    csp = _CSP.format(scripts=f"{_sha256(vis_js)} {_sha256(app_js)}")
+    return _Page(template, vis_js, vis_css, Markup(csp))  # the CSP: our own text, no markup
+
+
+def write_html(ds: Dataset, path: Path, *, title: str = _TITLE) -> Path:
     """Write the graph in ``ds`` as one self-contained, offline HTML page at ``path``.
 
     Entities are nodes coloured and shaped by class; relations between entities are
@@ -489,8 +496,8 @@ def write_html(ds: Dataset, path: Path, *, title: str = "kg — news knowledge g
     The same dataset gives the same bytes. The page is written beside ``path`` and
     moved into place, so an existing page is only ever replaced by a complete one.
     Returns ``path``. Raises ``OntologyError`` if ontology/kg.ttl cannot be read and
-    ``OSError`` if the file cannot be written (for instance, no such folder).
+    ``KGError`` naming the file if it cannot be written.
     """
     path = Path(path)
-    _write_atomically(path, _render(ds, title))
-    return path
+    [written] = replace_files(path.parent, {path.name: render_html(ds, title=title).encode()})
+    return written

@@ -9,10 +9,9 @@ and renamed over the old ones only once every requested file is complete.
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import io
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -22,13 +21,16 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from kg.errors import KGError
+from kg.export.files import replace_files
 from kg.store import to_oxigraph
 from kg.vocab import PREFIXES
 
 __all__ = [
+    "DEFAULT_FORMATS",
     "EXPORT_FORMATS",
     "canonical_quads",
     "compact_iri",
+    "render_exports",
     "serialize_jsonld",
     "serialize_turtle",
     "write_exports",
@@ -207,8 +209,26 @@ def serialize_jsonld(quads: Sequence[ox.Quad]) -> bytes:
             graphs.setdefault(_jsonld_id(q.graph_name), []).append(q)
     for graph_id, members in graphs.items():
         top.setdefault(graph_id, {"@id": graph_id})["@graph"] = _jsonld_nodes(members)
-    doc = {"@context": dict(PREFIXES), "@graph": list(top.values())}
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+    # One node per line: as easy to read and diff as an indented document, and the
+    # standard library's fast encoder only writes unindented JSON.
+    context = ",\n".join(f"    {_json(p)}: {_json(ns)}" for p, ns in PREFIXES.items())
+    items = []
+    for node in top.values():
+        nested = node.get("@graph")
+        if nested is None:
+            items.append(f"    {_json(node)}")
+            continue
+        head = _json({k: v for k, v in node.items() if k != "@graph"})[:-1]
+        inner = ",\n".join(f"      {_json(m)}" for m in nested)
+        items.append(
+            f'    {head}, "@graph": [\n{inner}\n    ]}}' if inner else f'    {head}, "@graph": []}}'
+        )
+    graph = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
+    return f'{{\n  "@context": {{\n{context}\n  }},\n  "@graph": {graph}\n}}\n'.encode()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _write_jsonld(quads: list[ox.Quad], out: BinaryIO) -> None:
@@ -216,6 +236,9 @@ def _write_jsonld(quads: list[ox.Quad], out: BinaryIO) -> None:
 
 
 Writer = Callable[[list[ox.Quad], BinaryIO], None]
+
+#: The formats ``kg build`` writes.
+DEFAULT_FORMATS = ("ttl", "trig", "jsonld")
 
 #: Export formats by name: the file each writes in the output folder, and its writer.
 EXPORT_FORMATS: dict[str, tuple[str, Writer]] = {
@@ -229,22 +252,28 @@ EXPORT_FORMATS: dict[str, tuple[str, Writer]] = {
 # ---------------------------------------------------------------- files
 
 
-def _remove_stale_temps(out_dir: Path, filename: str) -> None:
-    """Delete temp files left by killed exporters (their pid is in the name)."""
-    for tmp in out_dir.glob(f".{filename}.*.tmp"):
-        pid = tmp.name[len(filename) + 2 : -4]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # alive, owned by someone else
+def render_exports(ds: Dataset, *, formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, bytes]:
+    """Each of ``formats`` serialised: file name -> content, in the order asked for.
+
+    Raises ``KGError`` for a format that is not in ``EXPORT_FORMATS``.
+    """
+    names = list(dict.fromkeys(formats))
+    for name in names:
+        if name not in EXPORT_FORMATS:
+            known = ", ".join(sorted(EXPORT_FORMATS))
+            raise KGError(f"unknown export format {name!r}; known formats: {known}")
+    quads = canonical_quads(to_oxigraph(ds))
+    rendered: dict[str, bytes] = {}
+    for name in names:
+        filename, writer = EXPORT_FORMATS[name]
+        buffer = io.BytesIO()
+        writer(quads, buffer)
+        rendered[filename] = buffer.getvalue()
+    return rendered
 
 
 def write_exports(
-    ds: Dataset, out_dir: Path, *, formats: Sequence[str] = ("ttl", "trig", "jsonld")
+    ds: Dataset, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS
 ) -> list[Path]:
     """Write ``ds`` to ``out_dir`` in each of ``formats``; return the paths written.
 
@@ -253,34 +282,8 @@ def write_exports(
     inline context. All files are complete before any old file is replaced;
     on failure the old files stay and no temporary file is left behind.
     """
-    names = list(dict.fromkeys(formats))
-    for name in names:
-        if name not in EXPORT_FORMATS:
-            known = ", ".join(sorted(EXPORT_FORMATS))
-            raise KGError(f"unknown export format {name!r}; known formats: {known}")
-    out_dir = Path(out_dir)
-    quads = canonical_quads(to_oxigraph(ds))
-    pending: list[tuple[Path, Path]] = []
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            filename, writer = EXPORT_FORMATS[name]
-            _remove_stale_temps(out_dir, filename)
-            tmp = out_dir / f".{filename}.{os.getpid()}.tmp"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-            pending.append((tmp, out_dir / filename))
-            with os.fdopen(fd, "wb") as out:
-                writer(quads, out)
-                out.flush()
-                os.fsync(out.fileno())
-        for tmp, target in pending:
-            os.replace(tmp, target)
-    except BaseException as err:
-        for tmp, _ in pending:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            where = err.filename or out_dir
-            raise KGError(f"cannot write {where}: {err.strerror or err}") from err
-        raise
-    return [target for _, target in pending]
+        rendered = render_exports(ds, formats=formats)
+    except OSError as err:
+        raise KGError(f"cannot write {out_dir}: {err.strerror or err}") from err
+    return replace_files(Path(out_dir), rendered)
