@@ -22,18 +22,22 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from rdflib import Dataset
+
+from kg.background import Background
 from kg.cache import ExtractionCache, cache_path
 from kg.conflicts import Conflict, find_conflicts, support_counts
-from kg.errors import InputError, KGError, StoreError
-from kg.export.html import write_html
-from kg.export.rdf import write_exports
+from kg.errors import InputError, StoreError
+from kg.export.files import replace_files
+from kg.export.html import load_assets, render_html
+from kg.export.rdf import render_exports
 from kg.extract import extract_documents
 from kg.ingest import discover, read_document
 from kg.kb import load_kb
 from kg.model import Document, Extraction
 from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
-from kg.store import store_lock, stored_documents, write_store
+from kg.store import staged_store, store_lock, stored_documents
 from kg.validate import Violation, validate
 
 __all__ = ["BuildReport", "Changes", "add", "build", "remove", "sample_corpus"]
@@ -247,6 +251,11 @@ def _extract(
     return [got for d in documents if (got := found[d.id]) is not None], len(missing)
 
 
+def _render_outputs(ds: Dataset) -> dict[str, bytes]:
+    """The output folder's files: the RDF exports, then the graph page."""
+    return render_exports(ds) | {"graph.html": render_html(ds).encode()}
+
+
 def _changes(before: dict[str, str], after: list[Document], extracted: int) -> Changes:
     old_sources = {_resolved(s) for s in before.values()}
     new_sources = {_resolved(d.source) for d in after}
@@ -289,13 +298,17 @@ def _build(
     support = support_counts(resolution.facts)
     conflicts = find_conflicts(resolution.facts, support=support)
     add_derived(ds, resolution.facts, conflicts)
-    violations = validate(ds)
-    try:
-        write_store(ds, store)
-        exports = write_exports(ds, out)
-        exports.append(write_html(ds, out / "graph.html"))
-    except OSError as err:
-        raise KGError(f"cannot write output: {err}") from None
+    # The files are serialised on a second core (kg/background.py) while this process
+    # validates and builds the new store. Nothing is replaced until all of it is
+    # ready: then the store, then the files. The page's assets are loaded here, once
+    # per process, so that every build's worker starts with them.
+    load_assets()
+    with Background(_render_outputs, ds) as outputs:
+        violations = validate(ds)
+        with staged_store(ds, store) as commit_store:
+            files_ = outputs.result()
+            commit_store()
+        exports = replace_files(out, files_)
     cache.keep_only(documents, also=before)
 
     by_class = Counter(e.cls for k, e in resolution.entities.items() if k in present)

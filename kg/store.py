@@ -22,7 +22,7 @@ import fcntl
 import glob
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ __all__ = [
     "load_dataset",
     "lock_path",
     "open_store",
+    "staged_store",
     "store_lock",
     "stored_documents",
     "to_oxigraph",
@@ -113,9 +114,23 @@ def to_oxigraph(ds: Dataset) -> Iterator[ox.Quad]:
 # ---------------------------------------------------------------- locking and recovery
 
 
-# Locks this process holds, so that a build holding its store's lock from start to
-# finish can call write_store (which takes the same lock) without locking itself out.
-_HELD: set[str] = set()
+# Locks this process holds (lock file -> descriptor), so that a build holding its
+# store's lock from start to finish can call write_store (which takes the same lock)
+# without locking itself out.
+_HELD: dict[str, int] = {}
+
+
+def _drop_inherited_locks() -> None:
+    # A forked child shares the parent's lock (a flock belongs to the open file, not
+    # the process): closing the child's copies leaves the parent holding it, and the
+    # lock is free as soon as the parent lets go, even if a child outlives it.
+    for fd in _HELD.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 @contextmanager
@@ -160,11 +175,11 @@ def _write_lock(path: Path) -> Iterator[None]:
         # The pid is only for the message above; the flock is what excludes.
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        _HELD.add(held)
+        _HELD[held] = fd
         try:
             yield
         finally:
-            _HELD.discard(held)
+            _HELD.pop(held, None)
     finally:
         os.close(fd)  # closing the descriptor releases the flock
 
@@ -208,6 +223,18 @@ def write_store(ds: Dataset, path: Path) -> None:
     when another process is writing the same store, when ``path`` is something
     other than a store (it is never replaced then), or on an I/O error.
     """
+    with staged_store(ds, path) as commit:
+        commit()
+
+
+@contextmanager
+def staged_store(ds: Dataset, path: Path) -> Iterator[Callable[[], None]]:
+    """Build the store of ``ds`` beside ``path``; calling the yielded function swaps it in.
+
+    Leaving the block without that call (an error in the caller's other work)
+    discards the new store and leaves the old one as it was. The store's lock
+    is held throughout; errors are those of ``write_store``.
+    """
     path = Path(path)
     with store_lock(path):
         try:
@@ -224,7 +251,10 @@ def write_store(ds: Dataset, path: Path) -> None:
             if isinstance(err, OSError):
                 raise StoreError(f"cannot write store {path}: {err}") from err
             raise
-        _swap(new, path)
+        try:
+            yield lambda: _swap(new, path)
+        finally:
+            shutil.rmtree(new, ignore_errors=True)  # gone already once swapped in
 
 
 def _build(ds: Dataset, new: Path) -> None:

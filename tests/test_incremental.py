@@ -14,8 +14,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import kg.pipeline
+from kg.background import can_fork
 from kg.cli import main
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, OntologyError, StoreError
 from kg.pipeline import add, build, remove
 from kg.rdf import CONFLICTS_GRAPH, DERIVED_GRAPH, document_iri
 from kg.store import lock_path, stored_documents
@@ -65,6 +67,37 @@ def test_same_inputs_give_the_same_graph_and_bytes_cached_or_not(sora_workspace:
     assert (fresh.changes.extracted, fresh.changes.cached) == (5, 0)
     assert _quads(STORE) == before_quads  # a cached extraction is the extraction
     assert _exports(OUT) == before_files
+
+
+def test_the_outputs_are_the_same_made_in_one_process_or_two(
+    sora_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_WORKERS", "1")
+    build([ARTICLES], store=STORE, out=OUT)
+    one_quads, one_files = _quads(STORE), _exports(OUT)
+    monkeypatch.delenv("KG_WORKERS")
+    assert can_fork()
+    build([ARTICLES], store=STORE, out=OUT)
+    assert _quads(STORE) == one_quads
+    assert _exports(OUT) == one_files
+
+
+def test_a_failure_in_the_files_worker_changes_nothing(
+    sora_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, files = _quads(STORE), _exports(OUT)
+    edited = _article("004")
+    _append_to_first_paragraph(edited, "Zentrix Labs CEO Mara Quill said the office opens in May.")
+
+    def no_page(ds: object) -> dict[str, bytes]:
+        raise OntologyError("kg.ttl: cannot read: gone")
+
+    monkeypatch.setattr(kg.pipeline, "_render_outputs", no_page)
+    with pytest.raises(OntologyError, match="kg.ttl: cannot read"):
+        build([ARTICLES], store=STORE, out=OUT)
+    assert _quads(STORE) == before
+    assert _exports(OUT) == files
+    assert not [p for p in sora_workspace.iterdir() if ".new-" in p.name or p.suffix == ".tmp"]
 
 
 def test_an_edited_article_replaces_only_its_own_graph(sora_workspace: Path) -> None:

@@ -18,7 +18,14 @@ from rdflib.compare import isomorphic
 
 import kg.store
 from kg.errors import StoreError
-from kg.store import load_dataset, lock_path, open_store, to_oxigraph, write_store
+from kg.store import (
+    load_dataset,
+    lock_path,
+    open_store,
+    staged_store,
+    to_oxigraph,
+    write_store,
+)
 from kg.vocab import KG, KGD, KGR, RDF, RDFS, XSD
 
 SUBJECT = KGR["acme-robotics"]
@@ -291,3 +298,22 @@ def test_load_dataset_is_read_only(small_dataset: Dataset, tmp_path: Path) -> No
     ds = load_dataset(tmp_path / "kg-store")
     with pytest.raises(StoreError, match="read-only"):
         ds.graph(KGD["reference"]).add((SUBJECT, RDFS.label, Literal("x")))
+
+
+def test_a_staged_store_is_swapped_in_only_when_committed(
+    small_dataset: Dataset, tmp_path: Path
+) -> None:
+    store = tmp_path / "kg-store"
+    write_store(small_dataset, store)
+    before = len(open_store(store))
+    with pytest.raises(RuntimeError, match="the page failed"):
+        with staged_store(_other_dataset(), store):
+            assert [p for p in tmp_path.iterdir() if ".new-" in p.name], "built beside it"
+            raise RuntimeError("the page failed")
+    assert len(open_store(store)) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kg-store.lock", "kg-store"]
+    with staged_store(_other_dataset(), store) as commit:
+        assert len(open_store(store)) == before
+        commit()
+    assert len(open_store(store)) == len(list(to_oxigraph(_other_dataset())))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kg-store.lock", "kg-store"]
