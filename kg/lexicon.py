@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from kg.errors import OntologyError
 from kg.vocab import ontology_dir
@@ -46,11 +46,18 @@ class Lexicon:
     demonyms: dict[str, str]
 
     def cue_class(self, word: str) -> str | None:
-        low = word.lower()
-        for cls in ("Person", "AIModel", "Product", "Deal", "Event", "Organization"):
-            if low in self.cues.get(cls, ()):
-                return cls
-        return None
+        return self._cue_classes.get(word.lower())
+
+    @cached_property
+    def _cue_classes(self) -> dict[str, str]:
+        """cue word -> its class; a word listed under several takes the first of _CUE_ORDER."""
+        found: dict[str, str] = {}
+        for cls in reversed(_CUE_ORDER):
+            found.update(dict.fromkeys(self.cues.get(cls, ()), cls))
+        return found
+
+
+_CUE_ORDER = ("Person", "AIModel", "Product", "Deal", "Event", "Organization")
 
 
 @cache
@@ -88,8 +95,12 @@ def _load() -> Lexicon:
 
 
 class _Lazy:
+    """The lexicon, loaded on first use; each attribute is then read as a plain one."""
+
     def __getattr__(self, name: str) -> object:
-        return getattr(_load(), name)
+        value = getattr(_load(), name)
+        setattr(self, name, value)
+        return value
 
 
 LEXICON: Lexicon = _Lazy()  # type: ignore[assignment]

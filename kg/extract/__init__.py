@@ -182,11 +182,13 @@ def extract_documents(
             done_docs += 1
         last_state = st
         st.finder.add_block(sdoc, start, headline=headline)
+        ents = tuple(sdoc.ents)
         for sent in sdoc.sents:
-            text = sent.text.strip()
+            raw = sdoc.text[sent.start_char : sent.end_char]  # sent.text, without Token objects
+            text = raw.strip()
             if not text:
                 continue
-            s_start = start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            s_start = start + sent.start_char + (len(raw) - len(raw.lstrip()))
             sentence = Sentence(st.doc.id, s_start, s_start + len(text), text)
             st.sentences.append(sentence)
             if text.endswith("?"):
@@ -203,6 +205,7 @@ def extract_documents(
                 register_deal=st.deals.append,
                 out=st.relations,
                 attribution=_attribution(sent),
+                ents=[e for e in ents if e.start >= sent.start and e.end <= sent.end],
             )
             reader.read()
     if progress is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,8 +70,12 @@ class SentenceReader:
     register_deal: Callable[[Mention], None]
     out: list[RelationMention]
     attribution: str | None = None
+    #: the named entities of the sentence's parse, when the caller has them at hand
+    #: (``Span.ents`` walks the whole parsed block each time it is read)
+    ents: Sequence[Any] | None = None
     #: cue-noun token index -> the name it introduces ("a new model, code-named Spud")
     _introduced: dict[int, Mention] = field(default_factory=dict)
+    _figures: list[tuple[Tok, Quantity]] | None = None
 
     # ------------------------------------------------------------ arguments
 
@@ -655,7 +659,6 @@ class SentenceReader:
     def _location(self, tok: Tok) -> None:
         """'Swedish streaming service Spotify', 'the Delaware-based firm': where it is based."""
         place: Mention | None = None
-        head = tok.head
         country = LEXICON.demonyms.get(tok.text)
         if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
             place = Mention(
@@ -680,6 +683,7 @@ class SentenceReader:
         if place is None:
             return
         # The organisation is the noun modified, or the name that noun stands before.
+        head = tok.head
         for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
             if candidate is None:
                 continue
@@ -704,10 +708,16 @@ class SentenceReader:
 
     # ------------------------------------------------------------ quantities
 
-    def quantity_spans(self) -> Iterator[tuple[Tok, Quantity]]:
+    def quantity_spans(self) -> list[tuple[Tok, Quantity]]:
+        """The figures of the sentence, each with its root token (read once per sentence)."""
+        if self._figures is None:
+            self._figures = list(self._read_figures())
+        return self._figures
+
+    def _read_figures(self) -> Iterator[tuple[Tok, Quantity]]:
         doc = self.sent.doc
         seen: set[int] = set()
-        for ent in self.sent.ents:
+        for ent in self.sent.ents if self.ents is None else self.ents:
             if ent.label_ not in _QUANTITY_LABELS:
                 continue
             before = doc.text[max(0, ent.start_char - 30) : ent.start_char]
@@ -716,7 +726,7 @@ class SentenceReader:
             if q is not None:
                 seen.add(ent.root.i)
                 yield ent.root, q
-        for m in _VAGUE_MONEY.finditer(self.sent.text):
+        for m in _VAGUE_MONEY.finditer(doc.text[self.sent.start_char : self.sent.end_char]):
             span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and span.root.i not in seen:
                 q = parse_quantity(m.group(0), "MONEY")
