@@ -32,7 +32,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     shared = ROOT.parent / "shared" / "corpus"
     ap.add_argument("paths", nargs="*", type=Path, default=[shared / "sora", shared / "dev"])
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     files, problems = discover(args.paths)
     if problems:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kg.extract import extract_documents
+from kg.extract.mentions import _used_as_word
 from kg.extract.quantities import parse_quantity
 from kg.ingest import document_from_text
 from kg.resolve import resolve
@@ -205,3 +206,19 @@ def test_keys_do_not_depend_on_document_order() -> None:
     two = resolve(extract_documents([b, a]))
     assert one.entities == two.entities
     assert sorted(map(repr, one.facts)) == sorted(map(repr, two.facts))
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "used"),
+    [
+        ("atlas", "The atlas sold out.", True),
+        ("atlas", "Atlas sold out.", False),  # capitalised: the name itself
+        ("atlas", "See atlases.", False),  # part of a longer word
+        ("atlas", "Visit x.atlas today.", False),  # after a full stop, as in a domain
+        ("atlas", "an (atlas) of maps", True),
+        ("gpt-4", "the gpt-4 weights", True),  # not a plain word: read by pattern
+        ("gpt-4", "the gpt-4o weights", False),
+    ],
+)
+def test_a_lower_case_use_of_a_name_is_found_as_a_word(form: str, text: str, used: bool) -> None:
+    assert _used_as_word(form, text) is used

@@ -176,7 +176,7 @@ def extract_documents(
     texts = [st.doc.text[s:e] for st, s, e, _h in blocks]
     done_docs = 0
     last_state: _DocState | None = None
-    for (st, start, _end, headline), sdoc in zip(blocks, parse(texts), strict=True):
+    for (st, start, _end, headline), block, sdoc in zip(blocks, texts, parse(texts), strict=True):
         if last_state is not None and st is not last_state and progress is not None:
             progress(1)
             done_docs += 1
@@ -184,7 +184,7 @@ def extract_documents(
         st.finder.add_block(sdoc, start, headline=headline)
         ents = tuple(sdoc.ents)
         for sent in sdoc.sents:
-            raw = sdoc.text[sent.start_char : sent.end_char]  # sent.text, without Token objects
+            raw = block[sent.start_char : sent.end_char]  # sent.text, without Token objects
             text = raw.strip()
             if not text:
                 continue
@@ -206,6 +206,7 @@ def extract_documents(
                 out=st.relations,
                 attribution=_attribution(sent),
                 ents=[e for e in ents if e.start >= sent.start and e.end <= sent.end],
+                block_text=block,
             )
             reader.read()
     if progress is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kg.kb import load_kb
@@ -176,7 +176,7 @@ class MentionFinder:
             return False  # "3D", "2024 Games"
         if text and " " not in name:
             forms = {low, low + "s", low.removesuffix("s")}
-            if any(re.search(rf"(?<![\w.]){re.escape(f)}(?!\w)", text) for f in forms):
+            if any(_used_as_word(f, text) for f in forms):
                 return False  # the text also uses the word in lower case: a common word
         if len(name) < 2 or low in LEXICON.furniture.not_entities:
             return False
@@ -313,3 +313,19 @@ def _name_after(sdoc: Any, i: int) -> tuple[int, int] | None:
     ):
         j += 1
     return (i, j) if j > i else None
+
+
+def _used_as_word(form: str, text: str) -> bool:
+    """Whether ``form`` stands in ``text`` as a word of its own (not after a full stop)."""
+    if _WORD.fullmatch(form):
+        return form in _words(text)
+    return re.search(rf"(?<![\w.]){re.escape(form)}(?!\w)", text) is not None
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4)
+def _words(text: str) -> frozenset[str]:
+    """The runs of word characters in ``text`` that no word character or full stop precedes."""
+    return frozenset(re.findall(r"(?<![\w.])\w+", text))

@@ -73,6 +73,9 @@ class SentenceReader:
     #: the named entities of the sentence's parse, when the caller has them at hand
     #: (``Span.ents`` walks the whole parsed block each time it is read)
     ents: Sequence[Any] | None = None
+    #: the parsed block's text, when the caller has it (``Doc.text`` is rebuilt from
+    #: the tokens each time it is read)
+    block_text: str | None = None
     #: cue-noun token index -> the name it introduces ("a new model, code-named Spud")
     _introduced: dict[int, Mention] = field(default_factory=dict)
     _figures: list[tuple[Tok, Quantity]] | None = None
@@ -715,18 +718,18 @@ class SentenceReader:
         return self._figures
 
     def _read_figures(self) -> Iterator[tuple[Tok, Quantity]]:
-        doc = self.sent.doc
+        text = self.sent.doc.text if self.block_text is None else self.block_text
         seen: set[int] = set()
         for ent in self.sent.ents if self.ents is None else self.ents:
             if ent.label_ not in _QUANTITY_LABELS:
                 continue
-            before = doc.text[max(0, ent.start_char - 30) : ent.start_char]
-            after = doc.text[ent.end_char : ent.end_char + 30]
+            before = text[max(0, ent.start_char - 30) : ent.start_char]
+            after = text[ent.end_char : ent.end_char + 30]
             q = parse_quantity(ent.text, ent.label_, before=before, after=after)
             if q is not None:
                 seen.add(ent.root.i)
                 yield ent.root, q
-        for m in _VAGUE_MONEY.finditer(doc.text[self.sent.start_char : self.sent.end_char]):
+        for m in _VAGUE_MONEY.finditer(text[self.sent.start_char : self.sent.end_char]):
             span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and span.root.i not in seen:
                 q = parse_quantity(m.group(0), "MONEY")
