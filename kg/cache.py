@@ -161,16 +161,28 @@ _CLASSES: dict[str, type[Any]] = {
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return {"$d": str(value)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    names = _FIELD_NAMES.get(type(value))
+    if names is not None:
         out: dict[str, Any] = {"$t": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = _encode(getattr(value, f.name))
+        for name in names:
+            out[name] = _encode(getattr(value, name))
         return out
     if isinstance(value, (tuple, list)):
         return [_encode(v) for v in value]
+    if isinstance(value, Decimal):
+        return {"$d": str(value)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {"$t": type(value).__name__}
+        for f in dataclasses.fields(value):
+            out[f.name] = _encode(getattr(value, f.name))
+        return out
     return value
+
+
+#: model class -> its field names, looked up once
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {
+    c: tuple(f.name for f in dataclasses.fields(c)) for c in _CLASSES.values()
+}
 
 
 def _decode(value: Any) -> Any:

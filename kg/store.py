@@ -102,10 +102,14 @@ def _ox_graph_name(node: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Defaul
 
 def to_oxigraph(ds: Dataset) -> Iterator[ox.Quad]:
     """The quads of an rdflib Dataset as pyoxigraph quads (default graph included)."""
+    graphs: dict[Node | None, ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = {}
     for s, p, o, g in ds.quads((None, None, None, None)):
         subject, predicate, obj = _ox_term(s), _ox_term(p), _ox_term(o)
+        graph = graphs.get(g)
+        if graph is None:
+            graph = graphs[g] = _ox_graph_name(g)
         try:
-            quad = ox.Quad(subject, predicate, obj, _ox_graph_name(g))  # type: ignore[arg-type]
+            quad = ox.Quad(subject, predicate, obj, graph)  # type: ignore[arg-type]
         except TypeError as err:  # a literal subject, a non-IRI predicate
             raise StoreError(f"not a valid RDF statement: {s!r} {p!r} {o!r}") from err
         yield quad
