@@ -306,9 +306,9 @@ def _build(
     with Background(_render_outputs, ds) as outputs:
         violations = validate(ds)
         with staged_store(ds, store) as commit_store:
-            files_ = outputs.result()
+            rendered = outputs.result()
             commit_store()
-        exports = replace_files(out, files_)
+        exports = replace_files(out, rendered)
     cache.keep_only(documents, also=before)
 
     by_class = Counter(e.cls for k, e in resolution.entities.items() if k in present)

@@ -69,13 +69,12 @@ class SentenceReader:
     main_organization: Callable[[], Mention | None]
     register_deal: Callable[[Mention], None]
     out: list[RelationMention]
+    #: the named entities of the sentence (``Span.ents`` would walk the whole parsed
+    #: block each time it is read)
+    ents: Sequence[Any]
+    #: the parsed block's text (``Doc.text`` is rebuilt from the tokens each time)
+    block_text: str
     attribution: str | None = None
-    #: the named entities of the sentence's parse, when the caller has them at hand
-    #: (``Span.ents`` walks the whole parsed block each time it is read)
-    ents: Sequence[Any] | None = None
-    #: the parsed block's text, when the caller has it (``Doc.text`` is rebuilt from
-    #: the tokens each time it is read)
-    block_text: str | None = None
     #: cue-noun token index -> the name it introduces ("a new model, code-named Spud")
     _introduced: dict[int, Mention] = field(default_factory=dict)
     _figures: list[tuple[Tok, Quantity]] | None = None
@@ -718,9 +717,9 @@ class SentenceReader:
         return self._figures
 
     def _read_figures(self) -> Iterator[tuple[Tok, Quantity]]:
-        text = self.sent.doc.text if self.block_text is None else self.block_text
+        text = self.block_text
         seen: set[int] = set()
-        for ent in self.sent.ents if self.ents is None else self.ents:
+        for ent in self.ents:
             if ent.label_ not in _QUANTITY_LABELS:
                 continue
             before = text[max(0, ent.start_char - 30) : ent.start_char]
