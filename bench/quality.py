@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.pipeline import build  # noqa: E402
-from kg.query import run_query  # noqa: E402
+from kg.sparql import run_query  # noqa: E402
 
 SYMMETRIC = {"competesWith", "partnersWith"}
 NARROWER = {"leaderOf": {"ceoOf", "leaderOf"}}

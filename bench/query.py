@@ -5,7 +5,7 @@
 
 For each named question (bound to one of the most named entities) it prints
 the median latency of: pyoxigraph's ``Store.query`` on the same store with the
-rows read out (the baseline), ``kg.query.run_query`` (the library call behind
+rows read out (the baseline), ``kg.sparql.run_query`` (the library call behind
 ``kg query``; target: within 1.5x of the baseline), ``kg.questions.ask``
 (adds naming the entity), and one request to ``kg serve`` over HTTP. Then the
 requests per second that 8 concurrent clients get from the endpoint.
@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg.query import run_query
+from kg.sparql import run_query
 from kg.questions import ask, load_questions
 from kg.server import make_server
 from kg.vocab import PREFIXES

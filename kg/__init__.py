@@ -17,7 +17,7 @@ __all__ = ["__version__", "build", "open_store", "query"]
 
 if TYPE_CHECKING:
     from kg.pipeline import build
-    from kg.query import run_query as query
+    from kg.sparql import run_query as query
     from kg.store import open_store
 
 
@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
 
         return build
     if name == "query":
-        from kg.query import run_query
+        from kg.sparql import run_query
 
         return run_query
     if name == "open_store":

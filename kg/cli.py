@@ -105,7 +105,7 @@ def query(query: str | None, store: Path, fmt: str, width: int | None) -> None:
     xsd and wd prefixes are predeclared. A syntax error is shown with the line
     of the query it is on and a caret under the column.
     """
-    from kg.query import read_query_text, run_query
+    from kg.sparql import read_query_text, run_query
 
     text = ""
     try:
@@ -128,7 +128,7 @@ def _table_width(width: int | None) -> int | None:
 
 def _fail_query(err: KGError, text: str) -> None:
     from kg.errors import QueryError
-    from kg.query import error_context
+    from kg.sparql import error_context
 
     if isinstance(err, QueryError) and text:
         click.echo(f"kg: error: {err}", err=True)

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from kg.kb import load_kb
 from kg.model import Document, Extraction
 from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
+from kg.resources import data_dir
 from kg.store import staged_store, store_lock, stored_documents
 from kg.validate import Violation, validate
 
@@ -82,7 +82,7 @@ class BuildReport:
 
 def sample_corpus() -> Path:
     """The folder of the bundled sample articles."""
-    return Path(str(files("kg.sample")))
+    return data_dir("sample")
 
 
 class _NullBar:

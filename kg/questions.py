@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError
-from kg.query import QueryResult, run_query
+from kg.sparql import QueryResult, run_query
+from kg.resources import data_dir
 from kg.vocab import PREFIXES
 
 __all__ = ["Parameter", "Question", "ask", "load_questions", "queries_dir", "resolve_entity"]
@@ -43,7 +43,7 @@ _KGR = PREFIXES["kgr"]
 
 def queries_dir() -> Path:
     """The folder of the named questions shipped with kg (``queries/``)."""
-    return Path(str(files("kg.queries")))
+    return data_dir("queries")
 
 
 @dataclass(frozen=True)

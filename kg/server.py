@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.query import ResultLimitError, _cached_store, execute, query_tokens
+from kg.sparql import ResultLimitError, _cached_store, execute, query_tokens
 from kg.vocab import PREFIXES
 
 __all__ = ["Refused", "SparqlServer", "check_query", "make_server", "negotiate"]

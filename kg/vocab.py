@@ -7,11 +7,12 @@ the terms declared in ``ontology/kg.ttl``.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+from kg.resources import data_dir
 
 __all__ = [
     "BASE",
@@ -168,4 +169,4 @@ def term(name: str) -> URIRef:
 
 def ontology_dir() -> Path:
     """The folder holding kg.ttl, shapes.ttl and the extraction data."""
-    return Path(str(files("kg.ontology")))
+    return data_dir("ontology")

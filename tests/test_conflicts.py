@@ -17,7 +17,7 @@ from kg.conflicts import (
     support_counts,
 )
 from kg.model import Evidence, Fact, Quantity
-from kg.query import run_query
+from kg.sparql import run_query
 from kg.vocab import KGD
 
 BILLION = Decimal(10) ** 9

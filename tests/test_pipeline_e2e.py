@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 from rdflib import Dataset
 
-from kg.query import run_query
+from kg.sparql import run_query
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import pytest
 from kg import __version__
 from kg.dates import find_date
 from kg.pipeline import build
-from kg.query import run_query
+from kg.sparql import run_query
 from kg.questions import queries_dir
 from kg.rdf import DERIVED_GRAPH
 

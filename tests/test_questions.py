@@ -100,7 +100,7 @@ def test_single_source_facts(sora_build) -> None:  # type: ignore[no-untyped-def
 
 @pytest.mark.slow
 def test_conflicts_on_the_sora_articles(sora_build) -> None:  # type: ignore[no-untyped-def]
-    from kg.query import run_query
+    from kg.sparql import run_query
 
     store = sora_build[1]
     rows = ask("conflicts", store=store).rows

@@ -1,4 +1,4 @@
-"""kg.query: reading query text, running SPARQL on the store, rendering results."""
+"""kg.sparql: reading query text, running SPARQL on the store, rendering results."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.query import ResultLimitError, error_context, read_query_text, run_query
+from kg.sparql import ResultLimitError, error_context, read_query_text, run_query
 from kg.store import write_store
 from kg.vocab import KGR
 
