@@ -1,13 +1,13 @@
 """SPARQL queries against the store, and their results as a table, CSV or JSON.
 
 Queries run in pyoxigraph directly on the on-disk store. The default graph is
-the union of the named graphs (one per document), so ``?s ?p ?o`` sees every
-statement and ``GRAPH ?g { ... }`` still tells where it came from. The union
-is of quads: a triple that three documents state matches three times, so use
-``SELECT DISTINCT`` to count things rather than mentions. The project prefixes
-(``kg:``, ``kgr:``, ``schema:`` ...) are predeclared through pyoxigraph's
-``prefixes`` option, so the query text is not rewritten and error positions
-are the user's own; a ``PREFIX`` line in the query overrides them.
+the merged graph (kg/store.py): every statement of every document once, with
+an entity's ``kg:mentionCount`` summed over the documents, so a question gets
+one answer per fact however many articles state it. ``GRAPH ?g { ... }`` reads
+the documents' own graphs and tells where a statement came from. The project
+prefixes (``kg:``, ``kgr:``, ``schema:`` ...) are predeclared through
+pyoxigraph's ``prefixes`` option, so the query text is not rewritten and error
+positions are the user's own; a ``PREFIX`` line in the query overrides them.
 """
 
 from __future__ import annotations
@@ -135,10 +135,6 @@ def query_tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _has_dataset_clause(text: str) -> bool:
-    return any(kind == "word" and value.upper() == "FROM" for kind, value in query_tokens(text))
-
-
 # ---------------------------------------------------------------- running it
 
 Substitutions = Mapping[str, Term]
@@ -210,13 +206,11 @@ def execute(
 
     ``default_graph``/``named_graphs`` restrict the dataset (the SPARQL
     protocol's ``default-graph-uri`` and ``named-graph-uri``); by default the
-    default graph is the union of the named graphs.
+    default graph is the store's merged graph.
     """
     options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
     if default_graph:
         options["default_graph"] = list(default_graph)
-    elif not _has_dataset_clause(text):  # the union would override the query's FROM
-        options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = list(named_graphs)
     if substitutions:
@@ -282,33 +276,145 @@ def error_context(text: str, err: QueryError) -> str:
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
+#: SPARQL Update's first keywords, for telling a user that ``kg query`` only reads
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
+_UPDATE_WORDS |= {"WITH"}
+
+# Where pyoxigraph's parser says it failed is the farthest character it looked at,
+# and it looks up to a keyword's length past the real error (to the end of a short
+# query). The true position is found instead as the end of the longest run of
+# tokens that some valid query starts with: a prefix followed by this padding is
+# "viable" when the parser reads through the spaces and fails only on the last
+# character, which no query may contain. The padding also means that a probe never
+# parses as a query, so nothing is ever evaluated.
+_BLANK = ("space", "comment")
+_PAD = "\n" + " " * 64 + "\x01"
+_PROBE = ox.Store()  # in memory and empty: only its parser is used
+
+
+def _parser_reach(text: str) -> tuple[int, str]:
+    """How far the parser got into ``text`` (a character offset), and what it expected."""
+    try:
+        _PROBE.query(text, prefixes=dict(PREFIXES))
+    except SyntaxError as err:
+        match = _POSITION.match(str(err))
+        if match:
+            return _offset(text, int(match[1]), int(match[2])), match[3]
+        return len(text), str(err)
+    return len(text), ""  # not reached: the padding never parses
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of a 1-based line and column."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    if line > len(starts):
+        return len(text)
+    return min(starts[line - 1] + column - 1, len(text))
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _viable(prefix: str) -> tuple[bool, str]:
+    """Whether some valid query starts with ``prefix``, and what may come next."""
+    reach, detail = _parser_reach(prefix + _PAD)
+    return reach > len(prefix) + len(_PAD) // 2, detail
+
+
+# The tokens at which an error may be reported: _TOKEN's, but an IRI with a character
+# IRIs may not hold (a space) is one token, so that the error points at its start.
+_ERROR_TOKEN = re.compile(
+    r"<[^<>?$\n]*>|&&|\|\||!=|<=|>=|\^\^|" + _TOKEN.pattern, re.VERBOSE | re.DOTALL
+)
+
+
+def _error_token(text: str, reported: int) -> tuple[int, str, str]:
+    """The offset and text of the first token that no valid query could have there, and
+    what the parser expected in its place; the token is "" at the end of the query.
+
+    ``reported`` is where the parser said it failed: no earlier than the true error.
+    """
+    cuts = [m.start() for m in _ERROR_TOKEN.finditer(text) if m.lastgroup not in _BLANK]
+    cuts.append(len(text))
+    # Skip most of a long query at once: a cut well before the reported position is
+    # viable in every query the parser rejects for a local reason.
+    first = 0
+    for i, cut in enumerate(cuts):
+        if cut > reported - 64:
+            break
+        first = i
+    if first and not _viable(text[: cuts[first]])[0]:
+        first = 0
+    detail = ""
+    for i in range(first, len(cuts)):
+        ok, next_detail = _viable(text[: cuts[i]])
+        if not ok:
+            bad = cuts[i - 1] if i else 0
+            token = _ERROR_TOKEN.match(text, bad)
+            return bad, token.group() if token else "", detail
+        detail = next_detail
+    return len(text.rstrip()), "", detail
+
+
+def _first_keyword(text: str) -> str:
+    """The query's first keyword after its PREFIX and BASE declarations."""
+    tokens = query_tokens(text)
+    i = 0
+    while i < len(tokens) and tokens[i][1].upper() in ("PREFIX", "BASE"):
+        i += 3 if tokens[i][1].upper() == "PREFIX" else 2
+    return tokens[i][1].upper() if i < len(tokens) and tokens[i][0] == "word" else ""
+
 
 def _syntax_error(message: str, text: str) -> QueryError:
-    """pyoxigraph's "error at L:C: expected one of ..." as one readable line."""
+    """A query that does not parse, as one readable line with the true position."""
+    keyword = _first_keyword(text)
+    if keyword in _UPDATE_WORDS:
+        return QueryError(
+            f"this is a SPARQL update ({keyword}): kg query only reads the graph; "
+            "kg build, kg add and kg remove write it"
+        )
     match = _POSITION.match(message)
     if not match:
         return QueryError("syntax error: " + " ".join(message.split()))
-    line, column, detail = int(match[1]), int(match[2]), match[3]
+    reported = _offset(text, int(match[1]), int(match[2]))
+    offset, token, detail = _error_token(text, reported)
+    line, column = _position(text, offset)
     expected, notes = _split_expected(" ".join(detail.split()))
+    if reported <= offset + len(token) + 16:  # the parser's own notes apply here
+        notes += [n for n in _split_expected(" ".join(match[3].split()))[1] if n not in notes]
     if "Prefix not found" in notes:
-        before = text.splitlines()[line - 1][: column - 1] if line <= len(text.splitlines()) else ""
-        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", before.rstrip())
+        name = re.match(r"([A-Za-z][\w.-]*)?:", token)
         if name:
-            start = len(before.rstrip()) - len(name[0]) + 1
             return QueryError(
-                f'undeclared prefix "{name[1] or ""}:" at line {line}, column {start}',
+                f'undeclared prefix "{name[1] or ""}:" at line {line}, column {column}',
                 line=line,
-                column=start,
+                column=column,
             )
-    if notes:
-        reason = "; ".join(notes)
-    elif expected:
-        reason = "expected " + ("one of " if len(expected) > 1 else "") + ", ".join(expected)
+    if token in ('"', "'"):
+        found = "unterminated string"
+    elif token:
+        found = f'unexpected "{_shorten(token)}"'
     else:
-        reason = "unexpected input"
+        found = "unexpected end of query"
+    notes = [n for n in notes if "Prefix not found" not in n]
+    if notes:
+        reason = f"{found}: " + "; ".join(notes)
+    elif expected and len(expected) <= 8 and token not in ('"', "'"):
+        reason = f"{found}, expected " + ("one of " if len(expected) > 1 else "")
+        reason += ", ".join(expected)
+    else:
+        reason = found
     return QueryError(
         f"syntax error at line {line}, column {column}: {reason}", line=line, column=column
     )
+
+
+def _shorten(token: str, limit: int = 30) -> str:
+    token = " ".join(token.split())
+    return token if len(token) <= limit else token[: limit - 1] + "…"
 
 
 def _split_expected(detail: str) -> tuple[list[str], list[str]]:
@@ -431,12 +537,14 @@ class QueryResult:
     ``kind`` is ``"bindings"``, ``"boolean"`` or ``"graph"``. For a graph,
     ``variables`` are subject, predicate and object and each row is a triple.
     ``rows`` holds plain Python values (see ``_plain``); ``terms`` the RDF terms.
+    ``note`` says, for a person, why an answer is empty when that is known.
     """
 
     kind: Literal["bindings", "boolean", "graph"]
     variables: tuple[str, ...] = ()
     terms: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
+    note: str = ""
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:

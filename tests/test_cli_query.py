@@ -92,8 +92,8 @@ def test_bad_query_shows_the_line_and_a_caret(small_dataset: Dataset, tmp_path: 
     assert result.exit_code == 1
     assert result.stdout == ""
     first, *context = result.stderr.splitlines()
-    assert first.startswith("kg: error: syntax error at line 3, column 18: expected one of ")
-    assert context == ["    3 |   FILTER(?o = ) }", "      |                  ^"]
+    assert first == 'kg: error: syntax error at line 3, column 15: unexpected ")"'
+    assert context == ["    3 |   FILTER(?o = ) }", "      |               ^"]
 
 
 @pytest.mark.parametrize(("fmt", "start"), [

@@ -184,7 +184,7 @@ def test_protocol_refusals(sparql_server, kwargs, reason: str) -> None:  # type:
 def test_malformed_query(sparql_server) -> None:  # type: ignore[no-untyped-def]
     r = httpx.get(_endpoint(sparql_server), params={"query": "SELECT ?s WHERE {\n ?s ?p }"})
     assert r.status_code == 400
-    assert r.text.startswith("syntax error at line 2, column ")
+    assert r.text.startswith('syntax error at line 2, column 8: unexpected "}"')
 
 
 def test_result_size_limit(sparql_server) -> None:  # type: ignore[no-untyped-def]

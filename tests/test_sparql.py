@@ -199,15 +199,26 @@ def test_table_keeps_each_row_on_one_line(small_dataset: Dataset, tmp_path: Path
     ]
 
 
+FIVE_LINES = "SELECT ?x\nWHERE {\n  ?x a kg:Organization .\n  FILTER(?x = )\n}\n"
+
+
 @pytest.mark.parametrize(("query", "message", "line", "column"), [
-    (
-        "SELECT ?o WHERE {\n  ?s ?p ?o .\n  FILTER(?o > ) }",
-        "syntax error at line 3, column 18: expected one of ABS, AVG",
-        3,
-        18,
-    ),
+    ("SELECT ?o WHERE {\n  ?s ?p ?o .\n  FILTER(?o > ) }",
+     'syntax error at line 3, column 15: unexpected ")"', 3, 15),
+    (FIVE_LINES, 'syntax error at line 4, column 15: unexpected ")"', 4, 15),
     ("SELECT * WHERE { ?s nope:x ?o }", 'undeclared prefix "nope:" at line 1, column 21', 1, 21),
-    ("SELECT * WHERE { ?s <a b> ?o }", "syntax error at line 1, column 26: IRI parsing", 1, 26),
+    ("SELECT * WHERE { ?s <a b> ?o }",
+     'syntax error at line 1, column 21: unexpected "<a b>": IRI parsing failed', 1, 21),
+    ("SELECT ?x WHERE {\n  ?x ?p ?o", "syntax error at line 2, column 11: unexpected end of query",
+     2, 11),
+    ('SELECT ?x WHERE { ?x ?p "abc }', "syntax error at line 1, column 25: unterminated string",
+     1, 25),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o != 1 && ) }",
+     'syntax error at line 1, column 45: unexpected ")"', 1, 45),
+    ("SELECT ?x WHERE {\n  ?x <https://e.org/p> ?y ?z .\n}",
+     'syntax error at line 2, column 27: unexpected "?z"', 2, 27),
+    ("# comment\nSELEC ?x WHERE { ?x ?p ?o }",
+     'syntax error at line 2, column 1: unexpected "SELEC"', 2, 1),
 ])  # fmt: skip
 def test_malformed_query(
     small_dataset: Dataset, tmp_path: Path, query: str, message: str, line: int, column: int
@@ -278,16 +289,41 @@ def test_table_fits_the_width(small_dataset: Dataset, tmp_path: Path) -> None:
     assert result.render("table", width=200) == result.render("table")
 
 
-def test_error_context_puts_a_caret_under_the_column(
-    small_dataset: Dataset, tmp_path: Path
+@pytest.mark.parametrize("query", [
+    "SELECT ?o WHERE {\n  ?s ?p ?o .\n  FILTER(?o > ) }",
+    FIVE_LINES,
+    "SELECT ?o WHERE { ?s ?p ?o . FILTER(?o > ) }",
+    "SELECT ?o\r\nWHERE { ?s ?p ?o .\r\n FILTER(?o > ) }",
+    "SELECT ?o WHERE {\n\t?s ?p \"é\" .\n\tFILTER(?o > ) }",
+])  # fmt: skip
+def test_error_context_puts_the_caret_under_the_error(
+    small_dataset: Dataset, tmp_path: Path, query: str
 ) -> None:
-    query = "SELECT ?o WHERE {\n  ?s ?p ?o .\n  FILTER(?o > ) }"
     with pytest.raises(QueryError) as info:
         run_query(query, store=_store(small_dataset, tmp_path))
-    assert error_context(query, info.value) == (
-        "    3 |   FILTER(?o > ) }\n      |                  ^\n"
-    )
+    source, caret = error_context(query, info.value).splitlines()
+    assert source.endswith(query.splitlines()[info.value.line - 1].expandtabs(1))  # type: ignore[operator]
+    # the caret sits under the ")" that no expression may start with, on every line
+    assert source[caret.index("^")] == ")"
     assert error_context(query, QueryError("no position")) == ""
+
+
+@pytest.mark.parametrize("query", [
+    "INSERT DATA { kgr:a kg:b kgr:c }",
+    "PREFIX ex: <https://e.org/>\n# a comment\nDELETE WHERE { ?s ?p ?o }",
+    "LOAD <https://e.org/data.ttl>",
+    "WITH kgr:g DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "clear all",
+])  # fmt: skip
+def test_an_update_is_not_a_syntax_error(
+    small_dataset: Dataset, tmp_path: Path, query: str
+) -> None:
+    with pytest.raises(QueryError) as info:
+        run_query(query, store=_store(small_dataset, tmp_path))
+    assert "kg query only reads the graph; kg build, kg add and kg remove write it" in str(
+        info.value
+    )
+    assert str(info.value).startswith("this is a SPARQL update (")
 
 
 def test_substitutions_and_row_limit(small_dataset: Dataset, tmp_path: Path) -> None:
