@@ -40,6 +40,7 @@ from kg.vocab import PREFIXES
 __all__ = [
     "load_dataset",
     "lock_path",
+    "merge_default_graph",
     "open_store",
     "staged_store",
     "store_lock",
@@ -261,12 +262,33 @@ def staged_store(ds: Dataset, path: Path) -> Iterator[Callable[[], None]]:
             shutil.rmtree(new, ignore_errors=True)  # gone already once swapped in
 
 
+# The store's default graph is the merged graph: every statement of the named graphs
+# once, so that a question asked without GRAPH gets one answer per fact rather than
+# one per document stating it. A count per document merges into the total.
+_KG = "https://w3id.org/kg-news/ontology#"
+_MERGE = (
+    f"""INSERT {{ ?s ?p ?o }} WHERE {{
+      GRAPH ?g {{ ?s ?p ?o }} FILTER(?p != <{_KG}mentionCount>) }}""",
+    f"""INSERT {{ ?e <{_KG}mentionCount> ?total }} WHERE {{
+      SELECT ?e (SUM(?n) AS ?total) WHERE {{ GRAPH ?g {{ ?e <{_KG}mentionCount> ?n }} }}
+      GROUP BY ?e }}""",
+)
+
+
+def merge_default_graph(store: ox.Store) -> None:
+    """Fill the store's default graph with the merged graph of its named graphs."""
+    store.clear_graph(ox.DefaultGraph())
+    for update in _MERGE:
+        store.update(update)
+
+
 def _build(ds: Dataset, new: Path) -> None:
     if new.exists():
         shutil.rmtree(new)
     store = ox.Store(str(new))
     try:
         store.bulk_extend(to_oxigraph(ds))
+        merge_default_graph(store)
         store.flush()
     finally:
         # pyoxigraph has no close(): dropping the last reference closes RocksDB.
@@ -336,10 +358,25 @@ class _ReadOnlyOxigraph(OxigraphStore):
         return StoreError(f"store {self._path} is open read-only; `kg build` rewrites it")
 
     def triples(self, triple_pattern: Any, context: Graph | None = None) -> Iterator[Any]:
+        if context is not None and context.identifier == DATASET_DEFAULT_GRAPH_ID:
+            return  # the merged graph repeats what the named graphs hold
         for (s, p, o), contexts in super().triples(triple_pattern, context):
-            yield (s, p, _plain(o)), contexts
+            graphs = list(contexts)
+            if context is None and all(
+                g is not None and g.identifier == DATASET_DEFAULT_GRAPH_ID for g in graphs
+            ):
+                continue  # the merged graph repeats what the named graphs hold
+            yield (s, p, _plain(o)), iter(graphs)
+
+    def __len__(self, context: Graph | None = None) -> int:
+        if context is not None and context.identifier == DATASET_DEFAULT_GRAPH_ID:
+            return 0
+        return super().__len__(context)
 
     def query(self, *args: Any, **kwargs: Any) -> Result:
+        if len(args) > 3 and args[3] == "__UNION__":
+            # SPARQL's default graph is the store's merged graph, as for kg query.
+            args = (*args[:3], DATASET_DEFAULT_GRAPH_ID, *args[4:])
         result = super().query(*args, **kwargs)
         if result.type == "SELECT":
             result.bindings = [
@@ -374,7 +411,8 @@ class _ReadOnlyOxigraph(OxigraphStore):
 def load_dataset(path: Path) -> Dataset:
     """An rdflib ``Dataset`` backed by the store at ``path`` (read-only, via oxrdflib).
 
-    Its SPARQL default graph is the union of the named graphs, as for ``kg query``.
+    It holds the named graphs a build wrote (one per document, and kg's own); the
+    store's merged default graph, which repeats them, is left out.
     """
     ds = Dataset(store=_ReadOnlyOxigraph(path, open_store(path)), default_union=True)
     for prefix, ns in PREFIXES.items():

@@ -67,7 +67,34 @@ def test_round_trip_keeps_every_named_graph(small_dataset: Dataset, tmp_path: Pa
     store = tmp_path / "kg-store"
     write_store(small_dataset, store)
     _assert_same_graphs(_as_oxigraph_holds(small_dataset), load_dataset(store))
-    assert len(open_store(store)) == sum(1 for _ in small_dataset.quads((None, None, None, None)))
+    named = sum(1 for _ in small_dataset.quads((None, None, None, None)))
+    assert len(open_store(store)) == named + _default_size(store)
+
+
+def _default_size(store: Path) -> int:
+    return sum(1 for _ in open_store(store).quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_the_default_graph_holds_each_statement_once_and_total_counts(tmp_path: Path) -> None:
+    ds = Dataset()
+    for doc, count in (("aaaaaaaaaaaaaaaa", 2), ("bbbbbbbbbbbbbbbb", 3)):
+        g = ds.graph(KGD[doc])
+        g.add((SUBJECT, RDF.type, KG.Organization))
+        g.add((SUBJECT, KG.mentionCount, Literal(count, datatype=XSD.integer)))
+        g.add((SUBJECT, KG.mentionedIn, KGD[doc]))
+    store = tmp_path / "kg-store"
+    write_store(ds, store)
+    default = {
+        (q.predicate.value, q.object.value)
+        for q in open_store(store).quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+    assert default == {
+        (str(RDF.type), str(KG.Organization)),
+        (str(KG.mentionCount), "5"),
+        (str(KG.mentionedIn), str(KGD["aaaaaaaaaaaaaaaa"])),
+        (str(KG.mentionedIn), str(KGD["bbbbbbbbbbbbbbbb"])),
+    }
+    assert _default_size(store) == 4
 
 
 def test_round_trip_is_exact_for_canonical_literals(tmp_path: Path) -> None:
@@ -89,7 +116,9 @@ def test_decimals_are_stored_in_canonical_form(tmp_path: Path) -> None:
     ds = Dataset()
     ds.graph(KGD["reference"]).add((SUBJECT, KG.confidence, Literal("0.70", datatype=XSD.decimal)))
     write_store(ds, tmp_path / "kg-store")
-    [quad] = open_store(tmp_path / "kg-store")
+    [quad] = open_store(tmp_path / "kg-store").quads_for_pattern(
+        None, None, None, ox.NamedNode(str(KGD["reference"]))
+    )
     assert quad.object == ox.Literal("0.7", datatype=ox.NamedNode(str(XSD.decimal)))
 
 
@@ -100,7 +129,7 @@ def test_write_twice_replaces_and_leaves_nothing_behind(
     write_store(small_dataset, store)
     write_store(_other_dataset(), store)
     assert {g.value for g in open_store(store).named_graphs()} == {str(KGD["cccccccccccccccc"])}
-    assert len(open_store(store)) == 2
+    assert len(open_store(store)) == 2 + 2  # the graph, and the merged default graph
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kg-store.lock", "kg-store"]
 
 
@@ -187,7 +216,7 @@ def test_writer_killed_between_renames_is_recovered(
         assert len(open_store(store)) == before
     else:
         write_store(_other_dataset(), store)
-        assert len(open_store(store)) == 2
+        assert len(open_store(store)) == 2 + 2  # and the merged default graph
     assert not (tmp_path / ".kg-store.old").exists()
 
 
@@ -284,7 +313,9 @@ def test_load_dataset_gives_the_rdflib_api(small_dataset: Dataset, tmp_path: Pat
     write_store(small_dataset, store)
     ds = load_dataset(store)
     assert _named_graphs(ds) == _named_graphs(small_dataset)
-    assert sum(1 for _ in ds.quads((None, None, None, None))) == len(open_store(store))
+    assert sum(1 for _ in ds.quads((None, None, None, None))) == len(open_store(store)) - (
+        _default_size(store)
+    )
     # The SPARQL default graph is the union of the named graphs.
     rows = list(ds.query("SELECT ?o WHERE { kgr:acme-robotics kg:discontinued ?o }"))
     assert [row[0] for row in rows] == [KGR["pixie"]]  # type: ignore[index]
@@ -315,5 +346,5 @@ def test_a_staged_store_is_swapped_in_only_when_committed(
     with staged_store(_other_dataset(), store) as commit:
         assert len(open_store(store)) == before
         commit()
-    assert len(open_store(store)) == len(list(to_oxigraph(_other_dataset())))
+    assert len(open_store(store)) - _default_size(store) == len(list(to_oxigraph(_other_dataset())))
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kg-store.lock", "kg-store"]
