@@ -22,6 +22,7 @@ from kg.vocab import KG, KGR, PREFIXES, RDF
 
 __all__ = [
     "GraphStats",
+    "Hop",
     "Step",
     "find_paths",
     "format_paths",
@@ -49,6 +50,15 @@ class Step:
     relation: str
     object: str
     evidence: list[dict[str, Any]]  # sentence, title, modality; empty for reference facts
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One hop of a path, from entity ``start`` to entity ``end``: every fact linking them."""
+
+    start: str
+    end: str
+    links: list[Step]
 
 
 _SHOWN = 3  # evidence sentences printed per step
@@ -114,31 +124,40 @@ def resolve_entity(g: nx.MultiDiGraph, text: str) -> str:
 
 def find_paths(
     ds: Dataset, a: str, b: str, *, limit: int = 5, g: nx.MultiDiGraph | None = None
-) -> list[list[Step]]:
+) -> list[list[Hop]]:
     """The shortest chains of facts linking entities ``a`` and ``b`` (see ``resolve_entity``).
 
-    Each chain is a list of steps from ``a`` to ``b``; relations are followed either
-    way, and a step lists every relation linking its two entities. No link: ``[]``.
+    Each chain is a list of hops from ``a`` to ``b``; relations are followed either
+    way, and a hop lists every fact linking its two entities. No link: ``[]``.
+    Raises ``InputError`` when ``a`` and ``b`` name the same entity.
     """
     g = _to_networkx(ds) if g is None else g
     start, end = resolve_entity(g, a), resolve_entity(g, b)
-    chains = []
-    for nodes in shortest_paths(g, start, end, limit=limit):
-        chain = []
-        for u, v in zip(nodes, nodes[1:], strict=False):
-            links = [(u, v, d) for d in g.get_edge_data(u, v, default={}).values()]
-            links += [(v, u, d) for d in g.get_edge_data(v, u, default={}).values()]
-            for s, o, d in sorted(links, key=lambda x: (x[2]["relation"], x[0], x[1])):
-                chain.append(
-                    Step(
-                        subject=str(g.nodes[s]["label"]),
-                        relation=str(d["label"]),
-                        object=str(g.nodes[o]["label"]),
-                        evidence=list(d["_evidence"]),
-                    )
-                )
-        chains.append(chain)
-    return chains
+    if start == end:
+        raise InputError(
+            f"{a!r} and {b!r} are the same entity ({g.nodes[start]['label']}): "
+            "a path needs two different ones"
+        )
+    return [
+        [_hop(g, u, v) for u, v in zip(nodes, nodes[1:], strict=False)]
+        for nodes in shortest_paths(g, start, end, limit=limit)
+    ]
+
+
+def _hop(g: nx.MultiDiGraph, u: str, v: str) -> Hop:
+    """Every fact between ``u`` and ``v``, in either direction."""
+    links = [(u, v, d) for d in g.get_edge_data(u, v, default={}).values()]
+    links += [(v, u, d) for d in g.get_edge_data(v, u, default={}).values()]
+    steps = [
+        Step(
+            subject=str(g.nodes[s]["label"]),
+            relation=str(d["label"]),
+            object=str(g.nodes[o]["label"]),
+            evidence=list(d["_evidence"]),
+        )
+        for s, o, d in sorted(links, key=lambda x: (x[2]["relation"], x[0], x[1]))
+    ]
+    return Hop(start=str(g.nodes[u]["label"]), end=str(g.nodes[v]["label"]), links=steps)
 
 
 def format_stats(stats: GraphStats) -> str:
@@ -166,19 +185,24 @@ def format_stats(stats: GraphStats) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_paths(paths: list[list[Step]], a: str, b: str) -> str:
-    """``kg path`` output: each chain, each step with its evidence."""
+def format_paths(paths: list[list[Hop]], a: str, b: str) -> str:
+    """``kg path`` output: each chain hop by hop; under a hop, each fact with its evidence."""
     if not paths:
         return f"No chain of facts links {a} and {b}.\n"
     lines: list[str] = []
     for i, chain in enumerate(paths, 1):
-        lines.append(f"Path {i}:")
-        for step in chain:
-            lines.append(f"  {step.subject} \u2014 {step.relation} \u2192 {step.object}")
-            for ev in step.evidence[:_SHOWN]:
-                lines.append(f"      \u201c{ev['sentence']}\u201d ({ev['title']})")
-            if len(step.evidence) > _SHOWN:
-                lines.append(f"      \u2026 and {len(step.evidence) - _SHOWN} more")
-            if not step.evidence:
-                lines.append("      (reference knowledge base)")
+        hops = "hop" if len(chain) == 1 else "hops"
+        route = " \u2192 ".join([chain[0].start] + [h.end for h in chain])
+        lines.append(f"Path {i}: {route} ({len(chain)} {hops})")
+        for n, hop in enumerate(chain, 1):
+            facts = f"{len(hop.links)} facts" if len(hop.links) > 1 else "1 fact"
+            lines.append(f"  {n}. {hop.start} \u2192 {hop.end} ({facts})")
+            for step in hop.links:
+                lines.append(f"     {step.subject} \u2014 {step.relation} \u2192 {step.object}")
+                for ev in step.evidence[:_SHOWN]:
+                    lines.append(f"         \u201c{ev['sentence']}\u201d ({ev['title']})")
+                if len(step.evidence) > _SHOWN:
+                    lines.append(f"         \u2026 and {len(step.evidence) - _SHOWN} more")
+                if not step.evidence:
+                    lines.append("         (reference knowledge base)")
     return "\n".join(lines) + "\n"

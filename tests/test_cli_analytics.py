@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from kg.cli import main
+from kg.rdf import to_dataset
 from kg.store import write_store
 from kg.vocab import KGR
 
@@ -50,23 +52,48 @@ def test_path_accepts_keys_curies_iris_and_labels(store: Path, jane: str) -> Non
     code, out, err = _run("path", jane, "globex", "--store", str(store))
     assert (code, err) == (0, "")
     assert out == (
-        "Path 1:\n"
-        "  Jane Roe \u2014 CEO of \u2192 Acme Robotics\n"
-        "      \u201cAcme CEO Jane Roe told staff the app cost $2 million a day.\u201d"
+        "Path 1: Jane Roe \u2192 Acme Robotics \u2192 Acme Robotics\u2013Globex deal"
+        " \u2192 Globex <b>Corp</b> (3 hops)\n"
+        "  1. Jane Roe \u2192 Acme Robotics (1 fact)\n"
+        "     Jane Roe \u2014 CEO of \u2192 Acme Robotics\n"
+        "         \u201cAcme CEO Jane Roe told staff the app cost $2 million a day.\u201d"
         " (Acme ends Pixie)\n"
-        "  Acme Robotics\u2013Globex deal \u2014 party \u2192 Acme Robotics\n"
-        "      \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
+        "  2. Acme Robotics \u2192 Acme Robotics\u2013Globex deal (1 fact)\n"
+        "     Acme Robotics\u2013Globex deal \u2014 party \u2192 Acme Robotics\n"
+        "         \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
         ' (Deal <img src=x onerror="alert(1)">)\n'
-        "  Acme Robotics\u2013Globex deal \u2014 party \u2192 Globex <b>Corp</b>\n"
-        "      \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
+        "  3. Acme Robotics\u2013Globex deal \u2192 Globex <b>Corp</b> (1 fact)\n"
+        "     Acme Robotics\u2013Globex deal \u2014 party \u2192 Globex <b>Corp</b>\n"
+        "         \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
         ' (Deal <img src=x onerror="alert(1)">)\n'
     )
+
+
+def test_parallel_facts_are_one_hop(small_facts, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    documents, entities, facts, counts = small_facts
+    made = replace(facts[0], predicate="developer", subject="pixie", object="acme-robotics")
+    store = tmp_path / "store"
+    write_store(to_dataset(documents, entities, [*facts, made], counts), store)
+    code, out, err = _run("path", "acme-robotics", "pixie", "--store", str(store))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:2] == ["Path 1: Acme Robotics \u2192 Pixie (1 hop)",
+                         "  1. Acme Robotics \u2192 Pixie (2 facts)"]  # fmt: skip
+    assert [line.strip() for line in lines if line.startswith("     ") and "\u2014" in line] == [
+        "Pixie \u2014 developer \u2192 Acme Robotics",
+        "Acme Robotics \u2014 discontinued \u2192 Pixie",
+    ]
+    assert not any(line.startswith("  2.") for line in lines)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["path", "nobody", "pixie"], "kg: error: no entity 'nobody' in the graph"),
+        (
+            ["path", "acme-robotics", "Acme Robotics"],
+            "kg: error: 'acme-robotics' and 'Acme Robotics' are the same entity (Acme Robotics)",
+        ),
         (["path", "pixie", "kgr:nope"], "kg: error: no entity 'kgr:nope' in the graph"),
         (["stats"], "kg: error: no store at"),
     ],
