@@ -263,6 +263,8 @@ def ask(
             return
         result = answer(name, _question_params(ctx.args), store=store)
         click.echo(result.render(fmt, width=_table_width(width)), nl=False)
+        if result.note:
+            click.echo(result.note, err=True)
     except KGError as err:
         _fail(err)
 

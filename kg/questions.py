@@ -1,15 +1,19 @@
 """Named questions: the SPARQL files in ``queries/``, run by name with parameters.
 
 Each ``queries/NAME.rq`` starts with ``#`` comment lines: the first ones say
-what the question answers (its description), and a line per parameter::
+what the question answers (its description), a line per parameter, and what
+an empty answer means::
 
     # What an organisation discontinued, and how many documents say so.
-    # @param org  the organisation: an entity key, a CURIE, an IRI or its name
+    # @param org [Organization]  the organisation: an entity key, a CURIE, an IRI or its name
+    # @empty No organisation in the graph discontinued anything.
     SELECT ... WHERE {
       VALUES ?org { UNDEF }
       ...
 
 A parameter is required unless its name ends in ``?`` (``# @param entity?``).
+``[Organization|Person]`` after its name restricts it to entities of those
+classes; an entity of another class is an error that says what it is.
 The query binds it with ``VALUES ?NAME { UNDEF }``: run as it is (``kg query
 queries/NAME.rq``) it answers for every entity; ``ask`` replaces ``UNDEF`` with
 the entity's IRI, so a value is never spliced into the query as text.
@@ -25,19 +29,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError
-from kg.sparql import QueryResult, run_query
 from kg.resources import data_dir
+from kg.sparql import QueryResult, run_query
 from kg.vocab import PREFIXES
 
 __all__ = ["Parameter", "Question", "ask", "load_questions", "queries_dir", "resolve_entity"]
 
-_PARAM = re.compile(r"#\s*@param\s+([A-Za-z_][\w-]*)(\??)\s*(.*)")
+_PARAM = re.compile(r"#\s*@param\s+([A-Za-z_][\w-]*)(\??)\s*(?:\[([\w|]+)\])?\s*(.*)")
+_EMPTY = re.compile(r"#\s*@empty\s+(.*)")
+_KG = PREFIXES["kg"]
 _KGR = PREFIXES["kgr"]
 
 
@@ -53,6 +59,7 @@ class Parameter:
     name: str
     description: str
     required: bool
+    classes: tuple[str, ...] = ()  # kg: class names the entity must have; () for any
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Question:
     parameters: tuple[Parameter, ...]
     text: str
     path: Path
+    empty: str = ""  # what an empty answer means, for a person
 
     def bind(self, values: Mapping[str, ox.NamedNode]) -> str:
         """The query text with each given parameter's ``UNDEF`` replaced by its IRI."""
@@ -86,19 +94,29 @@ def _parse(path: Path) -> Question:
         raise InputError(f"cannot read question: {err}", path=str(path)) from err
     description: list[str] = []
     parameters: list[Parameter] = []
+    empty: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
             break
         match = _PARAM.fullmatch(stripped)
         if match:
-            name, optional, about = match[1], match[2], match[3].strip()
+            name, optional, classes, about = match[1], match[2], match[3], match[4].strip()
             if not _values_clause(name).search(text):
                 raise InputError(
                     f"parameter {name} has no `VALUES ?{name} {{ UNDEF }}` in the query",
                     path=str(path),
                 )
-            parameters.append(Parameter(name, about, required=not optional))
+            parameters.append(
+                Parameter(
+                    name,
+                    about,
+                    required=not optional,
+                    classes=tuple(classes.split("|")) if classes else (),
+                )
+            )
+        elif (hint := _EMPTY.fullmatch(stripped)) is not None:
+            empty.append(hint[1].strip())
         else:
             description.append(stripped.lstrip("#").strip())
     return Question(
@@ -107,6 +125,7 @@ def _parse(path: Path) -> Question:
         parameters=tuple(parameters),
         text=text,
         path=path,
+        empty=" ".join(empty),
     )
 
 
@@ -190,4 +209,38 @@ def ask(
         if p.required and p.name not in params:
             raise QueryError(f"question {name!r} needs --{p.name} ({p.description})")
     bound = {k: resolve_entity(v, store=store) for k, v in params.items()}
-    return run_query(question.bind(bound), store=store)
+    for p in question.parameters:
+        if p.name in bound and p.classes:
+            _check_class(p, params[p.name], bound[p.name], store=store)
+    result = run_query(question.bind(bound), store=store)
+    if not result.terms and question.empty:
+        result = replace(result, note=question.empty)
+    return result
+
+
+def _check_class(p: Parameter, value: str, iri: ox.NamedNode, *, store: Path) -> None:
+    """``QueryError`` saying what the entity is when it has none of ``p``'s classes."""
+    found = run_query(
+        f"SELECT DISTINCT ?c ?l WHERE {{ {iri} a ?c OPTIONAL {{ {iri} rdfs:label ?l }} }}",
+        store=store,
+    )
+    classes = {str(row[0]).removeprefix(_KG) for row in found.rows}
+    if classes & set(p.classes):
+        return
+    label = next((str(row[1]) for row in found.rows if row[1] is not None), value)
+    what = " and ".join(sorted(classes)) or "of no class"
+    wanted = " or ".join(c.lower() for c in p.classes)
+    raise QueryError(
+        f"{label} ({_curie(iri)}) is {_article(what)}{what}, not {_article(wanted)}{wanted}:"
+        f" --{p.name} takes {_article(wanted)}{wanted}"
+    )
+
+
+def _curie(iri: ox.NamedNode) -> str:
+    return "kgr:" + iri.value[len(_KGR) :] if iri.value.startswith(_KGR) else f"<{iri.value}>"
+
+
+def _article(word: str) -> str:
+    if word.startswith("of "):
+        return ""
+    return "an " if word[:1].lower() in "aeiou" else "a "

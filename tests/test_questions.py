@@ -65,9 +65,46 @@ def test_competitors_in_both_directions(sora_build) -> None:  # type: ignore[no-
 @pytest.mark.slow
 def test_deals(sora_build) -> None:  # type: ignore[no-untyped-def]
     rows = ask("deals", {"org": "kgr:openai"}, store=sora_build[1]).rows
-    deals = {(r[1], r[4], r[5]) for r in rows if "Cancelled" in r[7].split(", ")}
+    deals = {(r[1], r[4], r[5]) for r in rows if "Cancelled (" in r[8]}
     assert (_iri("deal-disney-openai"), Decimal("1000000000"), "USD") in deals
     assert all("Disney" in r[3] and "OpenAI" in r[3] for r in rows)
+    # each status names the files that state it
+    for status in {r[8] for r in rows}:
+        for said in status.split("; "):
+            state, files = said.split(" (")
+            assert state in {"Announced", "Active", "Completed", "Cancelled"}
+            assert all(f.endswith(".txt") for f in files.rstrip(")").split(", "))
+
+
+@pytest.mark.slow
+def test_an_entity_of_the_wrong_class_says_what_it_is(sora_build) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QueryError) as info:
+        ask("leaders", {"org": "Sora"}, store=sora_build[1])
+    assert str(info.value) == (
+        "Sora (kgr:sora) is a Product, not an organization: --org takes an organization"
+    )
+
+
+@pytest.mark.slow
+def test_an_empty_answer_says_why(sora_build) -> None:  # type: ignore[no-untyped-def]
+    result = ask("discontinued", {"org": "Disney"}, store=sora_build[1])
+    assert result.rows == []
+    assert result.note == "The articles state nothing this organisation discontinued."
+
+
+def test_an_empty_answer_about_dates_says_where_dates_come_from(
+    small_dataset: Dataset, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    write_store(small_dataset, store)  # its documents carry no date
+    undated = ask("provenance-as-of", {}, store=store)
+    assert undated.rows == []
+    assert undated.note.startswith("No product, model or deal has a dated state change")
+    assert "a DATE: line at the top of a text file" in undated.note
+    result = CliRunner().invoke(main, ["ask", "provenance-as-of", "--store", str(store)])
+    assert result.exit_code == 0
+    assert result.stderr == undated.note + "\n"
+    assert result.stdout.splitlines()[0].split() == ["thing", "label", "state", "since", "path"]
 
 
 @pytest.mark.slow
