@@ -110,7 +110,7 @@ def build(
     """
     started = time.perf_counter()
     with store_lock(store):
-        documents, problems = _read(list(paths) or [sample_corpus()])
+        documents, problems = _read(list(paths)) if paths else _read_sample()
         if not documents:
             detail = "; ".join(problems) if problems else "no input files"
             raise InputError(f"nothing to build ({detail})")
@@ -195,6 +195,28 @@ def _read(paths: list[Path]) -> tuple[list[Document], list[str]]:
     return documents, problems
 
 
+# The bundled sample's documents are recorded under this name, not under the folder
+# they were installed in, so that the sample's graph is the same on every machine.
+_SAMPLE_NAME = "sample"
+
+
+def _read_sample() -> tuple[list[Document], list[str]]:
+    folder = sample_corpus()
+    documents, problems = _read([folder])
+    return [
+        replace(d, source=f"{_SAMPLE_NAME}/{Path(d.source).relative_to(folder).as_posix()}")
+        for d in documents
+    ], problems
+
+
+def _source_file(source: str) -> Path:
+    """The file a stored document was read from."""
+    path = Path(source)
+    if not path.exists() and path.parts[:1] == (_SAMPLE_NAME,):
+        return sample_corpus().joinpath(*path.parts[1:])
+    return path
+
+
 def _resolved(source: str) -> str:
     return str(Path(source).resolve())
 
@@ -214,7 +236,7 @@ def _stored(stored: dict[str, str], cache: ExtractionCache) -> list[Document]:
         doc = cache.get_document(doc_id)
         if doc is None:
             try:
-                doc = read_document(Path(source))
+                doc = read_document(_source_file(source))
             except InputError as err:
                 raise InputError(
                     f"{err}; it is in the store but no longer in the cache, so it cannot be kept"
