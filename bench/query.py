@@ -27,9 +27,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg.sparql import run_query
 from kg.questions import ask, load_questions
 from kg.server import make_server
+from kg.sparql import run_query
 from kg.vocab import PREFIXES
 
 HERE = Path(__file__).resolve().parent

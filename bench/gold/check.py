@@ -16,14 +16,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TYPES = {"Organization", "Person", "Product", "AIModel", "Deal", "Event", "Place"}
 RELATIONS = {
-    "developer", "discontinued", "launched", "announced", "party", "dealStatus", "acquired",
-    "mergedWith", "owns", "investedIn", "sued", "fined", "investigates", "competesWith",
-    "partnersWith", "leaderOf", "ceoOf", "founderOf", "worksFor", "departedFrom",
-    "succeeded", "locatedIn", "poweredBy", "integratedInto", "replacedBy",
+    "developer",
+    "discontinued",
+    "launched",
+    "announced",
+    "party",
+    "dealStatus",
+    "acquired",
+    "mergedWith",
+    "owns",
+    "investedIn",
+    "sued",
+    "fined",
+    "investigates",
+    "competesWith",
+    "partnersWith",
+    "leaderOf",
+    "ceoOf",
+    "founderOf",
+    "worksFor",
+    "departedFrom",
+    "succeeded",
+    "locatedIn",
+    "poweredBy",
+    "integratedInto",
+    "replacedBy",
 }
 QUANTITIES = {
-    "dealValue", "fundingAmount", "valuation", "fineAmount", "jobCuts", "userCount", "cost",
-    "revenue", "employeeCount",
+    "dealValue",
+    "fundingAmount",
+    "valuation",
+    "fineAmount",
+    "jobCuts",
+    "userCount",
+    "cost",
+    "revenue",
+    "employeeCount",
 }
 STATUSES = {"Announced", "Active", "Completed", "Cancelled"}
 MODALITIES = {"asserted", "negated", "planned", "reported", "hedged"}
@@ -69,7 +97,8 @@ def problems(path: Path, shared: Path, show: bool) -> list[str]:
         if not (isinstance(ev, list) and len(ev) == 2 and 0 <= ev[0] < ev[1] <= len(text)):
             out.append(f"{where}: evidence {ev!r} is not a span of the text")
         elif show:
-            print(f"{f['subject']} {rel} {f.get('object', f.get('value'))}\n    {text[ev[0]:ev[1]]}")
+            what = f.get("object", f.get("value"))
+            print(f"{f['subject']} {rel} {what}\n    {text[ev[0] : ev[1]]}")
     return out
 
 
