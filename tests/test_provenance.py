@@ -11,9 +11,9 @@ import pytest
 from kg import __version__
 from kg.dates import find_date
 from kg.pipeline import build
-from kg.sparql import run_query
 from kg.questions import queries_dir
 from kg.rdf import DERIVED_GRAPH
+from kg.sparql import run_query
 
 MONDAY = date(2026, 3, 30)
 
