@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import tomllib
 import re
 import sys
 import tempfile
+import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -335,9 +335,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold")
     ap.add_argument("--errors", type=int, default=25, help="errors listed per kind")
-    ap.add_argument(
-        "--show-check", action="store_true", help="also list the check set's errors"
-    )
+    ap.add_argument("--show-check", action="store_true", help="also list the check set's errors")
     args = ap.parse_args()
     results = {c: evaluate(c, args.shared.resolve(), args.gold) for c in args.sets}
     print(_table([(c, r.scores) for c, r in results.items()]))
