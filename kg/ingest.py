@@ -153,6 +153,11 @@ def is_trailer(line: str) -> bool:
     return bare in LEXICON.furniture.trailer
 
 
+def _prose_words(lines: Iterable[str]) -> int:
+    """Words in the lines that read as prose (a dozen words or more)."""
+    return sum(n for line in lines if (n := len(line.split())) >= 12)
+
+
 def _looks_like_heading(line: str) -> bool:
     stripped = line.strip()
     if not stripped or stripped[-1] in ".!\"”’'":
@@ -172,7 +177,8 @@ def _segment(
     title_span: tuple[int, int] | None = None
     in_header = True
     seen_text = False
-    for n, start, end, line in _lines(r.text):
+    lines = list(_lines(r.text))
+    for i, (n, start, end, line) in enumerate(lines):
         stripped = line.strip()
         if in_header:
             m = _HEADER.match(stripped)
@@ -195,7 +201,13 @@ def _segment(
                     title_span = (start + lead, start + lead + len(title))
                 continue
         if body and is_trailer(stripped):
-            break  # everything after "Share This Article" / "Source link" is site furniture
+            # Everything after "Share This Article" / "Source link" is site furniture,
+            # unless more of the article follows than came before (a share button near
+            # the top of the page).
+            before = sum(len(r.text[s:e].split()) for s, e in body)
+            if _prose_words(line for *_, line in lines[i + 1 :]) <= before:
+                break
+            continue
         if n in r.headings or is_furniture(stripped) or _looks_like_heading(stripped):
             continue
         lead = len(line) - len(line.lstrip())

@@ -39,6 +39,8 @@ class Lexicon:
     furniture: Furniture
     cues: dict[str, frozenset[str]]  # class -> cue words
     coref: dict[str, frozenset[str]]  # class -> definite descriptions
+    #: nouns that stand for what follows their "of" ("a free version of X")
+    partitives: frozenset[str]
     pronouns: frozenset[str]
     modality: dict[str, frozenset[str]]
     qualifiers: dict[str, tuple[str, ...]]
@@ -83,8 +85,11 @@ def _load() -> Lexicon:
             cues={k: frozenset(v) for k, v in cues.items() if k != "org_suffixes"},
             org_suffixes=frozenset(cues["org_suffixes"]),
             demonyms=dict(data.get("places", {}).get("demonyms", {})),  # type: ignore[attr-defined]
-            coref={k: frozenset(v) for k, v in coref.items() if k != "pronouns"},
+            coref={
+                k: frozenset(v) for k, v in coref.items() if k not in ("pronouns", "partitives")
+            },
             pronouns=frozenset(coref["pronouns"]),
+            partitives=frozenset(coref.get("partitives", [])),
             modality={k: frozenset(v) for k, v in modality.items()},
             qualifiers={k: tuple(sorted(v, key=len, reverse=True)) for k, v in quals.items()},
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = [
+    "OPEN_RELATION",
     "Document",
     "Entity",
     "Evidence",
@@ -25,6 +26,9 @@ __all__ = [
     "RelationMention",
     "Sentence",
 ]
+
+#: The property of an open relation: words that relate two entities as no property does.
+OPEN_RELATION = "relatedTo"
 
 #: How firmly a text states a fact.
 MODALITIES = ("asserted", "negated", "planned", "reported", "hedged")
@@ -99,6 +103,7 @@ class RelationMention:
     modality: str = "asserted"
     confidence: float = 0.7
     attributed_to: str | None = None  # "the Wall Street Journal" for "according to ..."
+    text: str | None = None  # an open relation's words ("team up with")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +149,4 @@ class Fact:
     modality: str = "asserted"
     confidence: float = 0.7
     attributed_to: str | None = None
+    text: str | None = None  # an open relation's words (kg:relationText)

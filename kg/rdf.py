@@ -253,6 +253,8 @@ def to_dataset(
         g.add((fnode, PROV.wasGeneratedBy, activity_iri(fact.evidence.doc_id)))
         if fact.attributed_to:
             g.add((fnode, KG.reportedBy, Literal(fact.attributed_to)))
+        if fact.text:
+            g.add((fnode, KG.relationText, Literal(fact.text)))
         for t in _state_change_triples(fact, fnode, published.get(fact.evidence.doc_id)):
             g.add(t)
     return ds

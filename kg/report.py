@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.conflicts import StoredConflict
-from kg.model import Quantity
+from kg.model import OPEN_RELATION, Quantity
 from kg.pipeline import BuildReport, Changes
 
 __all__ = ["format_changes", "format_conflicts", "format_summary"]
@@ -22,8 +22,14 @@ def format_summary(report: BuildReport) -> str:
         + (f" ({len(report.problems)} input problem(s) reported above)" if report.problems else ""),
         format_changes(report.changes),
         f"Entities:   {report.entities} ({_counts(report.entities_by_class)})",
-        f"Facts:      {report.facts} ({_counts(report.facts_by_relation)})",
     ]
+    named = {k: v for k, v in report.facts_by_relation.items() if k != OPEN_RELATION}
+    lines.append(f"Facts:      {sum(named.values())} ({_counts(named)})")
+    open_facts = report.facts_by_relation.get(OPEN_RELATION, 0)
+    lines.append(
+        f"Open:       {open_facts} relation(s) no property names (kg:relatedTo;"
+        " `kg stats --unmapped` lists their words)"
+    )
     lines.append(f"Conflicts:  {len(report.conflicts)}")
     for c in report.conflicts:
         a, b = c.a.object, c.b.object

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from kg.extract.relations import BY_MAKER
-from kg.extract.rules import load_rules
+from kg.extract.triggers import load_triggers
 from kg.kb import load_kb
 from kg.lexicon import LEXICON
 from kg.model import Entity, Evidence, Extraction, Fact, Mention, Quantity, RelationMention
@@ -148,7 +148,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             return found[0] if found else None
         return key_of.get(clusters.of(m))
 
-    rules = load_rules()
+    rules = load_triggers()
     facts: dict[tuple[object, ...], Fact] = {}
     counts: dict[str, dict[str, int]] = {}
     for ex in extractions:
@@ -162,7 +162,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             s = key_for(r.subject)
             if s is None:
                 continue
-            if r.rule == BY_MAKER:
+            if r.rule.endswith(BY_MAKER):
                 by_maker.append((s, r))
                 continue
             obj: str | Quantity
@@ -205,16 +205,17 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 r.modality,
                 r.confidence,
                 r.attributed_to,
+                r.text,
             )
         mine = {k: f for k, f in facts.items() if f.evidence.doc_id == ex.document.id}
         for product, rel in by_maker:  # "Pixie is expected to launch": its maker launches it
             maker = _maker(product, mine.values(), entities)
-            if maker is None:
+            if maker is None or entities[product].cls not in _PRODUCT:
                 continue
             ev = Evidence(ex.document.id, rel.sentence.text, rel.sentence.start, rel.sentence.end)
             launch = Fact(
                 maker,
-                "launched",
+                rel.predicate,
                 product,
                 True,
                 ev,
@@ -318,7 +319,7 @@ def _role_votes(
     "X was shut down by Y" makes X a product and Y an organisation unless
     stronger evidence (a cue word, the KB) says otherwise.
     """
-    rules = load_rules()
+    rules = load_triggers()
     extra: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     for ex in extractions:
         for r in ex.relations:

@@ -68,6 +68,7 @@ class KG(DefinedNamespace):
     Hedged: URIRef
     Announced: URIRef
     Active: URIRef
+    Completed: URIRef
     Cancelled: URIRef
     Exact: URIRef
     Approximate: URIRef
@@ -94,6 +95,16 @@ class KG(DefinedNamespace):
     fined: URIRef
     owns: URIRef
     locatedIn: URIRef
+    headquarteredIn: URIRef
+    mergedWith: URIRef
+    investigates: URIRef
+    worksFor: URIRef
+    departedFrom: URIRef
+    succeeded: URIRef
+    poweredBy: URIRef
+    integratedInto: URIRef
+    replacedBy: URIRef
+    relatedTo: URIRef
     # relations to quantities
     dealValue: URIRef
     userCount: URIRef
@@ -102,6 +113,8 @@ class KG(DefinedNamespace):
     valuation: URIRef
     fineAmount: URIRef
     jobCuts: URIRef
+    revenue: URIRef
+    employeeCount: URIRef
     # quantity attributes
     amount: URIRef
     upperAmount: URIRef
@@ -118,6 +131,7 @@ class KG(DefinedNamespace):
     confidence: URIRef
     extractor: URIRef
     reportedBy: URIRef
+    relationText: URIRef
     mentionedIn: URIRef
     mentionCount: URIRef
     contentHash: URIRef

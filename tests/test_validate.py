@@ -141,7 +141,7 @@ BROKEN: list[tuple[Callable[[Dataset], URIRef], str, URIRef, str]] = [
         _quantity_of_unknown_kind,
         "Violation",
         KG.quantityKind,
-        'money, count, duration or rate; got "weight"',
+        'money, count, percent, duration or rate; got "weight"',
     ),
     (
         _bad_hash,

@@ -26,14 +26,14 @@ def read_deal(r: SentenceReader, tok: Any) -> None:
             if m is not None and m.label in _PARTY_CLASSES:
                 parties.append(m)
         elif c.dep_ == "prep" and c.lower_ in rule.party_preps:
-            parties.extend(r._pobjs(c))
+            parties.extend(r.pobjs(c))
         elif c.dep_ == "relcl":
             parties.extend(r.subjects(c))
             parties.extend(
                 m
                 for p in c.children
                 if p.dep_ == "prep" and p.lower_ in rule.party_preps
-                for m in r._pobjs(p)
+                for m in r.pobjs(p)
             )
     verb = _governing_verb(tok)
     if verb is not None and verb.lemma_.lower() in rule.party_verbs:
@@ -42,7 +42,7 @@ def read_deal(r: SentenceReader, tok: Any) -> None:
             m
             for p in verb.children
             if p.dep_ == "prep" and p.lower_ in rule.party_preps
-            for m in r._pobjs(p)
+            for m in r.pobjs(p)
         )
     parties = [p for p in _dedupe(parties) if p.label in _PARTY_CLASSES]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -72,6 +72,68 @@ class MentionFinder:
     #: token-start char offset -> mention, for argument lookup by the relation extractor
     by_token: dict[int, Mention] = field(default_factory=dict)
 
+    def settle_classes(self) -> None:
+        """Give every weakly typed mention the class its name has most strongly in the
+        document: "Skype, its messaging app" makes a later bare "Skype" a product too."""
+        votes: dict[str, dict[str, float]] = {}
+        strong = {m.name.casefold() for m in self.mentions if m.source in ("kb", "cue")}
+        for m in self.mentions:
+            name = m.name.casefold()
+            # A cue word or the KB outweighs any number of guesses by the tagger.
+            if m.source in ("kb", "cue") or (name not in strong and m.source != "coref"):
+                by_class = votes.setdefault(name, {})
+                by_class[m.label] = by_class.get(m.label, 0.0) + m.type_weight
+        for i, m in enumerate(self.mentions):
+            if m.source in ("kb", "cue") or m.name.casefold() not in votes:
+                continue
+            by_class = votes[m.name.casefold()]
+            best = max(sorted(by_class), key=lambda c: by_class[c])
+            if best != m.label:
+                settled = replace(m, label=best)
+                self.mentions[i] = settled
+                for at, found in list(self.by_token.items()):
+                    if found is m:
+                        self.by_token[at] = settled
+
+    def add_repeats(self, sdoc: Any, offset: int) -> None:
+        """A name the document uses elsewhere is a mention wherever it stands again,
+        even where the tagger missed it ("Skype started in 2003")."""
+        from spacy.matcher import PhraseMatcher
+
+        names: dict[str, Mention] = {}
+        for m in self.mentions:
+            if m.source != "coref" and m.label != "Deal" and m.text[:1].isupper():
+                names.setdefault(m.text, m)
+        if not names:
+            return
+        matcher = PhraseMatcher(sdoc.vocab, attr="ORTH")
+        tokenizer = _tokenizer()
+        for text in sorted(names):
+            matcher.add(text, [tokenizer(text)])
+        taken = {i for i in range(len(sdoc)) if offset + sdoc[i].idx in self.by_token}
+        found = sorted(matcher(sdoc), key=lambda x: (x[1], -(x[2] - x[1])))
+        for match_id, start, end in found:
+            if any(i in taken for i in range(start, end)):
+                continue
+            if end < len(sdoc) and sdoc[end].pos_ == "PROPN" and sdoc[end].text[:1].isupper():
+                continue  # "Apple" in "Apple Watch": part of a longer name
+            if start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].text[:1].isupper():
+                continue
+            like = names[str(sdoc.vocab.strings[match_id])]
+            span = sdoc[start:end]
+            m = replace(
+                like,
+                start=offset + span.start_char,
+                end=offset + span.end_char,
+                text=span.text,
+                source="propn" if like.source != "kb" else "kb",
+                type_weight=_TYPE_WEIGHT["propn"] if like.source != "kb" else like.type_weight,
+            )
+            self.mentions.append(m)
+            taken.update(range(start, end))
+            for tok in span:
+                self.by_token[offset + tok.idx] = m
+
     def add_block(self, sdoc: Any, offset: int, *, headline: bool = False) -> None:
         """Add the mentions of a parsed block; in a headline only names already known."""
         # In a headline a name counts only when the body (or the KB) knows it, and it
@@ -138,7 +200,7 @@ class MentionFinder:
                     if cue is not None:
                         cls, source = cue, "cue"
             if headline and key is None and name.lower() in known_names:
-                cls = known_names[name.lower()]
+                cls, source = known_names[name.lower()], "propn"  # the body's class, weakly
             taken.update(range(start, end))
             chosen.append((span, cls, source, key, name))
         chosen.sort(key=lambda c: c[0].start)

@@ -1,14 +1,33 @@
-"""Money, counts, durations and rates, parsed from the words that state them."""
+"""Money, counts, percents, durations and rates: parsed from the words that state them,
+and attached to what they describe.
+
+A figure belongs to a property by the cue word nearest it ("raises $6 million at a
+$60 million valuation": the first is funding, the second a valuation; the cues are
+in ontology/rules.toml), and to the entity that the clause around it is about.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from kg.lexicon import LEXICON
-from kg.model import Quantity
+from kg.model import Mention, Quantity
 
-__all__ = ["NUMBER_WORDS", "parse_quantity", "qualifier_before"]
+if TYPE_CHECKING:
+    from kg.extract.relations import SentenceReader
+
+__all__ = [
+    "NUMBER_WORDS",
+    "attach_quantities",
+    "parse_quantity",
+    "qualifier_before",
+    "read_figures",
+]
+
+Tok = Any
 
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CURRENCY_WORDS = {
@@ -117,6 +136,12 @@ def parse_quantity(
     qualifier ("around", "fewer than") and a rate ("a day").
     """
     text = " ".join(span_text.split())
+    if label == "PERCENT":
+        match = re.search(r"\d+(?:\.\d+)?", text)
+        if match is None:
+            return None
+        qualifier = qualifier_before(before + " " + text[: match.start()])
+        return Quantity("percent", Decimal(match.group()), text, unit="%", qualifier=qualifier)
     words = re.findall(r"[$€£¥₹]|\d+(?:[.,]\d+)*(?:k|m|mn|b|bn|tn)?|[A-Za-z]+", text)
     qualifier = "exact"
     lead = []
@@ -184,3 +209,128 @@ def parse_quantity(
     if label in ("CARDINAL", "QUANTITY"):
         return Quantity("count", amount, text, qualifier=qualifier, upper=upper)
     return None
+
+
+# ---------------------------------------------------------------- attaching figures
+
+_QUANTITY_LABELS = {"MONEY", "CARDINAL", "QUANTITY", "PERCENT"}
+_VAGUE_MONEY = re.compile(r"\bmulti[- ]?(?:million|billion|trillion)(?:[- ]dollar)?\b", re.I)
+
+
+def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Quantity]]:
+    """The figures of a sentence, each with its root token."""
+    out: list[tuple[Tok, Quantity]] = []
+    seen: set[int] = set()
+    for ent in ents:
+        if ent.label_ not in _QUANTITY_LABELS:
+            continue
+        before = text[max(0, ent.start_char - 30) : ent.start_char]
+        after = text[ent.end_char : ent.end_char + 30]
+        q = parse_quantity(ent.text, ent.label_, before=before, after=after)
+        if q is not None:
+            seen.add(ent.root.i)
+            out.append((ent.root, q))
+    for m in _VAGUE_MONEY.finditer(text[sent.start_char : sent.end_char]):
+        span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and span.root.i not in seen:
+            q = parse_quantity(m.group(0), "MONEY")
+            if q is not None:
+                out.append((span.root, q))
+    return out
+
+
+def attach_quantities(r: SentenceReader) -> None:
+    """Emit a fact for each figure a cue word claims, on the entity it belongs to."""
+    used = {id(x.object) for x in r.out}
+    for root, q in r.quantity_spans():
+        if id(q) in used:
+            continue
+        context = _context_words(root)
+        candidates = [
+            rule for rule in r.rules.quantities if q.kind in rule.kinds and context & rule.cues
+        ]
+        # The cue nearest the figure decides.
+        candidates.sort(key=lambda rule: _cue_distance(r, root, rule.cues))
+        for rule in candidates[:1]:
+            owners = _object_owner(r, root, rule.cues) if rule.owner == "object" else []
+            owners = owners or _quantity_owner(r, root)
+            confidence = 0.6
+            if not owners:
+                # No syntactic owner: the nearest organisation named before it.
+                owners = _nearest_before(r, root, rule.subject)
+                confidence = 0.4
+            for owner in owners[:1]:
+                r.emit(owner, rule.property, q, root, f"{rule.property}.quantity", confidence)
+
+
+def _cue_distance(r: SentenceReader, root: Tok, cues: frozenset[str]) -> int:
+    return min(
+        (abs(t.i - root.i) for t in r.sent if t.lower_ in cues or t.lemma_.lower() in cues),
+        default=1000,
+    )
+
+
+def _object_owner(r: SentenceReader, root: Tok, cues: frozenset[str]) -> list[Mention]:
+    """'fining Acme $2 billion', 'fines for Acme': what the cue word acts on."""
+    t = root
+    for _ in range(4):
+        if t.lower_ in cues or t.lemma_.lower() in cues:
+            for c in t.children:
+                if c.dep_ == "dobj" and c.i != root.i and root not in c.subtree:
+                    found = r.expand(c)
+                    if found:
+                        return found
+                if c.dep_ == "prep" and c.lower_ in ("for", "against", "on"):
+                    found = r.pobjs(c)
+                    if found:
+                        return found
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return []
+
+
+def _nearest_before(r: SentenceReader, root: Tok, classes: frozenset[str]) -> list[Mention]:
+    for tok in reversed(list(r.sent.doc[r.sent.start : root.i])):
+        m = r.mention_at(r.offset + tok.idx)
+        if m is not None and m.label in classes and m.label == "Organization":
+            return [m]
+    return []
+
+
+def _quantity_owner(r: SentenceReader, root: Tok) -> list[Mention]:
+    t = root
+    for _ in range(5):
+        if t.head.i == t.i:
+            break
+        t = t.head
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "poss") and c.i != root.i:
+                ms = r.expand(c)
+                if ms:
+                    return ms
+        if t.pos_ in ("VERB", "AUX"):
+            ms = r.subjects(t)
+            if ms:
+                return ms
+    return []
+
+
+def _context_words(root: Tok) -> set[str]:
+    words: set[str] = set()
+    t = root
+    for _ in range(4):
+        words.add(t.lower_)
+        words.add(t.lemma_.lower())
+        for c in t.children:
+            words.add(c.lower_)
+            words.add(c.lemma_.lower())
+            for g in c.children:
+                words.add(g.lower_)
+        if t.head.i == t.i:
+            break
+        t = t.head
+    for w in root.doc[max(root.i - 4, root.sent.start) : min(root.i + 5, root.sent.end)]:
+        words.add(w.lower_)
+        words.add(w.lemma_.lower())
+    return words

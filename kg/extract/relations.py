@@ -1,212 +1,74 @@
-"""Relations between mentions, read off the dependency parse with the rules of ontology/rules.toml.
+"""Relations between the mentions of one sentence: triggers, their roles, the ontology.
 
-One ``SentenceReader`` per sentence turns trigger words into ``RelationMention``s:
-verbs (active and passive, with particles and prepositions), nominalisations
-("the shutdown of X"), comparisons ("better than X"), titles ("Acme CEO Jane
-Roe", "Globex maker Acme"), apposition ("X, its photo app"), deals with their
-parties, value and status, and quantities attached to what they describe.
-Arguments that are common nouns are followed to the names they stand for:
-lists ("rivals such as A and B"), possessors ("A's capabilities"),
-appositions and pronouns or definite descriptions ("the company", "it").
+One ``SentenceReader`` per sentence. For every word the lexicon of
+ontology/triggers.toml knows (a verb with its particle or preposition, a noun, a
+comparative), it reads the word's roles (kg/extract/frames.py), pairs the
+mentions of the subject roles with those of the object roles, and keeps the
+pairs whose classes the property allows. A verb that relates two entities with
+no property in the lexicon gives an open relation (``relatedTo`` with the verb's
+words). A few constructions have no trigger word of their own and are read
+here: a possessive between two names ("Acme's Pixie"), a new product introduced
+by name ("a new model, code-named Spud"), the investors of a funding round, and
+places given by a nationality word, a "-based" modifier or apposition ("San
+Jose, California"). Deals and quantities have modules of their own.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg.extract.deals import read_deal
-from kg.extract.quantities import parse_quantity
-from kg.extract.rules import RelationRule, Rules
+from kg.extract.frames import Arguments, Tok, unique
+from kg.extract.qualifiers import modality
+from kg.extract.quantities import attach_quantities, read_figures
+from kg.extract.rules import Rules
+from kg.extract.triggers import PREPOSITIONS, Trigger, Triggers
 from kg.lexicon import LEXICON
 from kg.model import Mention, Quantity, RelationMention, Sentence
 
 __all__ = ["BY_MAKER", "SentenceReader"]
 
-Tok = Any  # a spaCy Token
-_LIST_PREPS = {"like", "as", "including"}  # "such as", "like", "including"
-_QUANTITY_LABELS = {"MONEY", "CARDINAL", "QUANTITY"}
+#: rule ids ending so: the subject is a product, and resolution puts its maker there
+BY_MAKER = ".by-maker"
 _NAMING_WORDS = {
-    "codenamed",
-    "code-named",
-    "code",
-    "-",
-    "named",
-    "called",
-    "dubbed",
-    "known",
-    "as",
-    '"',
-    "'",
-    "“",
-    "”",
-    "‘",
-    "’",
-    ",",
-}
+    "codenamed", "code-named", "code", "-", "named", "called", "dubbed", "known", "as",
+    '"', "'", "“", "”", "‘", "’", ",",
+}  # fmt: skip
 _FUNDING_WORDS = {"round", "funding", "financing", "investor", "backer", "money", "raise"}
 _NEW_WORDS = {"new", "newest", "latest", "next", "upcoming", "forthcoming", "next-generation"}
-_ARRIVAL_VERBS = {"launch", "arrive", "debut", "ship", "release", "premiere"}
-#: rule id of a launch whose subject is the product: resolution puts its maker there
-BY_MAKER = "launched.by-maker"
-_VAGUE_MONEY = re.compile(r"\bmulti[- ]?(?:million|billion|trillion)(?:[- ]dollar)?\b", re.I)
+_WEAK_SOURCES = {"ner", "propn"}
+#: classes a weakly typed mention may turn out to have (the NER model mixes these up)
+_MAYBE = {
+    "Organization": ("Organization", "Product", "AIModel"),
+    "Product": ("Product", "AIModel", "Organization"),
+    "AIModel": ("AIModel", "Product"),
+    "Person": ("Person", "Organization"),
+}
+_PRODUCTS = ("Product", "AIModel")
 
 
 @dataclass
-class SentenceReader:
+class SentenceReader(Arguments):
     """Reads the relations of one sentence."""
 
-    sent: Any  # spaCy Span
-    offset: int  # char offset of the block in the document
-    sentence: Sentence
-    mention_at: Callable[[int], Mention | None]  # document char offset -> mention
-    resolve: Callable[[Tok], Mention | None]  # pronoun / description -> antecedent
-    rules: Rules
-    last_deal: Callable[[], Mention | None]
-    main_organization: Callable[[], Mention | None]
-    register_deal: Callable[[Mention], None]
-    out: list[RelationMention]
-    #: the named entities of the sentence (``Span.ents`` would walk the whole parsed
-    #: block each time it is read)
-    ents: Sequence[Any]
+    sent: Any = None  # spaCy Span
+    sentence: Sentence = field(default=None)  # type: ignore[assignment]
+    rules: Rules = field(default=None)  # type: ignore[assignment]
+    triggers: Triggers = field(default=None)  # type: ignore[assignment]
+    last_deal: Callable[[], Mention | None] = lambda: None
+    main_organization: Callable[[], Mention | None] = lambda: None
+    register_deal: Callable[[Mention], None] = lambda m: None
+    out: list[RelationMention] = field(default_factory=list)
+    #: the named entities of the sentence (``Span.ents`` walks the whole block)
+    ents: Sequence[Any] = ()
     #: the parsed block's text (``Doc.text`` is rebuilt from the tokens each time)
-    block_text: str
+    block_text: str = ""
     attribution: str | None = None
-    #: cue-noun token index -> the name it introduces ("a new model, code-named Spud")
-    _introduced: dict[int, Mention] = field(default_factory=dict)
+    headline: bool = False
     _figures: list[tuple[Tok, Quantity]] | None = None
-
-    # ------------------------------------------------------------ arguments
-
-    def mention(self, tok: Tok) -> Mention | None:
-        m = self.mention_at(self.offset + tok.idx)
-        if m is None:
-            m = self._introduced.get(tok.i)
-        return m if m is not None else self.resolve(tok)
-
-    def expand(self, tok: Tok, depth: int = 0) -> list[Mention]:
-        """The entities an argument token stands for."""
-        if depth > 3:
-            return []
-        found: list[Mention] = []
-        m = self.mention(tok)
-        if m is None and tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
-            return self.expand(tok.head.head, depth + 1)  # "Musk, who is ..." -> Musk
-        if m is None and tok.dep_ == "appos" and tok.pos_ == "NOUN":
-            m = self.mention(tok.head)  # "xAI, the AI company created by ..." -> xAI
-        if m is not None:
-            found.append(m)
-        else:
-            for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
-                    for p in c.children:
-                        if p.dep_ == "pobj":
-                            found.extend(self.expand(p, depth + 1))
-                elif c.dep_ == "appos":
-                    found.extend(self.expand(c, depth + 1))
-            if not found and tok.pos_ == "NOUN":
-                # "its standalone Sora video platform": the name inside the noun phrase
-                # stands for it before the possessor does.
-                named = self._compound_name(tok)
-                if named is not None:
-                    found.append(named)
-            if not found:
-                # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling".
-                for c in tok.children:
-                    if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and tok.pos_ == "NOUN"):
-                        pm = self.mention(c)
-                        if pm is not None and pm.label != "Deal":
-                            found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
-        for c in tok.children:
-            if c.dep_ in ("conj", "appos") and c.i > tok.i:
-                # A list is one level however long it is ("A, B, C, D and E").
-                found.extend(self.expand(c, depth if c.dep_ == "conj" else depth + 1))
-        return _unique(found)
-
-    def _compound_name(self, noun: Tok) -> Mention | None:
-        """A product named by compounds before a product cue noun ("Sora video platform")."""
-        if LEXICON.cue_class(noun.lemma_) not in ("Product", "AIModel"):
-            return None
-        poss = any(c.dep_ == "poss" for c in noun.children)
-        stack = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
-        while stack:
-            c = stack.pop()
-            m = self.mention_at(self.offset + c.idx)
-            if m is not None and (m.label in ("Product", "AIModel") or poss):
-                return m
-            stack.extend(g for g in c.children if g.dep_ == "compound")
-        return None
-
-    def subjects(self, verb: Tok, depth: int = 0, raised: bool = False) -> list[Mention]:
-        if depth > 3:
-            return []
-        passive = _is_passive(verb)
-        found: list[Mention] = []
-        for c in verb.children:
-            if not passive and c.dep_ in ("nsubj", "csubj"):
-                found.extend(self.expand(c) or self._owner_of(c))
-            elif passive and c.dep_ == "agent":
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        found.extend(self.expand(p))
-        if passive and not found and raised:
-            # "X is expected to launch Y": X is the subject of launch.
-            found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
-        if found or (passive and verb.dep_ != "conj"):
-            return found
-        head = verb.head
-        if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
-            return self.subjects(head, depth + 1, raised=verb.dep_ == "xcomp")
-        if verb.dep_ == "relcl":
-            return self.expand(head) or self._owner_of(head)
-        if verb.dep_ == "acl":
-            owners = [c for c in head.children if c.dep_ == "poss"]
-            if owners:
-                return self.expand(owners[0])
-            return self.subjects(head.head, depth + 1) if head.dep_ in ("nsubj", "dobj") else []
-        if verb.dep_ == "pcomp":
-            return self.subjects(head.head, depth + 1)
-        return []
-
-    def _owner_of(self, noun: Tok) -> list[Mention]:
-        """'tools that surpass X' where the tools belong to the subject of 'developed'."""
-        if noun.dep_ in ("dobj",) and noun.head.pos_ in ("VERB", "AUX"):
-            return self.subjects(noun.head, 2)
-        return []
-
-    def objects(self, verb: Tok, prep: str | None = None) -> list[Mention]:
-        found: list[Mention] = []
-        passive = _is_passive(verb)
-        if passive and verb.dep_ == "acl":
-            found.extend(self.expand(verb.head))
-        for c in verb.children:
-            if passive and c.dep_ == "nsubjpass":
-                found.extend(self.expand(c))
-            elif not passive and c.dep_ in ("dobj", "attr") and prep is None:
-                found.extend(self.expand(c))
-            elif c.dep_ in ("prep", "dative") and prep is not None and c.lower_ == prep:
-                found.extend(self._pobjs(c))
-            elif c.dep_ == "dobj" and prep is not None:
-                for p in c.children:
-                    if p.dep_ == "prep" and p.lower_ == prep:
-                        found.extend(self._pobjs(p))
-        if (
-            not found
-            and prep is None
-            and passive is False
-            and not any(c.dep_ == "dobj" for c in verb.children)
-        ):
-            # "lagging behind X", "competing against X": a prepositional object.
-            for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in ("against", "behind", "with"):
-                    found.extend(self._pobjs(c))
-        return _unique(found)
-
-    def _pobjs(self, prep: Tok) -> list[Mention]:
-        return [m for p in prep.children if p.dep_ == "pobj" for m in self.expand(p)]
 
     # ------------------------------------------------------------ emitting
 
@@ -218,10 +80,21 @@ class SentenceReader:
         trigger: Tok,
         rule: str,
         confidence: float = 0.7,
+        *,
+        at_least: str | None = None,
+        text: str | None = None,
     ) -> None:
-        if isinstance(obj, Mention) and (obj.name == subj.name or obj.start == subj.start):
+        """The one place a relation leaves the extractor."""
+        by_maker = rule.endswith(BY_MAKER)  # the product stands on both sides until resolved
+        if (
+            isinstance(obj, Mention)
+            and not by_maker
+            and (obj.name == subj.name or obj.start == subj.start)
+        ):
             return
-        modality = self.modality(trigger)
+        found = modality(trigger, self.attribution, headline=self.headline)
+        if at_least == "planned" and found == "asserted":
+            found = "planned"
         self.out.append(
             RelationMention(
                 doc_id=self.sentence.doc_id,
@@ -230,281 +103,165 @@ class SentenceReader:
                 object=obj,
                 sentence=self.sentence,
                 rule=rule,
-                modality=modality,
+                modality=found,
                 confidence=confidence,
                 attributed_to=self.attribution,
+                text=text,
             )
         )
 
-    def modality(self, trigger: Tok) -> str:
-        words: set[str] = set()
-        chain = [trigger]
-        t = trigger
-        while (
-            t.dep_ in ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj")
-            and t.head.i != t.i
-        ):
-            t = t.head
-            chain.append(t)
-            if len(chain) > 4:
-                break
-        negated = False
-        for tok in chain:
-            words.add(tok.lemma_.lower())
-            for c in tok.children:
-                if c.dep_ == "neg":
-                    negated = True
-                if c.dep_ in ("aux", "advmod", "neg", "auxpass"):
-                    words.add(c.lower_)
-                    words.add(c.lemma_.lower())
-        mod = LEXICON.modality
-        if negated:
-            return "negated"
-        if words & mod["hedged"]:
-            return "hedged"
-        if words & mod["planned"]:
-            return "planned"
-        if self.attribution is not None or words & mod["reported"]:
-            return "reported"
-        return "asserted"
+    def fits(self, prop: str, subj: Mention, obj: Mention | None) -> bool:
+        """Whether the pair's classes fit the property, a weak typing given some leeway."""
+        for s_cls in _classes(subj):
+            for o_cls in _classes(obj) if obj is not None else (None,):
+                if self.triggers.fits(prop, s_cls, o_cls):
+                    return True
+        return False
 
-    # ------------------------------------------------------------ rules
+    # ------------------------------------------------------------ reading
 
     def read(self) -> None:
         self._introductions()
-        index = self.rules.triggers
-        relations = self.rules.relations
+        fired: set[int] = set()
         for tok in self.sent:
-            pos = tok.pos_
-            low = tok.lower_
-            if pos in ("VERB", "AUX"):
-                forms = _verb_forms(tok)
-                for i in sorted({i for f in forms for i in index.verbs.get(f, ())}):
-                    self._verb_rule(tok, relations[i])
-            elif pos in ("NOUN", "PROPN"):
-                lemma = tok.lemma_.lower()
-                found = {*index.nouns.get(low, ()), *index.noun_lemmas.get(lemma, ())}
-                for i in sorted(found):
-                    self._noun_rule(tok, relations[i])
-                for i in index.titles.get(low, ()):
-                    self._title_rule(tok, relations[i])
-            for i in index.adjectives.get(low, ()):
-                self._adjective_rule(tok, relations[i])
-            self._apposition_maker(tok)
-            self._possessive_maker(tok)
-            self._company_behind(tok)
-            self._intransitive_launch(tok)
+            if self._triggers_at(tok):
+                fired.add(tok.i)
+            self._possessive(tok)
             self._investors(tok)
             self._location(tok)
             read_deal(self, tok)
-        self._quantities()
+        for tok in self.sent:
+            if tok.i not in fired and tok.pos_ == "VERB":
+                self._open_relation(tok)
+        attach_quantities(self)
 
-    def _verb_rule(self, tok: Tok, rule: RelationRule) -> None:
-        if tok.pos_ not in ("VERB", "AUX"):
-            return
-        forms = _verb_forms(tok)
-        for phrases, inverse in ((rule.verbs, False), (rule.inverse_verbs, True)):
-            for phrase in phrases:
-                if phrase[0] not in forms:
-                    continue
-                prep = _match_verb(tok, phrase)
-                if prep is None:
-                    continue
-                subj = self.subjects(tok)
-                obj = self.objects(tok, prep or None)
-                if inverse:  # "Acme built Pixie" and "Pixie was built by Acme" alike
-                    subj, obj = obj, subj
-                for s in subj:
-                    for o in obj:
-                        self.emit(s, rule.property, o, tok, f"{rule.property}.verb")
-                return
+    def quantity_spans(self) -> list[tuple[Tok, Quantity]]:
+        """The figures of the sentence, each with its root token (read once per sentence)."""
+        if self._figures is None:
+            self._figures = read_figures(self.sent, self.ents, self.block_text)
+        return self._figures
 
-    def _noun_rule(self, tok: Tok, rule: RelationRule) -> None:
-        if tok.pos_ not in ("NOUN", "PROPN") or not rule.nouns:
-            return
-        if not any(
-            len(p) == 1 and tok.lemma_.lower() in (p[0],) or tok.lower_ == p[0] for p in rule.nouns
-        ):
-            return
-        if rule.property == "competesWith":
-            self._rival_noun(tok, rule)
-            return
-        objs: list[Mention] = []
-        subs: list[Mention] = []
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("of", "against"):
-                objs.extend(self._pobjs(c))
-            elif c.dep_ == "poss":
-                subs.extend(self.expand(c))
-        if not objs and subs:
-            objs, subs = subs, []
-        if not subs and tok.dep_ in ("dobj",) and tok.head.pos_ in ("VERB", "AUX"):
-            subs = self.subjects(tok.head)
-        if objs and any(o.label == "Deal" for o in objs):
-            return  # "the cancellation of the deal" is a deal status, read by _deals
-        for s in subs:
-            for o in objs:
-                self.emit(s, rule.property, o, tok, f"{rule.property}.noun", 0.6)
-
-    def _rival_noun(self, tok: Tok, rule: RelationRule) -> None:
-        items = [
-            m
-            for c in tok.children
-            if c.dep_ == "prep" and c.lower_ in _LIST_PREPS
-            for m in self._pobjs(c)
-        ]
-        others = [
-            m
-            for c in tok.children
-            if (c.dep_ == "prep" and c.lower_ in ("of", "to", "for"))
-            for m in self._pobjs(c)
-        ]
-        others += [m for c in tok.children if c.dep_ == "poss" for m in self.expand(c)]
-        if tok.dep_ == "appos" or tok.dep_ == "attr":
-            holder = (
-                tok.head
-                if tok.dep_ == "appos"
-                else next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-            )
-            if holder is not None:
-                items += self.expand(holder)
-        if tok.dep_ == "compound":
-            hm = self.mention(tok.head)
-            if hm is not None:
-                items.append(hm)
-        for s in _unique(items):
-            for o in _unique(others):
-                self.emit(s, rule.property, o, tok, "competesWith.noun", 0.6)
-
-    def _adjective_rule(self, tok: Tok, rule: RelationRule) -> None:
-        for phrase in rule.adjectives:
-            if tok.lower_ != phrase[0]:
+    def _triggers_at(self, tok: Tok) -> bool:
+        """Emit the facts of every trigger at ``tok``; whether any trigger word is there."""
+        matched = _matching(tok, self.triggers)
+        done: set[str] = set()  # a property once per word: its longest phrase
+        for trig in matched:
+            if trig.property in done:
                 continue
-            prep = phrase[1] if len(phrase) > 1 else None
-            objs = [
-                m
-                for c in tok.children
-                if c.dep_ == "prep" and c.lower_ == prep
-                for m in self._pobjs(c)
-            ]
-            if not objs:
-                continue
-            t = tok
-            subs: list[Mention] = []
-            for _ in range(4):
-                if t.head.i == t.i:
-                    break
-                t = t.head
-                subs = [
-                    m
-                    for c in t.children
-                    if c.dep_ in ("nsubj", "nsubjpass")
-                    for m in self.expand(c)
-                ]
-                if not subs and t.pos_ in ("NOUN", "PROPN"):
-                    subs = self.expand(t)
-                if subs:
-                    break
+            done.add(trig.property)
+            self._apply(tok, trig)
+        return bool(matched)
+
+    def _apply(self, tok: Tok, trig: Trigger) -> None:
+        prop = trig.property
+        subs = unique([m for r in trig.subject for m in self.role(tok, r)])
+        if not subs:
+            return
+        objs = unique([m for r in trig.object for m in self.role(tok, r)])
+        if not trig.symmetric:  # a mention in both lists belongs to neither side
+            both = {m.start for m in subs} & {m.start for m in objs}
+            subs = [m for m in subs if m.start not in both]
+            objs = [m for m in objs if m.start not in both]
+        rule, confidence = trig.rule_id(), 0.7 if trig.pos == "verb" else 0.6
+        if trig.ergative and tok.pos_ in ("VERB", "AUX") and not objs:
+            # "Skype will shut down in May": its maker shuts it down.
+            for s in subs:
+                if s.label in _PRODUCTS:
+                    self.emit(s, prop, s, tok, rule + BY_MAKER, 0.5, at_least=trig.modality)
+            return
+        pairs = [(s, o) for s in subs for o in objs]
+        if trig.symmetric and not objs and (trig.pos != "noun" or self._joint(tok)):
+            # "A and B merged", "the merger of A and B": the list pairs with itself
+            pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
+        if not pairs and trig.pos == "noun" and self._wants_employer(prop):
+            main = self._article_organization()
+            if main is not None:  # "CEO Jane Roe said ...": the article's organisation
+                pairs, confidence = [(s, main) for s in subs], 0.5
+        for s, o in pairs:
+            if s.name != o.name and self.fits(prop, s, o):
+                self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality)
+
+    def _joint(self, noun: Tok) -> bool:
+        """'the merger of A and B', 'a partnership between A and B': a noun whose
+        preposition names both sides."""
+        return any(
+            c.dep_ == "prep" and c.lower_ in ("of", "between", "among") for c in noun.children
+        )
+
+    def _wants_employer(self, prop: str) -> bool:
+        found = self.triggers.domain(prop)
+        return found is not None and found[0] == {"Person"} and "Organization" in found[1]
+
+    def _article_organization(self) -> Mention | None:
+        """The organisation the article is about, when the sentence names none."""
+        for t in self.sent:
+            m = self.mention_at(self.offset + t.idx)
+            if m is not None and m.label == "Organization":
+                return None
+        return self.main_organization()
+
+    def _open_relation(self, verb: Tok) -> None:
+        """A verb relating two entities with words no property means: ``relatedTo``."""
+        lemma = verb.lemma_.lower()
+        if lemma in self.triggers.ignored or not verb.is_alpha:
+            return
+        subs = [m for m in self.subjects(verb) if m.label not in ("Place", "Deal")]
+        if not subs:
+            return
+        targets: list[tuple[str, list[Mention]]] = [(lemma, self.objects(verb))]
+        particle = " ".join(c.lower_ for c in verb.children if c.dep_ == "prt")
+        base = f"{lemma} {particle}".strip()
+        targets[0] = (base, targets[0][1])
+        for c in verb.children:
+            if (
+                c.dep_ == "prep"
+                and c.lower_ in PREPOSITIONS
+                and c.lower_ not in ("in", "on", "at", "for", "by", "since", "during")
+            ):
+                targets.append((f"{base} {c.lower_}", self.pobjs(c)))
+        for text, objs in targets:
             for s in subs:
                 for o in objs:
-                    self.emit(s, rule.property, o, tok, f"{rule.property}.comparison", 0.6)
+                    if o.label in ("Place", "Deal") or not self.fits("relatedTo", s, o):
+                        continue
+                    self.emit(
+                        s,
+                        "relatedTo",
+                        o,
+                        verb,
+                        f"relatedTo.verb.{text.replace(' ', '-')}",
+                        0.3,
+                        text=text,
+                    )
 
-    def _title_rule(self, tok: Tok, rule: RelationRule) -> None:
-        if not rule.titles or tok.pos_ not in ("NOUN", "PROPN"):
+    # ------------------------------------------------------------ constructions without a trigger
+
+    def _possessive(self, tok: Tok) -> None:
+        """'Acme's Pixie': between two names, the possessive's meaning comes from their classes."""
+        if tok.dep_ != "poss":
             return
-        low = tok.lower_
-        matched = False
-        for phrase in rule.titles:
-            if phrase[-1] != low:
-                continue
-            lefts = [t.lower_ for t in tok.doc[max(tok.i - len(phrase) + 1, 0) : tok.i]]
-            if list(phrase[:-1]) == lefts:
-                matched = True
-                break
-        if not matched:
+        owner = self.mention_at(self.offset + tok.idx)
+        thing = self.mention_at(self.offset + tok.head.idx)
+        if owner is None or thing is None or owner.name == thing.name:
             return
-        holders: list[Mention] = []
-        head_title = tok
-        while head_title.dep_ == "conj" and head_title.head.i != head_title.i:
-            head_title = head_title.head  # "the co-founder and CEO of Acme": CEO shares it
-        if head_title is not tok:
-            holders = self._title_holders(head_title)
-        holders += self._title_holders(tok)
-        others: list[Mention] = []
-        for t in dict.fromkeys((tok, head_title)):  # in order, once each
-            for c in t.children:
-                if c.dep_ in ("compound", "poss", "nmod") and c.i < t.i:
-                    m = self.mention(c)
-                    if m is not None:
-                        others.append(m)
-                elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for"):
-                    others.extend(self._pobjs(c))
-                elif c.dep_ == "conj" and c.pos_ == "PROPN" and others:
-                    # "the CEO of Google and its parent Alphabet", parsed with Alphabet
-                    # joined to the title
-                    m = self.mention(c)
-                    if m is not None and m.label == "Organization":
-                        others.append(m)
-        if not others and tok.dep_ == "compound" and tok.head.i != tok.i:
-            # "its parent company Alphabet": the possessor hangs on the name
-            others = [
-                m for c in tok.head.children if c.dep_ == "poss" for m in [self.mention(c)] if m
-            ]
-        if tok is head_title and not others:
-            # "co-founder and CEO of Acme": "of Acme" hangs on the last title only.
-            for c in tok.children:
-                if c.dep_ == "conj" and c.pos_ == "NOUN":
-                    for p in c.children:
-                        if p.dep_ == "prep" and p.lower_ in ("of", "at", "for"):
-                            others.extend(self._pobjs(p))
-        self._emit_title(tok, rule, holders, others)
-
-    def _title_holders(self, tok: Tok) -> list[Mention]:
-        holders: list[Mention] = []
-        if tok.dep_ in ("compound", "appos", "nmod") and tok.head.i != tok.i:
-            holders = (
-                self.expand(tok.head)
-                if tok.dep_ != "appos"
-                else [m for m in [self.mention(tok.head)] if m is not None]
-            )
-        holders += [m for c in tok.children if c.dep_ == "appos" for m in self.expand(c)]
-        if tok.dep_ == "attr":
-            holders += [m for c in tok.head.children if c.dep_ == "nsubj" for m in self.expand(c)]
-        return holders
-
-    def _emit_title(
-        self, tok: Tok, rule: RelationRule, holders: list[Mention], others: list[Mention]
-    ) -> None:
-        confidence = 0.8
-        if holders and not others and rule.holder == "subject" and "Organization" in rule.object:
-            # "CEO Jane Roe said ...": the organisation the article is about, if the
-            # sentence names none.
-            in_sentence = [
-                m
-                for t in self.sent
-                if (m := self.mention_at(self.offset + t.idx)) is not None
-                and m.label == "Organization"
-            ]
-            main = self.main_organization()
-            if not in_sentence and main is not None:
-                others, confidence = [main], 0.5
-        for h in _unique(holders):
-            for o in _unique(others):
-                s, ob = (h, o) if rule.holder == "subject" else (o, h)
-                self.emit(s, rule.property, ob, tok, f"{rule.property}.title", confidence)
+        prop = self.triggers.possessive.get((thing.label, owner.label))
+        if prop == "developer":
+            self.emit(thing, prop, owner, tok, f"{prop}.possessive", 0.6)
+        elif prop is not None:
+            self.emit(owner, prop, thing, tok, f"{prop}.possessive", 0.6)
 
     def _introductions(self) -> None:
         """'a new AI model, code-named Spud': the cue noun stands for the name, and a new
         product is its maker's: the possessor, the organisation the clause is about, or
         the one the article is about when the sentence names no other."""
         for tok in self.sent:
-            if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) not in ("Product", "AIModel"):
+            if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) not in _PRODUCTS:
                 continue
             named: Mention | None = None
             for nxt in tok.doc[tok.i + 1 : min(tok.i + 7, self.sent.end)]:
                 m = self.mention_at(self.offset + nxt.idx)
                 if m is not None:
-                    named = m if m.label in ("Product", "AIModel") else None
+                    named = m if m.label in _PRODUCTS else None
                     break
                 if not (nxt.is_punct or nxt.lower_ in _NAMING_WORDS):
                     break
@@ -522,36 +279,10 @@ class SentenceReader:
                 maker = self.mention(owners[0])
             if maker is None:
                 maker = self._clause_subject(tok)
-            if maker is None and not any(
-                (m := self.mention_at(self.offset + t.idx)) is not None
-                and m.label == "Organization"
-                for t in self.sent
-            ):
-                maker, confidence = self.main_organization(), 0.4
+            if maker is None:
+                maker, confidence = self._article_organization(), 0.4
             if maker is not None and maker.label == "Organization":
                 self.emit(named, "developer", maker, tok, "developer.introduction", confidence)
-
-    def _intransitive_launch(self, tok: Tok) -> None:
-        """'Spud is expected to launch soon': a product launched by its maker (resolved later)."""
-        if tok.pos_ != "VERB" or not (_verb_forms(tok) & _ARRIVAL_VERBS):
-            return
-        if any(c.dep_ in ("dobj", "nsubjpass") for c in tok.children):
-            return
-        for subj in self.subjects(tok):
-            if subj.label in ("Product", "AIModel"):
-                self.out.append(
-                    RelationMention(
-                        doc_id=self.sentence.doc_id,
-                        subject=subj,
-                        predicate="launched",
-                        object=subj,
-                        sentence=self.sentence,
-                        rule=BY_MAKER,
-                        modality=self.modality(tok),
-                        confidence=0.5,
-                        attributed_to=self.attribution,
-                    )
-                )
 
     def _fundraiser(self) -> Mention | None:
         """The organisation raising money: the last one said to raise it, else the
@@ -581,12 +312,14 @@ class SentenceReader:
                 investors = [m for c in tok.children if c.dep_ == "dobj" for m in self.expand(c)]
             elif lemma != "include" and object_words & {"round", "funding", "financing"}:
                 investors = self.subjects(tok)
+            elif is_round_participle(tok):  # "a round led by A"
+                investors = self.subjects(tok)
         elif tok.pos_ == "NOUN" and lemma in ("investor", "backer"):
             investors = [
                 m
                 for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in _LIST_PREPS
-                for m in self._pobjs(c)
+                if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")
+                for m in self.pobjs(c)
             ]
         elif tok.lower_ == "backed" and tok.i > 1 and tok.nbor(-1).text in "-–":
             named = self.mention(tok.doc[tok.i - 2])  # "Microsoft-backed Mistral AI"
@@ -605,61 +338,9 @@ class SentenceReader:
             for t in target:
                 self.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
 
-    def _apposition_maker(self, tok: Tok) -> None:
-        """'X, its photo app' / 'X, Acme's video model': the possessor makes X."""
-        if tok.dep_ != "appos" or LEXICON.cue_class(tok.lemma_) not in ("Product", "AIModel"):
-            return
-        named = self.mention(tok.head)
-        if named is None:
-            return
-        for c in tok.children:
-            if c.dep_ != "poss":
-                continue
-            if c.pos_ == "PRON":  # "X, its browser": the clause's organisation, or its antecedent
-                maker = self._clause_subject(tok) or self.resolve(c)
-            else:
-                maker = self.mention(c)
-            if maker is not None and maker.name != named.name:
-                self.emit(named, "developer", maker, tok, "developer.apposition", 0.7)
-
-    def _company_behind(self, tok: Tok) -> None:
-        """'OpenAI, the company behind ChatGPT': the organisation makes what it is behind."""
-        if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) != "Organization":
-            return
-        things = [
-            m
-            for c in tok.children
-            if c.dep_ == "prep" and c.lower_ == "behind"
-            for m in self._pobjs(c)
-        ]
-        if not things:
-            return
-        if tok.dep_ == "appos":
-            maker = self.mention(tok.head)
-        elif tok.dep_ == "attr":
-            maker = next(
-                (m for c in tok.head.children if c.dep_ == "nsubj" for m in self.expand(c)), None
-            )
-        else:
-            maker = self.mention(tok)
-        if maker is None or maker.label != "Organization":
-            return
-        for thing in things:
-            self.emit(thing, "developer", maker, tok, "developer.behind", 0.6)
-
-    def _possessive_maker(self, tok: Tok) -> None:
-        """'Acme's Pixie': an organisation's product."""
-        if tok.dep_ != "poss":
-            return
-        owner = self.mention_at(self.offset + tok.idx)
-        thing = self.mention_at(self.offset + tok.head.idx)
-        if owner is None or thing is None or owner.name == thing.name:
-            return
-        if owner.label == "Organization" and thing.label in ("Product", "AIModel"):
-            self.emit(thing, "developer", owner, tok, "developer.possessive", 0.6)
-
     def _location(self, tok: Tok) -> None:
-        """'Swedish streaming service Spotify', 'the Delaware-based firm': where it is based."""
+        """'Swedish streaming service Spotify', 'the Delaware-based firm', 'San Jose,
+        California': where it is."""
         place: Mention | None = None
         country = LEXICON.demonyms.get(tok.text)
         if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
@@ -673,7 +354,7 @@ class SentenceReader:
                 source="cue",
                 type_weight=2.0,
             )
-        elif tok.lower_ == "based" and tok.dep_ == "amod":
+        elif tok.lower_ == "based" and tok.dep_ in ("amod", "acl"):
             named = [
                 m
                 for c in tok.children
@@ -682,6 +363,18 @@ class SentenceReader:
                 and m.label == "Place"
             ]
             place = named[0] if named else None
+        elif tok.dep_ in ("appos", "npadvmod", "conj") and tok.head.i < tok.i:
+            inner, outer = self.mention_at(self.offset + tok.head.idx), self.mention(tok)
+            if (
+                inner is not None
+                and outer is not None
+                and inner.label == outer.label == "Place"
+                and tok.i == tok.head.i + 2
+                and tok.doc[tok.head.i + 1].text == ","
+                and tok.dep_ != "conj"
+            ):
+                self.emit(inner, "locatedIn", outer, tok, "locatedIn.apposition", 0.6)
+            return
         if place is None:
             return
         # The organisation is the noun modified, or the name that noun stands before.
@@ -708,153 +401,80 @@ class SentenceReader:
             t = t.head
         return None
 
-    # ------------------------------------------------------------ quantities
 
-    def quantity_spans(self) -> list[tuple[Tok, Quantity]]:
-        """The figures of the sentence, each with its root token (read once per sentence)."""
-        if self._figures is None:
-            self._figures = list(self._read_figures())
-        return self._figures
-
-    def _read_figures(self) -> Iterator[tuple[Tok, Quantity]]:
-        text = self.block_text
-        seen: set[int] = set()
-        for ent in self.ents:
-            if ent.label_ not in _QUANTITY_LABELS:
-                continue
-            before = text[max(0, ent.start_char - 30) : ent.start_char]
-            after = text[ent.end_char : ent.end_char + 30]
-            q = parse_quantity(ent.text, ent.label_, before=before, after=after)
-            if q is not None:
-                seen.add(ent.root.i)
-                yield ent.root, q
-        for m in _VAGUE_MONEY.finditer(text[self.sent.start_char : self.sent.end_char]):
-            span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
-            if span is not None and span.root.i not in seen:
-                q = parse_quantity(m.group(0), "MONEY")
-                if q is not None:
-                    yield span.root, q
-
-    def _quantities(self) -> None:
-        used = {id(r.object) for r in self.out}
-        for root, q in self.quantity_spans():
-            if id(q) in used:
-                continue
-            context = _context_words(root)
-            candidates = [
-                r for r in self.rules.quantities if q.kind in r.kinds and context & r.cues
-            ]
-            # The cue nearest the figure decides ("raises $645 million at a $6 billion
-            # valuation": the first is funding, the second a valuation).
-            candidates.sort(key=lambda r: self._cue_distance(root, r.cues))
-            for rule in candidates[:1]:
-                owners = self._object_owner(root, rule.cues) if rule.owner == "object" else []
-                owners = owners or self._quantity_owner(root)
-                confidence = 0.6
-                if not owners:
-                    # No syntactic owner: the nearest organisation named before it.
-                    owners = self._nearest_before(root, rule.subject)
-                    confidence = 0.4
-                for owner in owners[:1]:
-                    self.emit(
-                        owner, rule.property, q, root, f"{rule.property}.quantity", confidence
-                    )
-
-    def _cue_distance(self, root: Tok, cues: frozenset[str]) -> int:
-        return min(
-            (abs(t.i - root.i) for t in self.sent if t.lower_ in cues or t.lemma_.lower() in cues),
-            default=1000,
-        )
-
-    def _object_owner(self, root: Tok, cues: frozenset[str]) -> list[Mention]:
-        """'fining Acme $2 billion', 'fines for Acme': what the cue word acts on."""
-        t = root
-        for _ in range(4):
-            if t.lower_ in cues or t.lemma_.lower() in cues:
-                for c in t.children:
-                    if c.dep_ == "dobj" and c.i != root.i and root not in c.subtree:
-                        found = self.expand(c)
-                        if found:
-                            return found
-                    if c.dep_ == "prep" and c.lower_ in ("for", "against", "on"):
-                        found = self._pobjs(c)
-                        if found:
-                            return found
-            if t.head.i == t.i:
-                break
-            t = t.head
-        return []
-
-    def _nearest_before(self, root: Tok, classes: frozenset[str]) -> list[Mention]:
-        for tok in reversed(list(self.sent.doc[self.sent.start : root.i])):
-            m = self.mention_at(self.offset + tok.idx)
-            if m is not None and m.label in classes and m.label == "Organization":
-                return [m]
-        return []
-
-    def _quantity_owner(self, root: Tok) -> list[Mention]:
-        t = root
-        for _ in range(5):
-            if t.head.i == t.i:
-                break
-            t = t.head
-            for c in t.children:
-                if c.dep_ in ("nsubj", "nsubjpass", "poss") and c.i != root.i:
-                    ms = self.expand(c)
-                    if ms:
-                        return ms
-            if t.pos_ in ("VERB", "AUX"):
-                ms = self.subjects(t)
-                if ms:
-                    return ms
-        return []
+def is_round_participle(tok: Tok) -> bool:
+    """'a $6 billion round led by A': the participle of a funding noun."""
+    return tok.dep_ == "acl" and tok.head.lemma_.lower() in ("round", "funding", "financing")
 
 
-def _context_words(root: Tok) -> set[str]:
-    words: set[str] = set()
-    t = root
-    for _ in range(4):
-        words.add(t.lower_)
-        words.add(t.lemma_.lower())
-        for c in t.children:
-            words.add(c.lower_)
-            words.add(c.lemma_.lower())
-            for g in c.children:
-                words.add(g.lower_)
-        if t.head.i == t.i:
-            break
-        t = t.head
-    for w in root.doc[max(root.i - 4, root.sent.start) : min(root.i + 5, root.sent.end)]:
-        words.add(w.lower_)
-        words.add(w.lemma_.lower())
-    return words
+def _classes(m: Mention) -> tuple[str, ...]:
+    if m.source in _WEAK_SOURCES:
+        return _MAYBE.get(m.label, (m.label,))
+    return (m.label,)
 
 
-def _is_passive(verb: Tok) -> bool:
-    if (
-        verb.dep_ == "acl"
-        and verb.tag_ == "VBN"
-        and not any(c.dep_ == "aux" for c in verb.children)
-    ):
-        return True  # "the company created by Musk", "an app made by Acme"
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+# ---------------------------------------------------------------- trigger lookup
 
 
-def _match_verb(tok: Tok, phrase: tuple[str, ...]) -> str | None:
-    """Match a verb phrase at a verb; return its trailing preposition ('' if none)."""
-    if phrase[0] not in _verb_forms(tok):
-        return None
-    rest = list(phrase[1:])
-    if not rest:
-        return ""
-    kids = {c.lower_ for c in tok.children} | {g.lower_ for c in tok.children for g in c.children}
-    if all(w in kids or w in ("the", "a") for w in rest[:-1]):
-        last = rest[-1]
-        if any(c.lower_ == last and c.dep_ in ("prt", "dobj") for c in tok.children):
-            return ""  # "shut down X"; "eat X's lunch" takes the possessor of the object
-        if last in kids:
-            return last
-    return None
+def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
+    """The triggers whose words stand at ``tok``, longest phrase first."""
+    pos = tok.pos_
+    if pos in ("VERB", "AUX"):
+        found = [
+            t
+            for form in _verb_forms(tok)
+            for t in triggers.verbs.get(form, ())
+            if _verb_phrase_at(tok, t.phrase)
+        ]
+    elif pos in ("NOUN", "PROPN"):
+        keys = {tok.lower_, tok.lemma_.lower()}
+        found = [
+            t for key in keys for t in triggers.nouns.get(key, ()) if _noun_phrase_at(tok, t.phrase)
+        ]
+    else:
+        found = []
+    found += [t for t in triggers.adjectives.get(tok.lower_, ()) if _adjective_at(tok, t.phrase)]
+    found.sort(key=lambda t: -len(t.phrase))
+    return list(dict.fromkeys(found))
+
+
+def _verb_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
+    """'shut down', 'invest in', 'pull the plug on': the last word is a particle or
+    preposition of the verb (or, after middle words, of one of them); the middle words
+    are among the verb's dependents or theirs."""
+    if len(phrase) == 1:
+        return True
+    *middle, last = phrase[1:]
+    kids = list(tok.children)
+    grandkids = [g for c in kids for g in c.children]
+    words = {t.lower_ for t in (*kids, *grandkids)}
+    if not all(w in words or w in ("the", "a", "an") for w in middle):
+        return False
+    places = (*kids, *grandkids) if middle else kids
+    if last in PREPOSITIONS:
+        deps = ("prep", "prt", "dative", "agent")
+        return any(c.lower_ == last and c.dep_ in deps for c in places)
+    return any(c.lower_ == last for c in places)  # "shut down", "go offline", "eat lunch"
+
+
+def _noun_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
+    """'chief executive officer' ending at ``tok``; 'head of' as a noun and its preposition."""
+    if len(phrase) == 1:
+        return True
+    if phrase[-1] in PREPOSITIONS:  # "head of": the noun, then its preposition
+        return False
+    start = tok.i - len(phrase) + 1
+    if start < tok.sent.start:
+        return False
+    return [t.lower_ for t in tok.doc[start : tok.i]] == list(phrase[:-1])
+
+
+def _adjective_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
+    if tok.lower_ != phrase[0]:
+        return False
+    return len(phrase) == 1 or any(
+        c.dep_ == "prep" and c.lower_ == phrase[-1] for c in tok.children
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -873,13 +493,3 @@ def _verb_forms(tok: Tok) -> frozenset[str]:
     """The lemma, the word, and the word without its inflection ("sunsetting" -> "sunset",
     which the lemmatiser leaves as "sunsette")."""
     return _forms(tok.lower_, tok.lemma_.lower())
-
-
-def _unique(items: list[Mention]) -> list[Mention]:
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for m in items:
-        if (m.start, m.end) not in seen:
-            seen.add((m.start, m.end))
-            out.append(m)
-    return out

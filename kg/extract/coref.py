@@ -1,0 +1,158 @@
+"""Pronouns and definite descriptions, resolved to the entity they refer to.
+
+"it", "its", "they", "he" and "the company", "the app" stand for the nearest
+earlier mention of a class they can refer to (ontology/lexicon.toml lists the
+descriptions); a subject pronoun in reported speech is the speaker ("the
+company said it would ..."), and "its" in a clause whose subject is an
+organisation is that organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.extract.mentions import MentionFinder
+from kg.lexicon import LEXICON
+from kg.model import Document, Mention, RelationMention, Sentence
+
+__all__ = ["DocState"]
+
+_COMPATIBLE = {
+    "Organization": ("Organization",),
+    "Product": ("Product", "AIModel"),
+    "AIModel": ("AIModel", "Product"),
+    "Deal": ("Deal",),
+    "Person": ("Person",),
+}
+
+
+_SPEECH = {"say", "tell", "add", "write", "state", "explain", "announce", "post", "note"}
+
+
+@dataclass
+class DocState:
+    doc: Document
+    finder: MentionFinder
+    deals: list[Mention] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    relations: list[RelationMention] = field(default_factory=list)
+
+    def main_organization(self) -> Mention | None:
+        """The organisation named most often so far (at least twice), if one leads."""
+        counts: dict[str, list[Mention]] = {}
+        for m in self.finder.mentions:
+            if m.label == "Organization":
+                counts.setdefault(m.kb_id or m.name, []).append(m)
+        ranked = sorted(counts.values(), key=len, reverse=True)
+        if not ranked or len(ranked[0]) < 2:
+            return None
+        if len(ranked) > 1 and len(ranked[1]) == len(ranked[0]):
+            return None
+        return ranked[0][-1]
+
+    def antecedent(self, classes: Sequence[str], before: int) -> Mention | None:
+        pool = self.finder.mentions + self.deals
+        best: Mention | None = None
+        for m in pool:
+            if m.start < before and m.label in classes and (best is None or m.start > best.start):
+                best = m
+        return best
+
+    @staticmethod
+    def _speaker(
+        tok: Any,
+        resolve: Callable[[Any], Mention | None],
+        mention_at: Callable[[int], Mention | None],
+        offset: int,
+    ) -> Mention | None:
+        """'the company said it would...': a subject pronoun in reported speech is the speaker."""
+        clause = tok.head
+        if tok.dep_ != "nsubj" or clause.dep_ != "ccomp" or tok.lower_ not in ("it", "they"):
+            return None
+        for c in clause.head.children:
+            if c.dep_ == "nsubj" and c.i != tok.i:
+                found = mention_at(offset + c.idx) or (
+                    resolve(c) if c.pos_ in ("PRON", "NOUN") else None
+                )
+                return found if found is not None and found.label == "Organization" else None
+        return None
+
+    def _clause_owner(self, tok: Any, offset: int) -> Mention | None:
+        """'Acme has sacked its CEO': a possessive 'its' in a clause whose subject is an
+        organisation refers to that subject."""
+        if tok.lower_ not in ("its", "their") or tok.dep_ != "poss":
+            return None
+        t = tok.head
+        for _ in range(4):
+            if t.pos_ in ("VERB", "AUX"):
+                for c in t.children:
+                    if c.dep_ == "nsubj" and c.i < tok.i:
+                        m = self.finder.by_token.get(offset + c.idx)
+                        return m if m is not None and m.label == "Organization" else None
+                return None
+            if t.head.i == t.i:
+                return None
+            t = t.head
+        return None
+
+    def _quoted_speaker(self, tok: Any, offset: int) -> Mention | None:
+        """'X said: "we will close it"': "we" is the speaker's side, the speaker's
+        organisation when the speaker is a person who leads one in the text so far."""
+        t = tok
+        for _ in range(8):
+            if t.head.i == t.i:
+                return None
+            t = t.head
+            if t.pos_ == "VERB" and t.lemma_.lower() in _SPEECH:
+                for c in t.children:
+                    if c.dep_ == "nsubj" and c.i != tok.i:
+                        return self.finder.by_token.get(offset + c.idx)
+                return None
+        return None
+
+    def resolver(self, offset: int) -> Callable[[Any], Mention | None]:
+        def resolve(tok: Any) -> Mention | None:
+            low = tok.lower_
+            at = offset + tok.idx
+            if tok.pos_ == "PRON" and low in ("we", "us", "our"):
+                target = self._quoted_speaker(tok, offset)
+            elif tok.pos_ == "PRON" and low in LEXICON.pronouns:
+                if low in ("he", "his", "him", "she", "her"):
+                    classes: Sequence[str] = ("Person",)
+                elif low in ("its", "their", "they", "them"):
+                    classes = ("Organization",)
+                else:
+                    classes = ("Organization", "Product", "AIModel")
+                target = (
+                    self._speaker(tok, resolve, self.finder.by_token.get, offset)
+                    or self._clause_owner(tok, offset)
+                    or self.antecedent(classes, at)
+                )
+            elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
+                words = [
+                    c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i
+                ]
+                phrases = {f"the {low}", f"the {' '.join([*words, low])}"}
+                cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
+                if cls is None:
+                    return None
+                target = self.antecedent(_COMPATIBLE.get(cls, (cls,)), at)
+            else:
+                return None
+            if target is None:
+                return None
+            return Mention(
+                doc_id=target.doc_id,
+                start=at,
+                end=at + len(tok.text),
+                text=tok.text,
+                label=target.label,
+                name=target.name,
+                source="coref",
+                kb_id=target.kb_id,
+                type_weight=0.0,
+            )
+
+        return resolve

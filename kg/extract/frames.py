@@ -1,0 +1,391 @@
+"""Who does what to whom: the arguments of a word, read off the dependency parse.
+
+``Arguments`` turns argument tokens into the mentions they stand for (lists,
+appositions, "such as", possessors, relative pronouns, coreference) and gives
+each trigger word its roles (see ontology/triggers.toml): a verb's logical
+subject and object with passives undone and subjects inherited through control,
+coordination, relative clauses and participles; a noun's possessor, compounds,
+prepositional objects, the name it describes, and the subject of the verb it is
+the object of. One reading serves every trigger: what differs between "Y bought
+X", "Y's acquisition of X" and "Y, the CEO of X" is which roles the lexicon maps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.lexicon import LEXICON
+from kg.model import Mention
+
+__all__ = ["Arguments", "Tok", "unique"]
+
+Tok = Any  # a spaCy Token
+
+_LIST_PREPS = {"like", "as", "including", "include"}  # "such as", "like", "including"
+#: verbs whose object noun is received: "X won a contract", "X got an investment from Y"
+_RECEIVING = {
+    "receive", "get", "win", "secure", "land", "obtain", "attract", "face", "draw", "take",
+    "accept", "gain", "raise", "close", "score", "clinch",
+}  # fmt: skip
+#: noun dependents that put a noun in front of a name ("CEO Jane Roe", "rival Kling")
+_MODIFIER_DEPS = {"compound", "amod", "nmod"}
+_SUBJECT_DEPS = ("nsubj", "csubj")
+
+
+def unique(items: list[Mention]) -> list[Mention]:
+    """The mentions in order, each span once."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for m in items:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(m)
+    return out
+
+
+def is_passive(verb: Tok) -> bool:
+    """'X was bought by Y', 'X, bought by Y' (a participle with no auxiliary)."""
+    if verb.dep_ in ("acl", "amod") and verb.tag_ == "VBN":
+        return not any(c.dep_ == "aux" for c in verb.children)
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+@dataclass
+class Arguments:
+    """The mentions that fill the roles of words in one sentence."""
+
+    offset: int  # char offset of the parsed block in the document
+    mention_at: Callable[[int], Mention | None]  # document char offset -> mention
+    resolve: Callable[[Tok], Mention | None]  # pronoun / description -> antecedent
+    #: cue-noun token index -> the name it introduces ("a new model, code-named Spud")
+    _introduced: dict[int, Mention] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ tokens -> mentions
+
+    def mention(self, tok: Tok) -> Mention | None:
+        """The mention at a token: a name, an introduced name, or what a pronoun means."""
+        m = self.mention_at(self.offset + tok.idx)
+        if m is None:
+            m = self._introduced.get(tok.i)
+        return m if m is not None else self.resolve(tok)
+
+    def expand(self, tok: Tok, depth: int = 0, possessor: bool = True) -> list[Mention]:
+        """The entities an argument token stands for.
+
+        "Sora's capabilities" stands for Sora when ``possessor`` is set; a noun's
+        own roles are read without it ("Sora's rivals" are not Sora).
+        """
+        if depth > 3:
+            return []
+        found: list[Mention] = []
+        if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be":
+            # "X is the second app that ...": the noun is X
+            own = self.mention(tok)
+            named = [c for c in tok.head.children if c.dep_ == "nsubj"]
+            if named and (own is None or own.source == "coref"):
+                return self.expand(named[0], depth + 1, possessor)
+        if tok.pos_ == "NOUN" and tok.lower_ in LEXICON.partitives:
+            for c in tok.children:  # "the web version of X" is X
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    inner = self.pobjs(c, depth + 1)
+                    if inner:
+                        return inner
+        m = self.mention(tok)
+        if m is None and tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
+            return self.expand(tok.head.head, depth + 1)  # "Musk, who is ..." -> Musk
+        if m is None and tok.dep_ == "appos" and tok.pos_ == "NOUN":
+            m = self.mention(tok.head)  # "xAI, the AI company created by ..." -> xAI
+        if m is not None:
+            found.append(m)
+        else:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
+                    found.extend(self.pobjs(c, depth + 1))
+                elif c.dep_ == "appos":
+                    found.extend(self.expand(c, depth + 1))
+            if not found and tok.pos_ == "NOUN":
+                named = self._compound_name(tok)  # "its standalone Sora video platform"
+                if named is not None:
+                    found.append(named)
+            if not found and possessor:
+                # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling".
+                for c in tok.children:
+                    if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and tok.pos_ == "NOUN"):
+                        pm = self.mention(c)
+                        if pm is not None and pm.label != "Deal":
+                            found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
+        for c in tok.children:
+            if c.dep_ in ("conj", "appos") and c.i > tok.i:
+                # A list is one level however long it is ("A, B, C, D and E").
+                found.extend(self.expand(c, depth if c.dep_ == "conj" else depth + 1, possessor))
+        return unique(found)
+
+    def _compound_name(self, noun: Tok) -> Mention | None:
+        """A product named by compounds before a product cue noun ("Sora video platform")."""
+        if LEXICON.cue_class(noun.lemma_) not in ("Product", "AIModel"):
+            return None
+        poss = any(c.dep_ == "poss" for c in noun.children)
+        stack = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        while stack:
+            c = stack.pop()
+            m = self.mention_at(self.offset + c.idx)
+            if m is not None and (m.label in ("Product", "AIModel") or poss):
+                return m
+            stack.extend(g for g in c.children if g.dep_ == "compound")
+        return None
+
+    def pobjs(self, prep: Tok, depth: int = 0) -> list[Mention]:
+        """The objects of a preposition ("in X and Y")."""
+        out = [m for p in prep.children if p.dep_ == "pobj" for m in self.expand(p, depth)]
+        for c in prep.children:  # "such as": the "as" hangs on "such"
+            if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
+                out.extend(self.pobjs(c, depth + 1))
+        return out
+
+    # ------------------------------------------------------------ verbs
+
+    def subjects(self, verb: Tok, depth: int = 0, raised: bool = False) -> list[Mention]:
+        """The logical subject: nsubj, a passive's agent, or one inherited from the clause
+        above ("Y agreed to buy X", "Y, which bought X", "a deal to buy X" that Y struck)."""
+        if depth > 3:
+            return []
+        passive = is_passive(verb)
+        found: list[Mention] = []
+        for c in verb.children:
+            if not passive and c.dep_ in _SUBJECT_DEPS:
+                found.extend(self.expand(c) or self._owner_of(c))
+            elif passive and c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found.extend(self.expand(p))
+        if passive and not found and raised:
+            # "X is expected to launch Y": X is the subject of launch.
+            found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
+        if found or (passive and verb.dep_ != "conj"):
+            return found
+        head = verb.head
+        if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
+            if verb.dep_ == "ccomp" and head.lemma_ in ("say", "tell", "report", "add", "note"):
+                return []  # "X said Y bought Z": the speaker is not the buyer
+            return self.subjects(head, depth + 1, raised=verb.dep_ == "xcomp")
+        if verb.dep_ == "relcl":
+            if any(
+                c.dep_ in ("dobj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in verb.children
+            ):
+                return []  # "X, which Y bought": X is the object
+            return self.expand(head) or self._owner_of(head)
+        if verb.dep_ == "acl":
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            if owners:
+                return self.expand(owners[0])
+            if head.dep_ in ("nsubj", "dobj", "attr", "appos") and head.head.pos_ in (
+                "VERB",
+                "AUX",
+            ):
+                return self.subjects(head.head, depth + 1)
+            return []
+        if verb.dep_ == "pcomp":
+            return self.subjects(head.head, depth + 1)
+        return []
+
+    def _owner_of(self, noun: Tok) -> list[Mention]:
+        """'tools that surpass X' where the tools belong to the subject of 'developed'."""
+        if noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX"):
+            return self.subjects(noun.head, 2)
+        return []
+
+    def objects(self, verb: Tok) -> list[Mention]:
+        """The logical object: dobj, a passive's subject, the noun a passive participle
+        modifies, or the antecedent of "which" in "X, which Y bought"."""
+        found: list[Mention] = []
+        passive = is_passive(verb)
+        if passive and verb.dep_ in ("acl", "amod"):
+            found.extend(self.expand(verb.head))
+        for c in verb.children:
+            if passive and c.dep_ == "nsubjpass":
+                found.extend(self.expand(c))
+            elif not passive and c.dep_ == "dobj":
+                found.extend(self.expand(c))
+        if not found and verb.dep_ == "relcl" and not passive:
+            if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children):
+                found.extend(self.expand(verb.head))
+        if not found and verb.dep_ == "xcomp" and verb.head.dep_ == "relcl":
+            # "X, which Y agreed to buy"
+            if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children):
+                found.extend(self.expand(verb.head.head))
+        return unique(found)
+
+    def prep_objects(self, tok: Tok, word: str) -> list[Mention]:
+        """Objects of the preposition ``word`` on the token (the agent of a passive is
+        its subject, not its "by")."""
+        out: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ in ("prep", "dative", "agent") and c.lower_ == word:
+                if c.dep_ == "agent" and tok.pos_ in ("VERB", "AUX"):
+                    continue
+                out.extend(self.pobjs(c))
+            elif c.dep_ == "prep" and " " in word and _phrase_at(c, word):
+                out.extend(self.pobjs(c.doc[c.i + len(word.split()) - 1]))
+        return out
+
+    # ------------------------------------------------------------ roles
+
+    def role(self, tok: Tok, name: str) -> list[Mention]:
+        """The mentions in role ``name`` of the trigger word ``tok`` (see triggers.toml)."""
+        first, _, rest = name.partition(".")
+        if rest:
+            return unique([m for t in self.role_tokens(tok, first) for m in self.role(t, rest)])
+        found = self._role(tok, first)
+        if not found and tok.pos_ in ("NOUN", "PROPN") and first not in ("self", "holder"):
+            # "the co-founder and CEO of Acme": coordinated nouns share what hangs on one
+            for other in _coordinated(tok):
+                found = self._role(other, first)
+                if found:
+                    break
+        return found
+
+    def _role(self, tok: Tok, first: str) -> list[Mention]:
+        if first.startswith("prep:"):
+            found = self.prep_objects(tok, first[5:])
+            if not found and tok.pos_ in ("NOUN", "PROPN"):
+                head = _described(tok)
+                if head is not None:  # "Y's parent company X of ..." rarely; "rival to X"
+                    found = self.prep_objects(head, first[5:])
+            return found
+        if tok.pos_ in ("VERB", "AUX"):
+            if first == "subj":
+                return self.subjects(tok)
+            if first == "obj":
+                return self.objects(tok)
+            if first == "dative":
+                return [m for c in tok.children if c.dep_ == "dative" for m in self.expand(c)]
+            return []
+        if tok.pos_ == "ADJ" and first == "subj":
+            return self._adjective_subjects(tok)
+        return self._noun_role(tok, first)
+
+    def role_tokens(self, tok: Tok, name: str) -> list[Tok]:
+        """The argument tokens of a role that a dotted role follows (a preposition's
+        objects, the possessor, the holder)."""
+        if name.startswith("prep:"):
+            word = name[5:]
+            return [
+                p
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == word
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
+        if name == "poss":
+            return [c for c in tok.children if c.dep_ == "poss"]
+        if name == "holder":
+            return _holders(tok)
+        return []
+
+    def _noun_role(self, tok: Tok, name: str) -> list[Mention]:
+        head = _described(tok)
+        if name == "self":
+            m = self.mention(tok)
+            if m is not None and not (tok.pos_ == "NOUN" and m.source == "coref"):
+                return [m]
+            return self.expand(tok, possessor=False)
+        if name == "holder":
+            return unique([m for h in _holders(tok) for m in self.expand(h, possessor=False)])
+        if name == "poss":
+            owners = [c for c in tok.children if c.dep_ == "poss"]
+            if not owners and head is not None:
+                owners = [c for c in head.children if c.dep_ == "poss"]
+            return unique([m for c in owners for m in self.expand(c)])
+        if name in ("compound", "amod"):
+            deps = ("compound", "nmod") if name == "compound" else ("amod",)
+            mods = [c for c in tok.children if c.dep_ in deps and c.i < tok.i]
+            if head is not None:  # "Acme CEO Jane Roe" parsed flat: Acme hangs on Roe
+                mods += [c for c in head.children if c.dep_ in deps and c.i < tok.i]
+            return unique([m for c in mods if (m := self.mention(c)) is not None])
+        if name in ("light", "recipient"):
+            verb = _governing_verb(tok)
+            if verb is None:
+                return []
+            receives = verb.lemma_.lower() in _RECEIVING
+            if (name == "recipient") != receives:
+                return []
+            return self.subjects(verb)
+        return []
+
+    def _adjective_subjects(self, adj: Tok) -> list[Mention]:
+        """'X is better than Y', 'X, cheaper than Y': what the comparison is about."""
+        head = adj.head
+        if adj.dep_ == "amod" and head.pos_ in ("NOUN", "PROPN"):
+            return self.expand(head, possessor=False)  # "a cheaper rival than Y": the rival
+        for verb in (head, head.head):  # "X is seen as better than Y"
+            if verb.pos_ not in ("AUX", "VERB"):
+                break
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+            if subjects:
+                return unique([m for c in subjects for m in self.expand(c)])
+        return []
+
+
+def _coordinated(noun: Tok) -> list[Tok]:
+    """The other nouns of a coordination the noun is in ("co-founder and CEO")."""
+    group = [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+    if noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
+        group.append(noun.head)
+    return group
+
+
+def _phrase_at(tok: Tok, words: str) -> bool:
+    parts = words.split()
+    doc = tok.doc
+    return (
+        tok.i + len(parts) <= len(doc)
+        and [t.lower_ for t in doc[tok.i : tok.i + len(parts)]] == parts
+    )
+
+
+def _described(noun: Tok) -> Tok | None:
+    """The name a noun stands in front of: "CEO" in "CEO Jane Roe", "rival" in "rival Kling"."""
+    if noun.dep_ in _MODIFIER_DEPS and noun.head.i != noun.i and noun.head.i > noun.i:
+        if noun.head.pos_ in ("PROPN", "NOUN"):
+            return noun.head
+    return None
+
+
+def _holders(noun: Tok) -> list[Tok]:
+    """What a noun describes: "Y, the CEO", "CEO Y", "Y is the CEO", "Y served as CEO",
+    "named Y CEO"; a noun in a list shares its head's ("co-founder and CEO")."""
+    out: list[Tok] = []
+    t = noun
+    while t.dep_ == "conj" and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN"):
+        t = t.head
+    head = _described(t)
+    if head is not None:
+        out.append(head)
+    elif t.dep_ == "appos":
+        out.append(t.head)
+    out += [c for c in t.children if c.dep_ == "appos"]
+    verb = t.head
+    if t.dep_ == "attr" and verb.pos_ in ("AUX", "VERB"):
+        out += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    elif t.dep_ == "oprd":  # "named Y CEO"
+        out += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
+        clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
+        objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")]
+        out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
+    return out
+
+
+def _governing_verb(noun: Tok) -> Tok | None:
+    """The verb a noun is the object of: "filed a lawsuit", "struck a deal"."""
+    t = noun
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
+        return t.head
+    if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.pos_ in ("VERB",):
+        if t.head.lower_ in ("in", "of", "into", "to", "with", "through"):
+            return t.head.head  # "walked away from its acquisition" no; "engaged in talks"
+    return None

@@ -1,0 +1,87 @@
+"""How firmly a sentence states a fact: negated, hedged, planned, reported or asserted.
+
+Read apart from the relation itself: the trigger word, the chain of words that
+govern it (control verbs, coordination, the noun a participle modifies) and
+their auxiliaries and adverbs, looked up in the word lists of
+ontology/lexicon.toml. Negation wins over everything ("did not buy"); then
+hedging ("may buy"), plans ("agreed to buy", "will buy", "X to buy Y" in a
+headline), then attribution ("reportedly", "according to ...").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.lexicon import LEXICON
+
+__all__ = ["attribution", "modality"]
+
+Tok = Any
+
+#: dependencies followed upwards from a trigger to the words that qualify it
+_UP = ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj", "relcl", "ccomp")
+#: verbs whose complement is a plan, not a fact ("agreed to buy", "is set to acquire")
+_PLANNING = {
+    "agree", "plan", "intend", "aim", "seek", "propose", "offer", "want", "hope", "try",
+    "attempt", "move", "bid", "prepare", "look", "consider", "weigh", "explore", "mull",
+    "threaten", "promise", "pledge", "vow", "expect", "set", "schedule", "poise", "eye",
+    "negotiate", "discuss",
+}  # fmt: skip
+
+
+def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = False) -> str:
+    """The modality of a fact stated at ``trigger``."""
+    words: set[str] = set()
+    chain = [trigger]
+    t = trigger
+    while t.dep_ in _UP and t.head.i != t.i and len(chain) < 5:
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() in ("say", "report", "tell", "add"):
+            break  # "X said it would buy Y": the speech verb qualifies nothing
+        t = t.head
+        chain.append(t)
+    negated = False
+    planned = False
+    for i, tok in enumerate(chain):
+        words.add(tok.lemma_.lower())
+        if i > 0 and tok.pos_ == "VERB" and tok.lemma_.lower() in _PLANNING:
+            planned = True
+        for c in tok.children:
+            if c.dep_ == "neg":
+                negated = True
+            if c.dep_ in ("aux", "advmod", "neg", "auxpass"):
+                words.add(c.lower_)
+                words.add(c.lemma_.lower())
+        if i == 0 and tok.pos_ == "VERB" and _bare_infinitive(tok) and headline:
+            planned = True  # headlinese: "Acme to buy Globex for $2 billion"
+    mod = LEXICON.modality
+    if negated or "never" in words:
+        return "negated"
+    if words & mod["hedged"]:
+        return "hedged"
+    if planned or words & mod["planned"]:
+        return "planned"
+    if attributed is not None or words & mod["reported"]:
+        return "reported"
+    return "asserted"
+
+
+def _bare_infinitive(verb: Tok) -> bool:
+    """'X to buy Y' with nothing finite above: a headline's future."""
+    has_to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return has_to and verb.dep_ == "ROOT"
+
+
+def attribution(sent: Any) -> str | None:
+    """'according to the Wall Street Journal' -> 'the Wall Street Journal'."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+            to = tok.nbor()
+            objs = [c for c in to.children if c.dep_ == "pobj"]
+            if objs:
+                span = tok.doc[objs[0].left_edge.i : objs[0].right_edge.i + 1]
+                return str(span.text)
+        if tok.lower_ == "per" and tok.dep_ == "prep":
+            objs = [c for c in tok.children if c.dep_ == "pobj" and c.ent_type_ == "ORG"]
+            if objs:
+                return str(tok.doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text)
+    return None

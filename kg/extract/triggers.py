@@ -1,0 +1,195 @@
+"""The relation lexicon of ontology/triggers.toml, loaded once and checked.
+
+Every property must be one of ontology/kg.ttl; every role one of ``ROLES`` (or a
+dotted path of them); a mistake names the file and the entry. A token looks its
+triggers up by part of speech and lemma (``Triggers.for_verb``, ``for_noun``,
+``for_adjective``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from kg.errors import OntologyError
+from kg.lexicon import LEXICON, load_toml
+from kg.vocab import ontology_dir, term
+
+__all__ = ["ROLES", "Trigger", "Triggers", "load_triggers"]
+
+VERB_ROLES = {"subj", "obj", "dative"}
+NOUN_ROLES = {"self", "holder", "poss", "compound", "light", "recipient", "amod"}
+ROLES = VERB_ROLES | NOUN_ROLES
+_PREP_ROLE = re.compile(r"prep:[a-z][a-z ]*")
+#: words that end a verb phrase as a preposition ("invest in"), not as a particle
+PREPOSITIONS = frozenset(
+    "about above across after against along among around as at before behind below beneath "
+    "beside between beyond by for from in inside into like near of off on onto out over past "
+    "per since than through to toward towards under until upon via with within without".split()
+)
+_FILE = "triggers.toml"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One way of stating a property: its words and which roles fill its two sides."""
+
+    property: str
+    phrase: tuple[str, ...]  # the words, lower case ("shut", "down")
+    pos: str  # "verb", "noun" or "adjective"
+    subject: tuple[str, ...]
+    object: tuple[str, ...]
+    symmetric: bool = False
+    modality: str | None = None
+    ergative: bool = False
+
+    def rule_id(self) -> str:
+        """The rule id a fact of this trigger carries ("acquired.verb.buy")."""
+        return f"{self.property}.{self.pos}.{'-'.join(self.phrase)}"
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """The lexicon, indexed by the first word of verb and adjective phrases and the
+    last word of noun phrases (a noun phrase ends in its head)."""
+
+    verbs: dict[str, tuple[Trigger, ...]]
+    nouns: dict[str, tuple[Trigger, ...]]
+    adjectives: dict[str, tuple[Trigger, ...]]
+    classes: dict[str, tuple[frozenset[str], frozenset[str]]]
+    possessive: dict[tuple[str, str], str]
+    ignored: frozenset[str]
+    verb_words: frozenset[str] = field(default_factory=frozenset)  # every verb lemma listed
+
+    def domain(self, prop: str) -> tuple[frozenset[str], frozenset[str]] | None:
+        """The classes a property's subject and object may have."""
+        return self.classes.get(prop)
+
+    def fits(self, prop: str, subject: str, obj: str | None) -> bool:
+        """Whether classes ``subject`` and ``obj`` (None: a value) fit ``prop``."""
+        found = self.classes.get(prop)
+        if found is None:
+            return True
+        subj, objs = found
+        return subject in subj and (obj is None or not objs or obj in objs)
+
+
+def _where(entry: str) -> str:
+    return f"{ontology_dir() / _FILE}: {entry}"
+
+
+def _check_property(name: str, entry: str) -> str:
+    try:
+        term(name)
+    except AttributeError:
+        raise OntologyError(
+            _where(f"{entry}: {name!r} is not a property of ontology/kg.ttl")
+        ) from None
+    return name
+
+
+def _check_roles(roles: Iterable[str], entry: str) -> tuple[str, ...]:
+    out = tuple(roles)
+    for role in out:
+        for part in role.split("."):
+            if part not in ROLES and not _PREP_ROLE.fullmatch(part):
+                raise OntologyError(_where(f"{entry}: unknown role {role!r}"))
+    return out
+
+
+def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
+    prop = _check_property(str(row["property"]), f"[[trigger]] {n}")
+    entry = f"[[trigger]] {n} ({prop})"
+    symmetric = bool(row.get("symmetric", False))
+    modality = str(row["modality"]) if "modality" in row else None
+    ergative = bool(row.get("ergative", False))
+    for phrase in row.get("verbs", []):
+        words = tuple(phrase.lower().split())
+        default_obj = (
+            (f"prep:{words[-1]}",) if len(words) > 1 and words[-1] in PREPOSITIONS else ("obj",)
+        )
+        yield Trigger(
+            prop,
+            words,
+            "verb",
+            _check_roles(row.get("subject", ["subj"]), entry),
+            _check_roles(row.get("object", default_obj), entry),
+            symmetric=symmetric,
+            modality=modality,
+            ergative=ergative,
+        )
+    nouns = list(row.get("nouns", []))
+    if "cue_nouns" in row:
+        cls = str(row["cue_nouns"])
+        if cls not in LEXICON.cues:
+            raise OntologyError(_where(f"{entry}: no cue words of class {cls!r} in lexicon.toml"))
+        nouns += sorted(LEXICON.cues[cls])
+    for phrase in nouns:
+        yield Trigger(
+            prop,
+            tuple(phrase.lower().split()),
+            "noun",
+            _check_roles(row.get("subject", ["poss", "prep:by", "light"]), entry),
+            _check_roles(row.get("object", ["prep:of", "compound"]), entry),
+            symmetric=symmetric,
+            modality=modality,
+            ergative=ergative,
+        )
+    for phrase in row.get("adjectives", []):
+        words = tuple(phrase.lower().split())
+        default_obj = (f"prep:{words[-1]}",) if len(words) > 1 else ("obj",)
+        yield Trigger(
+            prop,
+            words,
+            "adjective",
+            _check_roles(row.get("subject", ["subj"]), entry),
+            _check_roles(row.get("object", default_obj), entry),
+            symmetric=symmetric,
+            modality=modality,
+            ergative=ergative,
+        )
+
+
+@cache
+def load_triggers() -> Triggers:
+    """Load and check ontology/triggers.toml (cached)."""
+    data = load_toml(_FILE)
+    try:
+        classes = {
+            _check_property(name, f"[property.{name}]"): (
+                frozenset(spec["subject"]),
+                frozenset(spec["object"]),
+            )
+            for name, spec in dict(data["property"]).items()  # type: ignore[call-overload]
+        }
+        rows = data["trigger"]
+        assert isinstance(rows, list)
+        found = [t for n, row in enumerate(rows, 1) for t in _triggers(row, n)]
+        possessive: dict[tuple[str, str], str] = {}
+        for pair, prop in dict(data.get("possessive", {})).items():  # type: ignore[call-overload]
+            thing, _, owner = str(pair).partition("<")
+            possessive[(thing, owner)] = _check_property(str(prop), f"[possessive] {pair}")
+        ignored = frozenset(dict(data.get("open", {})).get("ignore", []))  # type: ignore[call-overload]
+    except (KeyError, TypeError, AssertionError) as err:
+        raise OntologyError(_where(f"missing or bad entry {err}")) from None
+    for t in found:
+        if t.property not in classes:
+            raise OntologyError(_where(f"no [property.{t.property}] for trigger {t.rule_id()}"))
+    index: dict[str, dict[str, list[Trigger]]] = {"verb": {}, "noun": {}, "adjective": {}}
+    for t in found:
+        key = t.phrase[-1] if t.pos == "noun" else t.phrase[0]
+        index[t.pos].setdefault(key, []).append(t)
+    # Longer phrases first: "take over from" before "take over".
+    sort = {k: tuple(sorted(v, key=lambda t: -len(t.phrase))) for k, v in index["verb"].items()}
+    return Triggers(
+        verbs=sort,
+        nouns={k: tuple(sorted(v, key=lambda t: -len(t.phrase))) for k, v in index["noun"].items()},
+        adjectives={k: tuple(v) for k, v in index["adjective"].items()},
+        classes=classes,
+        possessive=possessive,
+        ignored=ignored,
+        verb_words=frozenset(sort),
+    )
