@@ -142,9 +142,16 @@ def is_furniture(line: str) -> bool:
     f = LEXICON.furniture
     if bare in f.lines or bare.lstrip("-*• ").strip() in f.lines:
         return True
-    if any(low.startswith(p) for p in f.prefixes):
+    if any(low.startswith(p) for p in f.prefixes) and not _prose_line(line):
         return True
     return any(c in low for c in f.contains)
+
+
+def _prose_line(line: str) -> bool:
+    """A sentence of the article, not a byline or a credit that starts like one: it runs
+    to a dozen words and ends as a sentence does ("By 2016, Skype had ...")."""
+    stripped = line.strip()
+    return len(stripped.split()) >= 12 and stripped[-1:] in ".!?\"”’'"
 
 
 def is_trailer(line: str) -> bool:

@@ -41,11 +41,16 @@ class Lexicon:
     coref: dict[str, frozenset[str]]  # class -> definite descriptions
     #: nouns that stand for what follows their "of" ("a free version of X")
     partitives: frozenset[str]
+    #: nouns that name something other than their possessor ("its predecessor")
+    relational: frozenset[str]
     pronouns: frozenset[str]
     modality: dict[str, frozenset[str]]
     qualifiers: dict[str, tuple[str, ...]]
     org_suffixes: frozenset[str]
     demonyms: dict[str, str]
+    place_names: frozenset[str]  # countries, regions and cities
+    honorifics: frozenset[str]  # "prince", "dr": a name after one is a person's
+    event_suffixes: frozenset[str]  # "Conference", "Summit": a name ending in one is an event
 
     def cue_class(self, word: str) -> str | None:
         return self._cue_classes.get(word.lower())
@@ -59,7 +64,11 @@ class Lexicon:
         return found
 
 
-_CUE_ORDER = ("Person", "AIModel", "Product", "Deal", "Event", "Organization")
+_CUE_ORDER = ("Excluded", "Person", "AIModel", "Product", "Deal", "Event", "Organization")
+
+
+_NOT_DESCRIPTIONS = ("pronouns", "partitives", "relational")
+_NOT_CUES = ("org_suffixes", "honorifics", "event_suffixes")
 
 
 @cache
@@ -82,14 +91,24 @@ def _load() -> Lexicon:
                 frozenset(s.lower() for s in f["title_words"]),
                 frozenset(s.lower() for s in f["not_entities"]),
             ),
-            cues={k: frozenset(v) for k, v in cues.items() if k != "org_suffixes"},
+            cues={k: frozenset(v) for k, v in cues.items() if k not in _NOT_CUES},
+            honorifics=frozenset(w.lower() for w in cues.get("honorifics", [])),
+            event_suffixes=frozenset(cues.get("event_suffixes", [])),
             org_suffixes=frozenset(cues["org_suffixes"]),
             demonyms=dict(data.get("places", {}).get("demonyms", {})),  # type: ignore[attr-defined]
+            place_names=frozenset(
+                name
+                for names in data.get("places", {}).get("names", {}).values()  # type: ignore[attr-defined]
+                for name in names
+            ),
             coref={
-                k: frozenset(v) for k, v in coref.items() if k not in ("pronouns", "partitives")
+                k: frozenset(v)
+                for k, v in coref.items()
+                if k not in ("pronouns", "partitives", "relational")
             },
             pronouns=frozenset(coref["pronouns"]),
             partitives=frozenset(coref.get("partitives", [])),
+            relational=frozenset(coref.get("relational", [])) | frozenset(cues.get("Person", [])),
             modality={k: frozenset(v) for k, v in modality.items()},
             qualifiers={k: tuple(sorted(v, key=len, reverse=True)) for k, v in quals.items()},
         )

@@ -55,6 +55,20 @@ def _strip_cue(name: str) -> str | None:
     return None
 
 
+_LEGAL = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "llc",
+          "plc", "ag", "sa", "s.a.", "nv", "n.v.", "se", "gmbh", "limited", "lp", "llp",
+          "holdings", "group"}  # fmt: skip
+
+
+def _strip_legal(name: str) -> str:
+    """'Acme Corp.' -> 'Acme', 'Alphabet Inc.' -> 'Alphabet': the legal form is no part of
+    the name."""
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower() in _LEGAL:
+        words.pop()
+    return " ".join(words)
+
+
 class _Clusters:
     """Assigns every mention a cluster id (a KB key or a normalised name)."""
 
@@ -67,6 +81,10 @@ class _Clusters:
             key = self._kb_key(name)
             self.alias[name] = key if key else "~" + _norm(name)
         for name in sorted(names):
+            plain = _strip_legal(name)
+            if plain != name and (plain in names or self._kb_key(plain)):
+                self.alias[name] = self._kb_key(plain) or self.alias.get(plain, "~" + _norm(plain))
+                continue  # "Acme Corp" is Acme
             stripped = _strip_cue(name)
             if stripped and stripped in names:
                 self.alias[name] = self.alias[stripped]
@@ -267,8 +285,17 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
     * a chief's product decision is the organisation's ("CEO Jane Roe killed Pixie",
       with Jane Roe the head of one organisation in the document);
     * an organisation that competes with a product competes with its maker too
-      ("rivals such as Acme have surpassed Pixie" -> Acme competes with Pixie's maker).
+      ("rivals such as Acme have surpassed Pixie" -> Acme competes with Pixie's maker);
+    * the value of a purchase is the deal's, when the document names the deal.
     """
+    if fact.predicate == "dealValue" and entities[fact.subject].cls != "Deal":
+        # "Adobe agreed to buy Figma for $20 billion", with the deal named: its value
+        deals = {
+            f.subject for f in doc_facts if f.predicate == "party" and f.object == fact.subject
+        }
+        if len(deals) == 1:
+            return replace(fact, subject=next(iter(deals)), rule=f"{fact.rule}+deal")
+        return fact
     if not fact.object_is_entity or not isinstance(fact.object, str):
         return fact
     s_cls, o_cls = entities[fact.subject].cls, entities[fact.object].cls

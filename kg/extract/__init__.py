@@ -108,6 +108,8 @@ def extract_documents(
         for _st, start, headline, _block, sdoc in pending:
             if not headline:
                 state.finder.add_repeats(sdoc, start)
+        for _st, start, _headline, _block, sdoc in pending:
+            state.finder.add_acronyms(sdoc, start)
         state.finder.settle_classes()
         for _st, start, headline, block, sdoc in pending:
             _read_block(state, start, headline, block, sdoc, rules, triggers)

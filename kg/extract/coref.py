@@ -28,6 +28,9 @@ _COMPATIBLE = {
 }
 
 
+#: what a pronoun refers to when it refers to something that is not a name
+_NOBODY = Mention("", 0, 0, "", "", "")
+
 _SPEECH = {"say", "tell", "add", "write", "state", "explain", "announce", "post", "note"}
 
 
@@ -53,12 +56,26 @@ class DocState:
         return ranked[0][-1]
 
     def antecedent(self, classes: Sequence[str], before: int) -> Mention | None:
+        """The nearest earlier mention of one of the classes."""
         pool = self.finder.mentions + self.deals
         best: Mention | None = None
         for m in pool:
             if m.start < before and m.label in classes and (best is None or m.start > best.start):
                 best = m
         return best
+
+    def salient(self, classes: Sequence[str], before: int, window: int = 600) -> Mention | None:
+        """'the startup', 'the company': among the mentions of the classes in the last few
+        sentences, the one the document names most (the nearest on a tie)."""
+        pool = [m for m in self.finder.mentions if m.label in classes and m.start < before]
+        recent = [m for m in pool if m.start >= before - window] or pool[-1:]
+        if not recent:
+            return None
+        counts: dict[str, int] = {}
+        for m in self.finder.mentions:
+            if m.source != "coref":
+                counts[m.name] = counts.get(m.name, 0) + 1
+        return max(recent, key=lambda m: (counts.get(m.name, 0), m.start))
 
     @staticmethod
     def _speaker(
@@ -90,6 +107,8 @@ class DocState:
                 for c in t.children:
                     if c.dep_ == "nsubj" and c.i < tok.i:
                         m = self.finder.by_token.get(offset + c.idx)
+                        if m is None and tok.lower_ == "their" and c.tag_ == "NNS":
+                            return _NOBODY  # "the companies ... their products": not a name
                         return m if m is not None and m.label == "Organization" else None
                 return None
             if t.head.i == t.i:
@@ -125,9 +144,12 @@ class DocState:
                     classes = ("Organization",)
                 else:
                     classes = ("Organization", "Product", "AIModel")
+                owner = self._clause_owner(tok, offset)
+                if owner is _NOBODY:
+                    return None
                 target = (
                     self._speaker(tok, resolve, self.finder.by_token.get, offset)
-                    or self._clause_owner(tok, offset)
+                    or owner
                     or self.antecedent(classes, at)
                 )
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
@@ -138,7 +160,12 @@ class DocState:
                 cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
                 if cls is None:
                     return None
-                target = self.antecedent(_COMPATIBLE.get(cls, (cls,)), at)
+                classes = _COMPATIBLE.get(cls, (cls,))
+                target = (
+                    self.salient(classes, at)
+                    if classes == ("Organization",)
+                    else self.antecedent(classes, at)
+                )
             else:
                 return None
             if target is None:

@@ -47,7 +47,11 @@ def read_deal(r: SentenceReader, tok: Any) -> None:
     parties = [p for p in _dedupe(parties) if p.label in _PARTY_CLASSES]
 
     deal: Mention | None
-    if parties:
+    valued = any(
+        q.kind == "money" and (root.head.i == tok.i or root.i in {t.i for t in tok.subtree})
+        for root, q in r.quantity_spans()
+    )
+    if len(parties) >= 2 or (parties and valued):
         deal = Mention(
             doc_id=r.sentence.doc_id,
             start=r.offset + tok.idx,

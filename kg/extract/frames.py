@@ -49,6 +49,8 @@ def is_passive(verb: Tok) -> bool:
     """'X was bought by Y', 'X, bought by Y' (a participle with no auxiliary)."""
     if verb.dep_ in ("acl", "amod") and verb.tag_ == "VBN":
         return not any(c.dep_ == "aux" for c in verb.children)
+    if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+        return True  # "X started in 2003, launched by Y"
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
@@ -83,9 +85,9 @@ class Arguments:
         if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be":
             # "X is the second app that ...": the noun is X
             own = self.mention(tok)
-            named = [c for c in tok.head.children if c.dep_ == "nsubj"]
-            if named and (own is None or own.source == "coref"):
-                return self.expand(named[0], depth + 1, possessor)
+            said = [c for c in tok.head.children if c.dep_ == "nsubj"]
+            if said and (own is None or own.source == "coref"):
+                return self.expand(said[0], depth + 1, possessor)
         if tok.pos_ == "NOUN" and tok.lower_ in LEXICON.partitives:
             for c in tok.children:  # "the web version of X" is X
                 if c.dep_ == "prep" and c.lower_ == "of":
@@ -109,8 +111,9 @@ class Arguments:
                 named = self._compound_name(tok)  # "its standalone Sora video platform"
                 if named is not None:
                     found.append(named)
-            if not found and possessor:
-                # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling".
+            if not found and possessor and tok.lemma_.lower() not in LEXICON.relational:
+                # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling";
+                # not "its predecessor", "Acme's rival": another thing than the possessor.
                 for c in tok.children:
                     if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and tok.pos_ == "NOUN"):
                         pm = self.mention(c)
@@ -171,6 +174,9 @@ class Arguments:
                 return []  # "X said Y bought Z": the speaker is not the buyer
             return self.subjects(head, depth + 1, raised=verb.dep_ == "xcomp")
         if verb.dep_ == "relcl":
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            if owners and head.pos_ == "NOUN" and not self.mention(head):
+                return self.expand(owners[0])  # "its push to take on X": its owner's
             if any(
                 c.dep_ in ("dobj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in verb.children
             ):
@@ -249,11 +255,21 @@ class Arguments:
     def _role(self, tok: Tok, first: str) -> list[Mention]:
         if first.startswith("prep:"):
             found = self.prep_objects(tok, first[5:])
+            if first == "prep:of" and found and tok.pos_ == "NOUN":
+                # "the CEO of Google and its parent Alphabet", parsed with Alphabet
+                # joined to the title rather than to Google
+                found += [
+                    m
+                    for c in tok.children
+                    if c.dep_ == "conj" and c.pos_ == "PROPN" and (m := self.mention(c))
+                ]
             if not found and tok.pos_ in ("NOUN", "PROPN"):
                 head = _described(tok)
                 if head is not None:  # "Y's parent company X of ..." rarely; "rival to X"
                     found = self.prep_objects(head, first[5:])
             return found
+        if first == "clause":
+            return self._clause_subjects(tok)
         if tok.pos_ in ("VERB", "AUX"):
             if first == "subj":
                 return self.subjects(tok)
@@ -312,6 +328,18 @@ class Arguments:
             if (name == "recipient") != receives:
                 return []
             return self.subjects(verb)
+        return []
+
+    def _clause_subjects(self, tok: Tok) -> list[Mention]:
+        """The subject of the clause a word stands in ("X raised $6 million at a $60
+        million valuation": X, for the valuation)."""
+        t = tok
+        for _ in range(6):
+            if t.pos_ in ("VERB", "AUX") and t is not tok:
+                return self.subjects(t)
+            if t.head.i == t.i:
+                return self.subjects(t) if t.pos_ in ("VERB", "AUX") else []
+            t = t.head
         return []
 
     def _adjective_subjects(self, adj: Tok) -> list[Mention]:
@@ -385,7 +413,4 @@ def _governing_verb(noun: Tok) -> Tok | None:
         t = t.head
     if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
         return t.head
-    if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.pos_ in ("VERB",):
-        if t.head.lower_ in ("in", "of", "into", "to", "with", "through"):
-            return t.head.head  # "walked away from its acquisition" no; "engaged in talks"
     return None

@@ -24,7 +24,7 @@ NER_CLASSES = {
     "WORK_OF_ART": "Product",
     "FAC": "Place",
 }
-_TYPE_WEIGHT = {"kb": 4.0, "cue": 2.0, "ner": 1.0, "propn": 0.5, "coref": 0.0}
+_TYPE_WEIGHT = {"kb": 4.0, "place": 4.0, "cue": 2.0, "ner": 1.0, "propn": 0.5, "coref": 0.0}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "poss"}
 _QUOTES = "\"'“”‘’«»"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -71,6 +71,32 @@ class MentionFinder:
     mentions: list[Mention] = field(default_factory=list)
     #: token-start char offset -> mention, for argument lookup by the relation extractor
     by_token: dict[int, Mention] = field(default_factory=dict)
+    #: acronym -> the mention it abbreviates ("CMA" -> the Competition and Markets Authority)
+    acronyms: dict[str, Mention] = field(default_factory=dict)
+
+    def add_acronyms(self, sdoc: Any, offset: int) -> None:
+        """'the Competition and Markets Authority (CMA)': the acronym names the same
+        entity, there and wherever the document uses it."""
+        for i in range(1, len(sdoc) - 2):
+            if sdoc[i].text != "(" or sdoc[i + 2].text != ")":
+                continue
+            short = sdoc[i + 1]
+            before = self.by_token.get(offset + sdoc[i - 1].idx)
+            if before is None or not re.fullmatch(r"[A-Z][A-Za-z&.]{1,7}", short.text):
+                continue
+            if short.text[0] != before.name[:1] or sum(c.isupper() for c in short.text) < 2:
+                continue
+            self.acronyms[short.text] = before
+        if not self.acronyms:
+            return
+        for n, m in enumerate(self.mentions):
+            full = self.acronyms.get(m.name)
+            if full is not None and m.name != full.name:
+                named = replace(m, name=full.name, label=full.label, kb_id=full.kb_id or m.kb_id)
+                self.mentions[n] = named
+                for at, found in list(self.by_token.items()):
+                    if found is m:
+                        self.by_token[at] = named
 
     def settle_classes(self) -> None:
         """Give every weakly typed mention the class its name has most strongly in the
@@ -149,9 +175,13 @@ class MentionFinder:
             cls = NER_CLASSES.get(ent.label_)
             if cls is None:
                 continue
-            # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie".
+            # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie"; but
+            # "Competition and Markets Authority" is one.
             start = ent.start
+            whole = cls == "Organization" and ent[-1].text in LEXICON.org_suffixes
             for tok in ent:
+                if whole and tok.lower_ in ("and", "&"):
+                    continue
                 if (tok.dep_ == "case" or tok.lower_ in ("and", "or")) and tok.i > start:
                     found.append((start, tok.i, cls, "ner", None))
                     start = tok.i + 1
@@ -159,6 +189,7 @@ class MentionFinder:
                 found.append((start, ent.end, cls, "ner", None))
         found.extend(self._cue_mentions(sdoc))
         found.extend(self._proper_nouns(sdoc))
+        found.extend(_odd_names(sdoc))
         found.extend(self._surnames(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
@@ -199,10 +230,23 @@ class MentionFinder:
                     cue = _cue_type(span, name)
                     if cue is not None:
                         cls, source = cue, "cue"
+            if key is None and name in LEXICON.place_names and source != "cue":
+                cls, source = "Place", "place"  # "UK", "Colorado": places whatever the tagger says
+            elif key is None and source in ("ner", "propn"):
+                words = name.split()
+                if len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
+                    cls, source = "Person", "cue"  # "Prince Alwaleed", "Dr. Jane Roe"
+                elif words[-1] in LEXICON.event_suffixes and len(words) > 1:
+                    cls, source = "Event", "cue"  # "GPU Technology Conference"
+                elif cls != "Person" and _named_after(name, kb, self.mentions):
+                    cls = "Product"  # "Microsoft Teams", "Skype for Business", "Google Meet"
             if headline and key is None and name.lower() in known_names:
                 cls, source = known_names[name.lower()], "propn"  # the body's class, weakly
+            if cls == "Excluded":
+                continue  # "characters such as X": no entity of the ontology
             taken.update(range(start, end))
             chosen.append((span, cls, source, key, name))
+        chosen = _share_coordinated_classes(chosen)
         chosen.sort(key=lambda c: c[0].start)
         for span, cls, source, key, name in chosen:
             m = Mention(
@@ -320,6 +364,60 @@ class MentionFinder:
         return out
 
 
+_CHOICE = tuple[Any, str, str, "str | None", str]  # span, class, source, KB key, name
+
+
+def _share_coordinated_classes(chosen: list[Any]) -> list[Any]:
+    """'Kevin Systrom and Mike Krieger': a weakly typed name in a list takes the class a
+    cue word or the KB gives the name beside it."""
+    by_root = {c[0].root.i: n for n, c in enumerate(chosen)}
+    out = list(chosen)
+    for n, (span, cls, source, key, name) in enumerate(chosen):
+        if source not in ("ner", "propn"):
+            continue
+        root = span.root
+        neighbours = [root.head] if root.dep_ == "conj" else []
+        neighbours += [c for c in root.children if c.dep_ == "conj"]
+        for tok in neighbours:
+            other = by_root.get(tok.i)
+            if other is not None and chosen[other][2] in ("kb", "cue") and chosen[other][1] != cls:
+                if chosen[other][1] in ("Person", "Organization", "Place", "Product", "AIModel"):
+                    out[n] = (span, chosen[other][1], source, key, name)
+                    break
+    return out
+
+
+def _named_after(name: str, kb: Any, mentions: list[Mention]) -> bool:
+    """'Microsoft Teams', 'Google Podcasts': a name made of a known organisation's or
+    product's name and more words, none of which names an organisation."""
+    words = name.split()
+    if len(words) < 2 or any(w in LEXICON.org_suffixes for w in words[1:]):
+        return False
+    first = words[0]
+    entry = kb.lookup(first)
+    if entry is not None:
+        return entry.cls in ("Organization", "Product", "AIModel") and kb.lookup(name) is None
+    return any(
+        m.name == first and m.source in ("kb", "cue") and m.label != "Person" for m in mentions
+    )
+
+
+_ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
+
+
+def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
+    """Names with inner digits or punctuation the tagger leaves out: 'Grok-1.5V',
+    'GPT-4o', 'Name.AI', 'Name:ai' (typed by the words around them, else a product)."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for tok in sdoc:
+        if tok.ent_type_ or tok.is_sent_start or tok.like_url or tok.like_email:
+            continue
+        if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
+            if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
+                out.append((tok.i, tok.i + 1, "Product", "propn", None))
+    return out
+
+
 def _cue_type(span: Any, name: str) -> str | None:
     """The class that the words around a name give it, if any.
 
@@ -356,12 +454,39 @@ def _cue_type(span: Any, name: str) -> str | None:
         if cls in ("Person", "Organization"):
             return "Organization"  # "Acme CEO", "Acme shareholders"
     before = span.doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.dep_ == "compound" and before.head.i >= span.start:
-        if LEXICON.cue_class(before.lower_) == "Person":
-            return "Person"  # "CEO Ada Roe"
+    if (
+        before is not None
+        and before.dep_ in ("compound", "nmod", "amod")
+        and (before.head.i >= span.start)
+    ):
+        cls = LEXICON.cue_class(before.lower_) or LEXICON.cue_class(before.lemma_)
+        if cls in _TYPED:
+            return cls  # "CEO Ada Roe", "cybersecurity firm Acme", "messaging app Skype"
+    listed = _listed_under(root)
+    if listed is not None:
+        cls = LEXICON.cue_class(listed.lemma_)
+        if cls in _TYPED:
+            return cls  # "apps like WhatsApp", "characters such as X"
     if name.split()[-1] in LEXICON.org_suffixes and len(name.split()) > 1:
         return "Organization"
     return None
+
+
+_TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+
+
+def _listed_under(root: Any) -> Any | None:
+    """The noun a name is listed under: 'apps like X', 'rivals such as X, Y and Z'."""
+    t = root
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    if t.dep_ != "pobj" or t.head.lower_ not in ("like", "as", "including"):
+        return None
+    prep = t.head
+    noun = prep.head
+    if prep.lower_ == "as" and noun.lower_ == "such":
+        noun = noun.head
+    return noun if noun.pos_ == "NOUN" else None
 
 
 def _name_after(sdoc: Any, i: int) -> tuple[int, int] | None:

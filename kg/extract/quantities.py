@@ -18,6 +18,7 @@ from kg.model import Mention, Quantity
 
 if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
+    from kg.extract.triggers import QuantityTrigger
 
 __all__ = [
     "NUMBER_WORDS",
@@ -240,97 +241,106 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
 
 
 def attach_quantities(r: SentenceReader) -> None:
-    """Emit a fact for each figure a cue word claims, on the entity it belongs to."""
+    """Emit a fact for each figure a trigger word claims, on the entity it belongs to."""
     used = {id(x.object) for x in r.out}
     for root, q in r.quantity_spans():
         if id(q) in used:
             continue
-        context = _context_words(root)
-        candidates = [
-            rule for rule in r.rules.quantities if q.kind in rule.kinds and context & rule.cues
+        found = _trigger_for(r, root, q)
+        if found is None:
+            continue
+        tok, trig = found
+        owners: list[Mention] = []
+        for role in trig.owner:
+            owners = [
+                m
+                for m in r.role(tok, role)
+                if m.label != "Place"
+                and (
+                    r.fits(trig.property, m, None)
+                    or (m.label == "Deal" and trig.property == "valuation")
+                )
+            ]
+            if owners:
+                break
+        confidence = 0.6
+        if not owners and trig.property in _ABOUT_THE_ARTICLE:
+            main = r.main_organization()  # "the round was led by X": the article's raiser
+            owners, confidence = ([main] if main is not None else []), 0.4
+        for owner in owners[:1]:
+            prop = "dealValue" if owner.label == "Deal" else trig.property  # "a deal valued at"
+            r.emit(owner, prop, q, tok, trig.rule_id(), confidence)
+
+
+def _deal_value(trig: QuantityTrigger, owner: Mention) -> bool:
+    """'the deal, valued at $2 billion': a deal's valuation is its value."""
+    return owner.label == "Deal" and trig.property == "valuation"
+
+
+#: properties whose figure, with no owner in the sentence, is the article's organisation's
+_ABOUT_THE_ARTICLE = {"fundingAmount", "valuation", "jobCuts"}
+#: how a figure hangs on the word it belongs to
+_UP = ("nummod", "compound", "amod", "quantmod", "dobj", "npadvmod", "attr", "appos", "nsubj",
+       "nsubjpass", "conj", "oprd", "advmod", "pobj", "prep", "acl", "relcl", "dep",
+       "advcl")  # fmt: skip
+
+
+def _candidates(root: Tok) -> list[tuple[int, Tok]]:
+    """Words on the figure's path in the parse, with how far each is: its heads (through
+    prepositions) and the objects of its own prepositions ("$6 billion in funding")."""
+    out: list[tuple[int, Tok]] = []
+    for c in root.children:
+        if c.dep_ == "prep":
+            out += [(1, p) for p in c.children if p.dep_ == "pobj"]
+    t, hops = root, 0
+    while hops < 4 and t.dep_ in _UP and t.head.i != t.i:
+        t = t.head
+        if t.dep_ == "prep" or t.pos_ == "ADP":
+            continue  # a preposition is no step
+        hops += 1
+        out.append((hops, t))
+        if t.pos_ in ("VERB", "AUX") and hops == 1:
+            # "X's user count peaked at a million": what the verb says the figure of
+            verb = t
+            while verb.dep_ == "conj" and not _subject_of(verb) and verb.head.i != verb.i:
+                verb = verb.head  # "peaked at N and fell to M": fell shares the subject
+            out += [(2, c) for c in _subject_of(verb) if c is not root]
+    return sorted(out, key=lambda x: (x[0], abs(x[1].i - root.i)))
+
+
+def _subject_of(verb: Tok) -> list[Tok]:
+    return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
+def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, QuantityTrigger] | None:
+    """The nearest trigger on the figure's path that takes a figure of its kind."""
+    for _hops, tok in _candidates(root):
+        trig = _quantity_trigger(r, tok, q.kind)
+        if trig is None:
+            continue
+        if trig.pos == "noun":
+            verb = tok.head
+            if tok.dep_ == "dobj" and verb.pos_ == "VERB":
+                above = _quantity_trigger(r, verb, q.kind)
+                if above is not None and above.property != trig.property:
+                    return verb, above  # "cut 1,000 employees": job cuts
+        return tok, trig
+    return None
+
+
+def _quantity_trigger(r: SentenceReader, tok: Tok, kind: str) -> QuantityTrigger | None:
+    from kg.extract.relations import noun_phrase_at, verb_forms
+
+    triggers = r.triggers
+    if tok.pos_ in ("VERB", "AUX"):
+        found = [t for f in verb_forms(tok) for t in triggers.quantity_verbs.get(f, ())]
+    elif tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        found = [
+            t
+            for key in {tok.lower_, tok.lemma_.lower()}
+            for t in triggers.quantity_nouns.get(key, ())
+            if len(t.phrase) == 1 or noun_phrase_at(tok, t.phrase)
         ]
-        # The cue nearest the figure decides.
-        candidates.sort(key=lambda rule: _cue_distance(r, root, rule.cues))
-        for rule in candidates[:1]:
-            owners = _object_owner(r, root, rule.cues) if rule.owner == "object" else []
-            owners = owners or _quantity_owner(r, root)
-            confidence = 0.6
-            if not owners:
-                # No syntactic owner: the nearest organisation named before it.
-                owners = _nearest_before(r, root, rule.subject)
-                confidence = 0.4
-            for owner in owners[:1]:
-                r.emit(owner, rule.property, q, root, f"{rule.property}.quantity", confidence)
-
-
-def _cue_distance(r: SentenceReader, root: Tok, cues: frozenset[str]) -> int:
-    return min(
-        (abs(t.i - root.i) for t in r.sent if t.lower_ in cues or t.lemma_.lower() in cues),
-        default=1000,
-    )
-
-
-def _object_owner(r: SentenceReader, root: Tok, cues: frozenset[str]) -> list[Mention]:
-    """'fining Acme $2 billion', 'fines for Acme': what the cue word acts on."""
-    t = root
-    for _ in range(4):
-        if t.lower_ in cues or t.lemma_.lower() in cues:
-            for c in t.children:
-                if c.dep_ == "dobj" and c.i != root.i and root not in c.subtree:
-                    found = r.expand(c)
-                    if found:
-                        return found
-                if c.dep_ == "prep" and c.lower_ in ("for", "against", "on"):
-                    found = r.pobjs(c)
-                    if found:
-                        return found
-        if t.head.i == t.i:
-            break
-        t = t.head
-    return []
-
-
-def _nearest_before(r: SentenceReader, root: Tok, classes: frozenset[str]) -> list[Mention]:
-    for tok in reversed(list(r.sent.doc[r.sent.start : root.i])):
-        m = r.mention_at(r.offset + tok.idx)
-        if m is not None and m.label in classes and m.label == "Organization":
-            return [m]
-    return []
-
-
-def _quantity_owner(r: SentenceReader, root: Tok) -> list[Mention]:
-    t = root
-    for _ in range(5):
-        if t.head.i == t.i:
-            break
-        t = t.head
-        for c in t.children:
-            if c.dep_ in ("nsubj", "nsubjpass", "poss") and c.i != root.i:
-                ms = r.expand(c)
-                if ms:
-                    return ms
-        if t.pos_ in ("VERB", "AUX"):
-            ms = r.subjects(t)
-            if ms:
-                return ms
-    return []
-
-
-def _context_words(root: Tok) -> set[str]:
-    words: set[str] = set()
-    t = root
-    for _ in range(4):
-        words.add(t.lower_)
-        words.add(t.lemma_.lower())
-        for c in t.children:
-            words.add(c.lower_)
-            words.add(c.lemma_.lower())
-            for g in c.children:
-                words.add(g.lower_)
-        if t.head.i == t.i:
-            break
-        t = t.head
-    for w in root.doc[max(root.i - 4, root.sent.start) : min(root.i + 5, root.sent.end)]:
-        words.add(w.lower_)
-        words.add(w.lemma_.lower())
-    return words
+    else:
+        return None
+    return next((t for t in found if kind in t.kinds), None)

@@ -123,7 +123,15 @@ class SentenceReader(Arguments):
     def read(self) -> None:
         self._introductions()
         fired: set[int] = set()
+        inside: set[int] = set()  # tokens of a longer noun phrase ("chief" of "chief ... officer")
         for tok in self.sent:
+            for trig in _matching(tok, self.triggers):
+                if trig.pos == "noun" and len(trig.phrase) > 1:
+                    inside.update(range(tok.i - len(trig.phrase) + 1, tok.i))
+        for tok in self.sent:
+            if tok.i in inside and tok.pos_ in ("NOUN", "PROPN"):
+                fired.add(tok.i)
+                continue
             if self._triggers_at(tok):
                 fired.add(tok.i)
             self._possessive(tok)
@@ -144,6 +152,10 @@ class SentenceReader(Arguments):
     def _triggers_at(self, tok: Tok) -> bool:
         """Emit the facts of every trigger at ``tok``; whether any trigger word is there."""
         matched = _matching(tok, self.triggers)
+        nouns = [t for t in matched if t.pos == "noun"]
+        if nouns:  # "chief technology officer" is a leader's title, not an officer's
+            longest = max(len(t.phrase) for t in nouns)
+            matched = [t for t in matched if t.pos != "noun" or len(t.phrase) == longest]
         done: set[str] = set()  # a property once per word: its longest phrase
         for trig in matched:
             if trig.property in done:
@@ -177,9 +189,21 @@ class SentenceReader(Arguments):
             main = self._article_organization()
             if main is not None:  # "CEO Jane Roe said ...": the article's organisation
                 pairs, confidence = [(s, main) for s in subs], 0.5
+        if prop in ("leaderOf", "ceoOf") and trig.pos == "noun" and self._of_something(tok):
+            prop, rule = "worksFor", rule + "+division"  # "president of collaborative apps"
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality)
+
+    def _of_something(self, title: Tok) -> bool:
+        """'president of collaborative apps', 'head of AI': a title over part of an
+        organisation (its "of" names no entity), which leads the part, not the whole."""
+        for c in title.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [p for p in c.children if p.dep_ == "pobj"]
+                if objs and not self.pobjs(c) and objs[0].pos_ in ("NOUN", "PROPN"):
+                    return True
+        return False
 
     def _joint(self, noun: Tok) -> bool:
         """'the merger of A and B', 'a partnership between A and B': a noun whose
@@ -422,14 +446,14 @@ def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
     if pos in ("VERB", "AUX"):
         found = [
             t
-            for form in _verb_forms(tok)
+            for form in verb_forms(tok)
             for t in triggers.verbs.get(form, ())
             if _verb_phrase_at(tok, t.phrase)
         ]
     elif pos in ("NOUN", "PROPN"):
         keys = {tok.lower_, tok.lemma_.lower()}
         found = [
-            t for key in keys for t in triggers.nouns.get(key, ()) if _noun_phrase_at(tok, t.phrase)
+            t for key in keys for t in triggers.nouns.get(key, ()) if noun_phrase_at(tok, t.phrase)
         ]
     else:
         found = []
@@ -457,7 +481,7 @@ def _verb_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
     return any(c.lower_ == last for c in places)  # "shut down", "go offline", "eat lunch"
 
 
-def _noun_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
+def noun_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
     """'chief executive officer' ending at ``tok``; 'head of' as a noun and its preposition."""
     if len(phrase) == 1:
         return True
@@ -489,7 +513,7 @@ def _forms(low: str, lemma: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-def _verb_forms(tok: Tok) -> frozenset[str]:
+def verb_forms(tok: Tok) -> frozenset[str]:
     """The lemma, the word, and the word without its inflection ("sunsetting" -> "sunset",
     which the lemmatiser leaves as "sunsette")."""
     return _forms(tok.lower_, tok.lemma_.lower())

@@ -18,9 +18,9 @@ from kg.errors import OntologyError
 from kg.lexicon import LEXICON, load_toml
 from kg.vocab import ontology_dir, term
 
-__all__ = ["ROLES", "Trigger", "Triggers", "load_triggers"]
+__all__ = ["ROLES", "QuantityTrigger", "Trigger", "Triggers", "load_triggers"]
 
-VERB_ROLES = {"subj", "obj", "dative"}
+VERB_ROLES = {"subj", "obj", "dative", "clause"}
 NOUN_ROLES = {"self", "holder", "poss", "compound", "light", "recipient", "amod"}
 ROLES = VERB_ROLES | NOUN_ROLES
 _PREP_ROLE = re.compile(r"prep:[a-z][a-z ]*")
@@ -52,6 +52,20 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class QuantityTrigger:
+    """A word a figure of one property hangs on, and the roles that hold its owner."""
+
+    property: str
+    phrase: tuple[str, ...]
+    pos: str  # "verb" or "noun"
+    kinds: frozenset[str]  # money, count, percent, rate, duration
+    owner: tuple[str, ...]
+
+    def rule_id(self) -> str:
+        return f"{self.property}.quantity.{'-'.join(self.phrase)}"
+
+
+@dataclass(frozen=True)
 class Triggers:
     """The lexicon, indexed by the first word of verb and adjective phrases and the
     last word of noun phrases (a noun phrase ends in its head)."""
@@ -63,6 +77,9 @@ class Triggers:
     possessive: dict[tuple[str, str], str]
     ignored: frozenset[str]
     verb_words: frozenset[str] = field(default_factory=frozenset)  # every verb lemma listed
+    #: quantity triggers: first word of a verb phrase / last word of a noun phrase -> them
+    quantity_verbs: dict[str, tuple[QuantityTrigger, ...]] = field(default_factory=dict)
+    quantity_nouns: dict[str, tuple[QuantityTrigger, ...]] = field(default_factory=dict)
 
     def domain(self, prop: str) -> tuple[frozenset[str], frozenset[str]] | None:
         """The classes a property's subject and object may have."""
@@ -175,7 +192,11 @@ def load_triggers() -> Triggers:
         ignored = frozenset(dict(data.get("open", {})).get("ignore", []))  # type: ignore[call-overload]
     except (KeyError, TypeError, AssertionError) as err:
         raise OntologyError(_where(f"missing or bad entry {err}")) from None
-    for t in found:
+    quantity_rows = data.get("quantity", [])
+    assert isinstance(quantity_rows, list)
+    quantities = [q for n, row in enumerate(quantity_rows, 1) for q in _quantity(row, n)]
+    everything: list[Trigger | QuantityTrigger] = [*found, *quantities]
+    for t in everything:
         if t.property not in classes:
             raise OntologyError(_where(f"no [property.{t.property}] for trigger {t.rule_id()}"))
     index: dict[str, dict[str, list[Trigger]]] = {"verb": {}, "noun": {}, "adjective": {}}
@@ -192,4 +213,23 @@ def load_triggers() -> Triggers:
         possessive=possessive,
         ignored=ignored,
         verb_words=frozenset(sort),
+        quantity_verbs=_index([q for q in quantities if q.pos == "verb"], first=True),
+        quantity_nouns=_index([q for q in quantities if q.pos == "noun"], first=False),
     )
+
+
+def _index(items: list[QuantityTrigger], *, first: bool) -> dict[str, tuple[QuantityTrigger, ...]]:
+    out: dict[str, list[QuantityTrigger]] = {}
+    for q in items:
+        out.setdefault(q.phrase[0] if first else q.phrase[-1], []).append(q)
+    return {k: tuple(sorted(v, key=lambda q: -len(q.phrase))) for k, v in out.items()}
+
+
+def _quantity(row: dict[str, Any], n: int) -> Iterable[QuantityTrigger]:
+    prop = _check_property(str(row["property"]), f"[[quantity]] {n}")
+    entry = f"[[quantity]] {n} ({prop})"
+    kinds = frozenset(row["kinds"])
+    owner = _check_roles(row["owner"], entry)
+    for pos, key in (("verb", "verbs"), ("noun", "nouns")):
+        for phrase in row.get(key, []):
+            yield QuantityTrigger(prop, tuple(phrase.lower().split()), pos, kinds, owner)
