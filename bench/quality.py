@@ -40,7 +40,7 @@ from kg.pipeline import build  # noqa: E402
 from kg.sparql import run_query  # noqa: E402
 
 SYMMETRIC = {"competesWith", "partnersWith", "mergedWith"}
-NARROWER = {"leaderOf": {"ceoOf", "leaderOf"}}
+NARROWER = {"leaderOf": {"ceoOf", "leaderOf"}, "locatedIn": {"headquarteredIn", "locatedIn"}}
 QUANTITY_RELATIONS = {
     "dealValue",
     "userCount",

@@ -18,6 +18,7 @@ from rdflib import Dataset
 from kg.errors import InputError
 from kg.export.networks import communities, components, local_name, pagerank, shortest_paths
 from kg.export.networks import to_networkx as _to_networkx
+from kg.model import OPEN_RELATION
 from kg.vocab import KG, KGR, PREFIXES, RDF
 
 __all__ = [
@@ -27,8 +28,10 @@ __all__ = [
     "find_paths",
     "format_paths",
     "format_stats",
+    "format_unmapped",
     "graph_stats",
     "resolve_entity",
+    "unmapped_triggers",
 ]
 
 
@@ -94,6 +97,31 @@ def graph_stats(ds: Dataset, *, top: int = 10, g: nx.MultiDiGraph | None = None)
         components=[len(c) for c in components(g)],
         communities=groups,
     )
+
+
+def unmapped_triggers(ds: Dataset, *, top: int = 20) -> list[tuple[str, int, str]]:
+    """The words of the open relations (kg:relatedTo), most frequent first: the lexicon's
+    to-do list. Each is (words, how many facts, an example sentence)."""
+    counts: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for fact, _, text, _ in ds.quads((None, KG.relationText, None, None)):
+        words = str(text)
+        counts[words] += 1
+        sentences = sorted(str(o) for _, _, o, _ in ds.quads((fact, KG.sentence, None, None)))
+        if sentences and (words not in example or sentences[0] < example[words]):
+            example[words] = sentences[0]
+    return [(w, n, example.get(w, "")) for w, n in _ranked(counts).items()][:top]
+
+
+def format_unmapped(rows: list[tuple[str, int, str]]) -> str:
+    """``kg stats --unmapped`` output."""
+    if not rows:
+        return "No open relations: every relation found has a property of the ontology.\n"
+    width = max(len(w) for w, _, _ in rows)
+    lines = ["Words of open relations (kg:relatedTo), most frequent first:"]
+    for words, n, sentence in rows:
+        lines.append(f"  {n:>4}  {words:<{width}}  e.g. \u201c{sentence}\u201d")
+    return "\n".join(lines) + "\n"
 
 
 def resolve_entity(g: nx.MultiDiGraph, text: str) -> str:
@@ -168,10 +196,12 @@ def format_stats(stats: GraphStats) -> str:
 
     comps = stats.components
     by_class, by_relation = stats.entities_by_class, stats.facts_by_relation
+    named = {k: v for k, v in by_relation.items() if k != OPEN_RELATION}
     lines = [
         f"Documents:    {stats.documents}",
         f"Entities:     {sum(by_class.values())} ({counts(by_class)})",
-        f"Facts:        {sum(by_relation.values())} ({counts(by_relation)})",
+        f"Facts:        {sum(named.values())} ({counts(named)})",
+        f"Open:         {by_relation.get(OPEN_RELATION, 0)} (kg:relatedTo; `kg stats --unmapped`)",
         f"Components:   {len(comps)}"
         + (f" (largest {comps[0]}, {sum(1 for c in comps if c == 1)} isolated)" if comps else ""),
         f"Communities:  {len(stats.communities)} with more than one entity",

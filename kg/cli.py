@@ -342,16 +342,27 @@ def serve(
 @main.command()
 @store_option
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
-              help="How many of the most central entities to list.")  # fmt: skip
-def stats(store: Path, top: int) -> None:
+              help="How many central entities (or unmapped words) to list.")  # fmt: skip
+@click.option(
+    "--unmapped",
+    is_flag=True,
+    help="List the words of open relations (kg:relatedTo), most frequent first.",
+)
+def stats(store: Path, top: int, unmapped: bool) -> None:
     """Summarise the graph: entities by class, facts by relation, documents,
     the most central entities (PageRank), connected components and communities.
+
+    With --unmapped, list instead the words that relate entities in the articles
+    but that no property of the ontology means: the lexicon's to-do list.
     """
-    from kg.analytics import format_stats, graph_stats
+    from kg.analytics import format_stats, format_unmapped, graph_stats, unmapped_triggers
     from kg.store import load_dataset
 
     try:
-        click.echo(format_stats(graph_stats(load_dataset(store), top=top)), nl=False)
+        if unmapped:
+            click.echo(format_unmapped(unmapped_triggers(load_dataset(store), top=top)), nl=False)
+        else:
+            click.echo(format_stats(graph_stats(load_dataset(store), top=top)), nl=False)
     except KGError as err:
         _fail(err)
 

@@ -50,6 +50,7 @@ class Lexicon:
     demonyms: dict[str, str]
     place_names: frozenset[str]  # countries, regions and cities
     honorifics: frozenset[str]  # "prince", "dr": a name after one is a person's
+    given_names: frozenset[str]  # "Dana", "Kenji": a name starting with one is a person's
     event_suffixes: frozenset[str]  # "Conference", "Summit": a name ending in one is an event
 
     def cue_class(self, word: str) -> str | None:
@@ -93,6 +94,7 @@ def _load() -> Lexicon:
             ),
             cues={k: frozenset(v) for k, v in cues.items() if k not in _NOT_CUES},
             honorifics=frozenset(w.lower() for w in cues.get("honorifics", [])),
+            given_names=frozenset(dict(data.get("people", {})).get("given", [])),  # type: ignore[call-overload]
             event_suffixes=frozenset(cues.get("event_suffixes", [])),
             org_suffixes=frozenset(cues["org_suffixes"]),
             demonyms=dict(data.get("places", {}).get("demonyms", {})),  # type: ignore[attr-defined]

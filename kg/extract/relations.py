@@ -182,7 +182,7 @@ class SentenceReader(Arguments):
                     self.emit(s, prop, s, tok, rule + BY_MAKER, 0.5, at_least=trig.modality)
             return
         pairs = [(s, o) for s in subs for o in objs]
-        if trig.symmetric and not objs and (trig.pos != "noun" or self._joint(tok)):
+        if trig.symmetric and not objs and (trig.pos != "noun" or trig.pairs or self._joint(tok)):
             # "A and B merged", "the merger of A and B": the list pairs with itself
             pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
         if not pairs and trig.pos == "noun" and self._wants_employer(prop):
@@ -268,7 +268,10 @@ class SentenceReader(Arguments):
         thing = self.mention_at(self.offset + tok.head.idx)
         if owner is None or thing is None or owner.name == thing.name:
             return
-        prop = self.triggers.possessive.get((thing.label, owner.label))
+        thing_class = thing.label
+        if thing_class == "Organization" and thing.source in _WEAK_SOURCES:
+            thing_class = "Product"  # "Microsoft's OneNote": a company's name is mostly a product
+        prop = self.triggers.possessive.get((thing_class, owner.label))
         if prop == "developer":
             self.emit(thing, prop, owner, tok, f"{prop}.possessive", 0.6)
         elif prop is not None:
@@ -333,11 +336,21 @@ class SentenceReader(Arguments):
                 w.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for w in c.subtree
             }
             if lemma == "include" and subject_words & _FUNDING_WORDS:
-                investors = [m for c in tok.children if c.dep_ == "dobj" for m in self.expand(c)]
+                # "the round included A, B and C", "... participation from A and B"
+                investors = unique(
+                    [
+                        m
+                        for c in tok.children
+                        if c.dep_ == "dobj"
+                        for t in c.subtree
+                        if (m := self.mention_at(self.offset + t.idx)) is not None
+                    ]
+                )
             elif lemma != "include" and object_words & {"round", "funding", "financing"}:
                 investors = self.subjects(tok)
-            elif is_round_participle(tok):  # "a round led by A"
+            elif is_round_participle(tok):  # "X raised $N in a round led by A"
                 investors = self.subjects(tok)
+                target = [m for m in self.role(tok.head, "clause") if m.label == "Organization"]
         elif tok.pos_ == "NOUN" and lemma in ("investor", "backer"):
             investors = [
                 m
@@ -406,7 +419,7 @@ class SentenceReader(Arguments):
         for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
             if candidate is None:
                 continue
-            orgs = [m for m in self.expand(candidate) if m.label == "Organization"]
+            orgs = [m for m in self.expand(candidate) if self.fits("locatedIn", m, place)]
             for org in orgs:  # "U.S. giants like A, B and C": each of them
                 self.emit(org, "locatedIn", place, tok, "locatedIn.modifier", 0.6)
             if orgs:

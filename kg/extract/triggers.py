@@ -21,7 +21,7 @@ from kg.vocab import ontology_dir, term
 __all__ = ["ROLES", "QuantityTrigger", "Trigger", "Triggers", "load_triggers"]
 
 VERB_ROLES = {"subj", "obj", "dative", "clause"}
-NOUN_ROLES = {"self", "holder", "poss", "compound", "light", "recipient", "amod"}
+NOUN_ROLES = {"self", "holder", "poss", "compound", "light", "recipient", "amod", "appointer"}
 ROLES = VERB_ROLES | NOUN_ROLES
 _PREP_ROLE = re.compile(r"prep:[a-z][a-z ]*")
 #: words that end a verb phrase as a preposition ("invest in"), not as a particle
@@ -45,6 +45,7 @@ class Trigger:
     symmetric: bool = False
     modality: str | None = None
     ergative: bool = False
+    pairs: bool = False  # a noun whose list of subjects are the two sides ("their merger")
 
     def rule_id(self) -> str:
         """The rule id a fact of this trigger carries ("acquired.verb.buy")."""
@@ -123,6 +124,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
     symmetric = bool(row.get("symmetric", False))
     modality = str(row["modality"]) if "modality" in row else None
     ergative = bool(row.get("ergative", False))
+    pairs = bool(row.get("pairs", False))
     for phrase in row.get("verbs", []):
         words = tuple(phrase.lower().split())
         default_obj = (
@@ -137,6 +139,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             symmetric=symmetric,
             modality=modality,
             ergative=ergative,
+            pairs=pairs,
         )
     nouns = list(row.get("nouns", []))
     if "cue_nouns" in row:
@@ -154,6 +157,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             symmetric=symmetric,
             modality=modality,
             ergative=ergative,
+            pairs=pairs,
         )
     for phrase in row.get("adjectives", []):
         words = tuple(phrase.lower().split())
@@ -167,6 +171,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             symmetric=symmetric,
             modality=modality,
             ergative=ergative,
+            pairs=pairs,
         )
 
 
