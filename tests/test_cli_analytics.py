@@ -32,14 +32,15 @@ def test_stats(store: Path) -> None:
     code, out, err = _run("stats", "--store", str(store), "--top", "3")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Documents:    2",
         "Entities:     6 (Organization 2, AIModel 1, Deal 1, Person 1, Product 1)",
         "Facts:        8 (party 2, ceoOf 1, competesWith 1, cost 1, dealStatus 1, dealValue 1, "
         "discontinued 1)",
+        "Open:         0 (kg:relatedTo; `kg stats --unmapped`)",
         "Components:   1 (largest 6, 0 isolated)",
     ]
-    assert lines[4].startswith("Communities:  ")
+    assert lines[5].startswith("Communities:  ")
     central = lines[lines.index("Most central (PageRank):") + 1 :]
     assert len(central) == 3
     assert central[0].startswith("   1. Acme Robotics (Organization) 0.")
@@ -67,6 +68,31 @@ def test_path_accepts_keys_curies_iris_and_labels(store: Path, jane: str) -> Non
         "         \u201cAcme and Globex signed a $1 billion licensing deal.\u201d"
         ' (Deal <img src=x onerror="alert(1)">)\n'
     )
+
+
+def test_unmapped_lists_the_words_of_open_relations(small_facts, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    documents, entities, facts, counts = small_facts
+    teamed = replace(facts[0], predicate="relatedTo", object="blinkr", text="team up with")
+    store = tmp_path / "store"
+    write_store(to_dataset(documents, entities, [*facts, teamed], counts), store)
+    code, out, err = _run("stats", "--unmapped", "--store", str(store))
+    assert (code, err) == (0, "")
+    assert out == (
+        "Words of open relations (kg:relatedTo), most frequent first:\n"
+        "     1  team up with  e.g. \u201cAcme Robotics is shutting down Pixie, its photo app.\u201d\n"
+    )
+    code, out, _ = _run("stats", "--store", str(store))
+    assert "Open:         1 (kg:relatedTo; `kg stats --unmapped`)" in out.splitlines()
+    code, out, _ = _run(
+        "stats", "--unmapped", "--store", str(_store_without_open(small_facts, tmp_path))
+    )
+    assert out == "No open relations: every relation found has a property of the ontology.\n"
+
+
+def _store_without_open(small_facts, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    store = tmp_path / "plain"
+    write_store(to_dataset(*small_facts), store)
+    return store
 
 
 def test_parallel_facts_are_one_hop(small_facts, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
