@@ -241,8 +241,10 @@ class MentionFinder:
                     cue = _cue_type(span, name)
                     if cue is not None:
                         cls, source = cue, "cue"
-            if key is None and name in LEXICON.place_names and source != "cue":
+            if key is None and _is_place_name(name) and source != "cue":
                 cls, source = "Place", "place"  # "UK", "Colorado": places whatever the tagger says
+            elif key is None and cls == "Place" and source == "ner" and not _locative(span):
+                cls = "Organization"  # an unknown name the tagger took for a place
             elif key is None and source in ("ner", "propn"):
                 words = name.split()
                 if len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
@@ -345,10 +347,17 @@ class MentionFinder:
         """Proper nouns the NER model missed, where they stand as arguments ("such as Pictor")."""
         out: list[tuple[int, int, str, str, str | None]] = []
         for tok in sdoc:
-            if tok.pos_ != "PROPN" or tok.dep_ not in _ARGUMENT_DEPS or tok.ent_type_:
+            if tok.dep_ not in _ARGUMENT_DEPS or tok.ent_type_ or not tok.text[:1].isupper():
                 continue
-            if tok.is_sent_start or not tok.text[:1].isupper():
+            if tok.pos_ == "NOUN":
+                # A capitalised word the tagger calls a noun, mid-sentence: a name it does
+                # not know ("sued Reelbox"), unless the text also uses it in lower case.
+                if tok.is_sent_start or _used_as_word(tok.lower_, self.text) or tok.is_upper:
+                    continue
+            elif tok.pos_ != "PROPN":
                 continue
+            elif tok.is_sent_start and tok.dep_ not in ("nsubj", "nsubjpass"):
+                continue  # a capitalised first word is a name only as the subject
             start = tok.i
             while (
                 start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN"
@@ -381,8 +390,11 @@ class MentionFinder:
             comps = [
                 c
                 for c in tok.children
-                if c.dep_ == "compound" and c.pos_ == "PROPN" and c.text not in LEXICON.demonyms
-            ]  # "the US tech giant" names no organisation "US"
+                if c.dep_ == "compound"
+                and c.pos_ == "PROPN"
+                and c.text not in LEXICON.demonyms
+                and c.text not in LEXICON.place_names
+            ]  # "the US tech giant", "the Idaho grocery chain" name no organisation
             if comps and tok.pos_ == "NOUN" and cls in ("Product", "AIModel", "Organization"):
                 start = min(c.left_edge.i for c in comps)
                 end = max(c.i for c in comps) + 1
@@ -391,6 +403,32 @@ class MentionFinder:
 
 
 _CHOICE = tuple[Any, str, str, "str | None", str]  # span, class, source, KB key, name
+
+
+def _is_place_name(name: str) -> bool:
+    """'U.S' (the name without its final full stop) is 'U.S.'."""
+    return name in LEXICON.place_names or f"{name}." in LEXICON.place_names
+
+
+_LOCATIVE = {"in", "at", "near", "from", "across", "throughout", "within", "outside", "around"}
+
+
+def _locative(span: Any) -> bool:
+    """Whether a name stands where places stand: after "in", "at", "from" ..., before
+    "-based", or after a comma following another place ("Cambridge, Massachusetts")."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
+        return True
+    if (
+        root.head.lower_ in ("based", "headquartered")
+        or span.end < len(span.doc)
+        and (span.doc[span.end].text in ("-based", "-headquartered"))
+    ):
+        return True
+    nxt = span.doc[span.end + 1] if span.end + 1 < len(span.doc) else None
+    if nxt is not None and nxt.lower_ in ("based", "headquartered"):
+        return True
+    return root.dep_ in ("appos", "npadvmod") and root.head.ent_type_ in ("GPE", "LOC")
 
 
 def _share_coordinated_classes(chosen: list[Any]) -> list[Any]:
@@ -497,7 +535,7 @@ def _cue_type(span: Any, name: str) -> str | None:
     makes Acme an organisation; "CEO Ada Roe" and "Ada Roe, the founder" a
     person; "Norwind Labs" an organisation by its last word.
     """
-    if name in LEXICON.demonyms:
+    if name in LEXICON.demonyms or _is_place_name(name):
         return None  # "the US tech giant": a place, whatever noun it stands before
     root = span.root
     # "Blurbforge and Verbalux, two larger startups": the apposition types every conjunct.

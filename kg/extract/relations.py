@@ -46,6 +46,7 @@ _MAYBE = {
     "Product": ("Product", "AIModel", "Organization"),
     "AIModel": ("AIModel", "Product"),
     "Person": ("Person", "Organization"),
+    "Place": ("Place", "Organization", "Product"),
 }
 _PRODUCTS = ("Product", "AIModel")
 
@@ -380,6 +381,9 @@ class SentenceReader(Arguments):
         California': where it is."""
         place: Mention | None = None
         country = LEXICON.demonyms.get(tok.text)
+        if country is None and tok.dep_ == "compound" and tok.text in LEXICON.place_names:
+            if LEXICON.cue_class(tok.head.lemma_) == "Organization":
+                country = tok.text  # "the Idaho grocery chain"
         if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
             place = Mention(
                 self.sentence.doc_id,
