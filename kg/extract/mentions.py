@@ -178,7 +178,22 @@ class MentionFinder:
             # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie"; but
             # "Competition and Markets Authority" is one.
             start = ent.start
-            whole = cls == "Organization" and ent[-1].text in LEXICON.org_suffixes
+            words = [
+                t
+                for t in ent
+                if t.dep_ != "case" and t.text not in ("'s", "’s") and t.pos_ != "DET"
+            ]
+            joins = [n for n, t in enumerate(words) if t.lower_ in ("and", "&")]
+            # One name when it ends in an organisation word and what comes before the "and"
+            # is a single word ("Securities and Exchange Commission"); two names otherwise
+            # ("Ashgrove Capital and Tenmile Partners").
+            whole = (
+                cls == "Organization"
+                and bool(words)
+                and words[-1].text in LEXICON.org_suffixes
+                and len(joins) == 1
+                and joins[0] == 1
+            )
             for tok in ent:
                 if whole and tok.lower_ in ("and", "&"):
                     continue
@@ -499,6 +514,11 @@ _MONTHS = {
 }  # fmt: skip
 
 
+_VERSION = re.compile(r"\d{1,4}(?:\.\d{1,2})?[a-z]?|[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
+_EDITIONS = {"Gen", "Pro", "Max", "Ultra", "Plus", "Mini", "Lite", "Air", "Turbo", "Mark",
+             "Edition", "XL", "SE", "Nano", "Flash", "Sonnet", "Opus", "Haiku"}  # fmt: skip
+
+
 def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
     """Names with inner digits or punctuation the tagger leaves out: 'Grok-1.5V',
     'GPT-4o', 'Name.AI', 'Name:ai', and versioned names: 'Llama 3', 'Gemini 1.5'
@@ -510,17 +530,24 @@ def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
             tok.pos_ == "PROPN"
             and tok.text[:1].isupper()
             and tok.lower_ not in _MONTHS
-            and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})?", nxt.text)
-            and not (tok.ent_type_ and tok.ent_type_ not in ("DATE", "CARDINAL", "PRODUCT"))
+            and _VERSION.fullmatch(nxt.text)
+            and tok.ent_type_ not in ("PERSON", "GPE", "LOC", "MONEY", "PERCENT")
         ):
             start = tok.i  # "Velto Band 3": the whole name before the number
             while (
                 start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].text[:1].isupper()
             ):
                 start -= 1
-            out.append((start, tok.i + 2, "Product", "propn", None))
+            end = tok.i + 2  # "Snapdragon 8 Gen 3", "Galaxy S24 Ultra"
+            while end < len(sdoc) and (
+                _VERSION.fullmatch(sdoc[end].text) or sdoc[end].text in _EDITIONS
+            ):
+                end += 1
+            out.append((start, end, "Product", "propn", None))
     for tok in sdoc:
-        if tok.ent_type_ or tok.is_sent_start or tok.like_url or tok.like_email:
+        if tok.ent_type_ not in ("", "CARDINAL", "PRODUCT", "ORG", "DATE"):
+            continue
+        if tok.is_sent_start or tok.like_url or tok.like_email:
             continue
         if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
             if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
