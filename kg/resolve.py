@@ -391,10 +391,18 @@ def _derived(
     for f in doc_facts:
         if f.predicate == "party" and isinstance(f.object, str):
             parties[f.subject].append(f)
+    # A purchase or a merger is a deal, but its sides are not partners.
+    bought = {
+        frozenset((f.subject, str(f.object)))
+        for f in doc_facts
+        if f.predicate in ("acquired", "mergedWith", "sued") and f.object_is_entity
+    }
     for group in parties.values():
         firsts = {str(f.object): f for f in reversed(group)}  # one fact per party
         for a, b in combinations(sorted(firsts.values(), key=lambda f: str(f.object)), 2):
             assert isinstance(a.object, str) and isinstance(b.object, str)
+            if frozenset((a.object, b.object)) in bought:
+                continue
             out.append(
                 Fact(
                     a.object,

@@ -105,9 +105,8 @@ def extract_documents(
         if not pending:
             return
         state = pending[0][0]
-        for _st, start, headline, _block, sdoc in pending:
-            if not headline:
-                state.finder.add_repeats(sdoc, start)
+        for _st, start, _headline, _block, sdoc in pending:
+            state.finder.add_repeats(sdoc, start)
         for _st, start, _headline, _block, sdoc in pending:
             state.finder.add_acronyms(sdoc, start)
         state.finder.settle_classes()

@@ -170,6 +170,13 @@ class Arguments:
         if found or (passive and verb.dep_ != "conj"):
             return found
         head = verb.head
+        if (
+            verb.dep_ in ("advcl", "acl", "relcl", "xcomp")
+            and head.pos_ in ("NOUN", "PROPN")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            and (named := self.mention(head)) is not None
+        ):
+            return [named]  # headlinese: "Acme to buy Globex for $2 billion"
         if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
             if verb.dep_ == "ccomp" and head.lemma_ in ("say", "tell", "report", "add", "note"):
                 return []  # "X said Y bought Z": the speaker is not the buyer
@@ -266,6 +273,10 @@ class Arguments:
     def _role(self, tok: Tok, first: str) -> list[Mention]:
         if first.startswith("prep:"):
             found = self.prep_objects(tok, first[5:])
+            verb = _governing_verb(tok) if tok.pos_ in ("NOUN", "PROPN") else None
+            if not found and verb is not None and tok.dep_ == "dobj":
+                # "imposed a fine on X", "filed a lawsuit against X", "made a bid for X"
+                found = self.prep_objects(verb, first[5:])
             if first == "prep:of" and found and tok.pos_ == "NOUN":
                 # "the CEO of Google and its parent Alphabet", parsed with Alphabet
                 # joined to the title rather than to Google
@@ -350,11 +361,16 @@ class Arguments:
         t = tok
         for _ in range(6):
             if t.pos_ in ("VERB", "AUX") and t is not tok:
-                return self.subjects(t)
+                break
             if t.head.i == t.i:
-                return self.subjects(t) if t.pos_ in ("VERB", "AUX") else []
+                break
             t = t.head
-        return []
+        if t.pos_ not in ("VERB", "AUX"):
+            return []
+        found = self.subjects(t)
+        if not found:  # "X and Y are locked in a battle": the passive's subject
+            found = [m for c in t.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
+        return found
 
     def _adjective_subjects(self, adj: Tok) -> list[Mention]:
         """'X is better than Y', 'X, cheaper than Y': what the comparison is about."""

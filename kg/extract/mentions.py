@@ -175,6 +175,13 @@ class MentionFinder:
             cls = NER_CLASSES.get(ent.label_)
             if cls is None:
                 continue
+            # "Acme replaced Lumo": a verb inside is the tagger's mistake, and ends a name.
+            verbs = [t.i for t in ent if t.pos_ == "VERB" and t.i > ent.start]
+            if verbs:
+                found.append((ent.start, verbs[0], cls, "ner", None))
+                if verbs[-1] + 1 < ent.end:
+                    found.append((verbs[-1] + 1, ent.end, cls, "ner", None))
+                continue
             # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie"; but
             # "Competition and Markets Authority" is one.
             start = ent.start
@@ -262,7 +269,9 @@ class MentionFinder:
                 cls = "Organization"  # an unknown name the tagger took for a place
             elif key is None and source in ("ner", "propn"):
                 words = name.split()
-                if len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
+                if cls == "Person" and any(c.isdigit() for c in name):
+                    cls = "Product"  # "Kestrel-4o": a name with a digit is no person's
+                elif len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
                     cls, source = "Person", "cue"  # "Prince Alwaleed", "Dr. Jane Roe"
                 elif (
                     len(words) in (2, 3)
@@ -280,6 +289,7 @@ class MentionFinder:
                 continue  # "characters such as X": no entity of the ontology
             taken.update(range(start, end))
             chosen.append((span, cls, source, key, name))
+        chosen = _join_particles(sorted(chosen, key=lambda c: c[0].start))
         chosen = _share_coordinated_classes(chosen)
         chosen = [  # "Microsoft Teams", "Skype for Business", "Google Meet": products
             (span, "Product", source, key, name)
@@ -338,6 +348,15 @@ class MentionFinder:
             return False
         if all(t.pos_ in ("PRON", "DET", "NUM", "PUNCT") for t in span):
             return False
+        first = span[0]
+        if (
+            len(span) == 1
+            and first.is_sent_start
+            and first.i + 1 < len(first.doc)
+            and first.doc[first.i + 1].tag_ == "VBG"
+            and _english_word(first)
+        ):
+            return False  # "Quit chasing the hype": an imperative
         if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ", "ADV") and span[0].is_sent_start:
             return False  # a capitalised first word the NER model took for a name
         return low not in LEXICON.pronouns
@@ -362,17 +381,26 @@ class MentionFinder:
         """Proper nouns the NER model missed, where they stand as arguments ("such as Pictor")."""
         out: list[tuple[int, int, str, str, str | None]] = []
         for tok in sdoc:
-            if tok.dep_ not in _ARGUMENT_DEPS or tok.ent_type_ or not tok.text[:1].isupper():
+            if tok.dep_ not in _ARGUMENT_DEPS or not tok.text[:1].isupper():
+                continue
+            if tok.ent_type_ in NER_CLASSES or tok.ent_type_ in _FIGURES:
+                continue  # found by the tagger already, or a number
+            if tok.text in LEXICON.demonyms:
                 continue
             if tok.pos_ == "NOUN":
-                # A capitalised word the tagger calls a noun, mid-sentence: a name it does
-                # not know ("sued Reelbox"), unless the text also uses it in lower case.
-                if tok.is_sent_start or _used_as_word(tok.lower_, self.text) or tok.is_upper:
+                # A capitalised word the tagger calls a noun: a name it does not know
+                # ("sued Reelbox"; "Orvane said" at the start of a sentence, where it is
+                # no English word), unless the text also uses it in lower case.
+                if _used_as_word(tok.lower_, self.text) or tok.is_upper:
+                    continue
+                if tok.is_sent_start and (_english_word(tok) or tok.dep_ not in _SUBJECTS):
                     continue
             elif tok.pos_ != "PROPN":
                 continue
             elif tok.is_sent_start and tok.dep_ not in ("nsubj", "nsubjpass"):
                 continue  # a capitalised first word is a name only as the subject
+            if tok.is_sent_start and tok.i + 1 < len(sdoc) and _english_word(tok):
+                continue  # "Shares fell", "Analysts said": a word, not a name
             start = tok.i
             while (
                 start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN"
@@ -406,11 +434,20 @@ class MentionFinder:
                 c
                 for c in tok.children
                 if c.dep_ == "compound"
-                and c.pos_ == "PROPN"
+                and (
+                    c.pos_ == "PROPN"
+                    or (c.pos_ == "NOUN" and c.text[:1].isupper() and not _english_word(c))
+                )
                 and c.text not in LEXICON.demonyms
                 and c.text not in LEXICON.place_names
             ]  # "the US tech giant", "the Idaho grocery chain" name no organisation
-            if comps and tok.pos_ == "NOUN" and cls in ("Product", "AIModel", "Organization"):
+            if comps and cls == "Person" and tok.dep_ == "compound":
+                cls = "Organization"  # "Acme CEO Jane Roe": the title's company
+            if (
+                comps
+                and tok.pos_ in ("NOUN", "PROPN")
+                and cls in ("Product", "AIModel", "Organization")
+            ):
                 start = min(c.left_edge.i for c in comps)
                 end = max(c.i for c in comps) + 1
                 out.append((start, end, cls, "cue", None))
@@ -446,6 +483,26 @@ def _locative(span: Any) -> bool:
     return root.dep_ in ("appos", "npadvmod") and root.head.ent_type_ in ("GPE", "LOC")
 
 
+_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "di", "del", "della", "van",
+              "von", "der", "den", "la", "le", "du", "dos", "das", "ter", "ten"}  # fmt: skip
+
+
+def _join_particles(chosen: list[Any]) -> list[Any]:
+    """'Talal' + 'bin Nayef', 'Ursula' + 'von der Leyen': one person's name, which the
+    tagger split at a lower-case particle."""
+    out: list[Any] = []
+    for item in chosen:
+        span, cls = item[0], item[1]
+        if out and cls == "Person" == out[-1][1] and span.start == out[-1][0].end:
+            if span[0].lower_ in _PARTICLES:
+                prev = out[-1]
+                joined = span.doc[prev[0].start : span.end]
+                out[-1] = (joined, "Person", prev[2], prev[3], normalise_name(joined.text))
+                continue
+        out.append(item)
+    return out
+
+
 def _share_coordinated_classes(chosen: list[Any]) -> list[Any]:
     """'Kevin Systrom and Mike Krieger': a weakly typed name in a list takes the class a
     cue word or the KB gives the name beside it."""
@@ -479,6 +536,27 @@ def _named_after(name: str, kb: Any, mentions: list[Mention], chosen: list[Any])
     known = [(m.name, m.source, m.label) for m in mentions]
     known += [(c[4], c[2], c[1]) for c in chosen]  # this block's names so far
     return any(n == first and src in ("kb", "cue") and cls != "Person" for n, src, cls in known)
+
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+#: tagger labels of figures, which are never names
+_FIGURES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """The English words the pipeline's lemmatiser knows (nouns, verbs, adjectives and
+    adverbs): what a capitalised first word of a sentence is when it is no name."""
+    from kg.extract.nlp import load_nlp
+
+    lemmatizer = load_nlp().get_pipe("lemmatizer")
+    index = lemmatizer.lookups.get_table("lemma_index")
+    return frozenset(w for words in index.values() for w in words)
+
+
+def _english_word(tok: Any) -> bool:
+    words = _english_words()
+    return tok.lower_ in words or tok.lemma_.lower() in words
 
 
 _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")

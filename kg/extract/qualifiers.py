@@ -29,6 +29,14 @@ _PLANNING = {
 }  # fmt: skip
 
 
+#: nouns whose complement is a plan ("struck a deal to buy", "in talks to acquire")
+_PLANNING_NOUNS = {
+    "deal", "agreement", "talk", "talks", "plan", "bid", "offer", "proposal", "move",
+    "effort", "attempt", "intention", "intent", "pact", "negotiation", "option", "push",
+    "drive", "quest", "ambition", "hope", "goal", "aim",
+}  # fmt: skip
+
+
 def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = False) -> str:
     """The modality of a fact stated at ``trigger``."""
     words: set[str] = set()
@@ -45,6 +53,8 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
         words.add(tok.lemma_.lower())
         if i > 0 and tok.pos_ == "VERB" and tok.lemma_.lower() in _PLANNING:
             planned = True
+        if i > 0 and tok.pos_ == "NOUN" and tok.lemma_.lower() in _PLANNING_NOUNS:
+            planned = True  # "a deal to buy X", "in talks to acquire X", "plans to close X"
         for c in tok.children:
             if c.dep_ == "neg":
                 negated = True
@@ -68,7 +78,8 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
 def _bare_infinitive(verb: Tok) -> bool:
     """'X to buy Y' with nothing finite above: a headline's future."""
     has_to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    return has_to and verb.dep_ == "ROOT"
+    under_name = verb.head.dep_ == "ROOT" and verb.head.pos_ in ("NOUN", "PROPN")
+    return has_to and (verb.dep_ == "ROOT" or under_name)
 
 
 def attribution(sent: Any) -> str | None:

@@ -362,7 +362,11 @@ class SentenceReader(Arguments):
         elif tok.lower_ == "backed" and tok.i > 1 and tok.nbor(-1).text in "-–":
             named = self.mention(tok.doc[tok.i - 2])  # "Microsoft-backed Mistral AI"
             investors = [named] if named is not None else []
-            target = [m for m in self.expand(tok.head) if m.label in ("Organization", "Place")]
+            target = [
+                m
+                for m in self.expand(tok.head)
+                if investors and self.fits("investedIn", investors[0], m)
+            ]
             if not target:
                 return
         if not investors:
