@@ -171,7 +171,14 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
     counts: dict[str, dict[str, int]] = {}
     for ex in extractions:
         c: Counter[str] = Counter()
-        for m in ex.mentions:
+        spans = {(m.start, m.end) for m in ex.mentions}
+        extra = {  # names a relation found that the mention finder did not ("Swedish")
+            (side.start, side.end): side
+            for r in ex.relations
+            for side in (r.subject, r.object)
+            if isinstance(side, Mention) and side.source != "coref" and side.label != "Deal"
+        }
+        for m in [*ex.mentions, *(v for k, v in sorted(extra.items()) if k not in spans)]:
             k = key_for(m)
             if k is not None:
                 c[k] += 1
@@ -208,7 +215,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             ):
                 continue
             for mentioned in (s, obj if is_entity and isinstance(obj, str) else s):
-                c.setdefault(mentioned, 0)  # an entity named only through coreference
+                c.setdefault(mentioned, 1)  # named only through a pronoun or description
             ev = Evidence(ex.document.id, r.sentence.text, r.sentence.start, r.sentence.end)
             fact_id: tuple[object, ...] = (ev.doc_id, s, predicate, repr(obj), ev.start)
             if fact_id in facts:

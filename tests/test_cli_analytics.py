@@ -79,7 +79,8 @@ def test_unmapped_lists_the_words_of_open_relations(small_facts, tmp_path: Path)
     assert (code, err) == (0, "")
     assert out == (
         "Words of open relations (kg:relatedTo), most frequent first:\n"
-        "     1  team up with  e.g. \u201cAcme Robotics is shutting down Pixie, its photo app.\u201d\n"
+        "     1  team up with  e.g. "
+        "\u201cAcme Robotics is shutting down Pixie, its photo app.\u201d\n"
     )
     code, out, _ = _run("stats", "--store", str(store))
     assert "Open:         1 (kg:relatedTo; `kg stats --unmapped`)" in out.splitlines()

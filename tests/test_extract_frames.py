@@ -139,7 +139,8 @@ def test_characters_are_no_entities() -> None:
      ("halvex", "partnersWith", "orvane", "asserted")),
     ("Orvane and Halvex are locked in a fierce battle for the market.",
      ("halvex", "competesWith", "orvane", "asserted")),
-    ("Orvane, a Boston-based startup, makes robots.", ("orvane", "locatedIn", "boston", "asserted")),
+    ("Orvane, a Boston-based startup, makes robots.",
+     ("orvane", "locatedIn", "boston", "asserted")),
     ("Orvane is headquartered in Austin.", ("orvane", "headquarteredIn", "austin", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +198,9 @@ def test_an_open_relation_keeps_its_words() -> None:
     ("Pixie, Orvane's app, has more than 3 million users.",
      ("pixie", "userCount", ("count", Decimal(3_000_000), None, None, "at_least"))),
 ])  # fmt: skip
-def test_a_figure_belongs_to_what_it_describes(read_facts, text: str, fact: tuple[object, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_a_figure_belongs_to_what_it_describes(
+    read_facts, text: str, fact: tuple[object, ...]
+) -> None:  # type: ignore[no-untyped-def]
     assert fact in {f[:3] for f in read_facts(text)}
 
 

@@ -13,6 +13,8 @@ from kg.errors import OntologyError
 from kg.validate import Violation, validate
 from kg.vocab import KG, KGR, OWL, PROV, RDF, RDFS, XSD, ontology_dir
 
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
 
 def _fact(ds: Dataset, predicate: URIRef) -> tuple[URIRef, Graph]:
     """The first fact node stating ``predicate``, and the graph holding it."""
@@ -270,3 +272,17 @@ def test_other_shapes_can_be_given(small_dataset: Dataset, tmp_path: Path) -> No
         message="Name the publisher.",
         severity="Info",
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", ["sora", "dev", "dev2", "."])
+def test_every_shared_corpus_builds_without_violations(corpus: str, tmp_path: Path) -> None:
+    from kg.pipeline import build
+
+    folder = SHARED / corpus
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is not there (the shared corpus sits beside the repository)")
+    report = build([folder], store=tmp_path / "store", out=tmp_path / "out")
+    assert report.documents >= 5
+    violations = [v for v in report.violations if v.severity == "Violation"]
+    assert violations == [], [f"{v.focus}: {v.message}" for v in violations[:5]]
