@@ -105,8 +105,7 @@ def extract_documents(
         if not pending:
             return
         state = pending[0][0]
-        for _st, start, _headline, _block, sdoc in pending:
-            state.finder.add_repeats(sdoc, start)
+        state.finder.add_repeats([(sdoc, start) for _st, start, _h, _b, sdoc in pending])
         for _st, start, _headline, _block, sdoc in pending:
             state.finder.add_acronyms(sdoc, start)
         state.finder.settle_classes()

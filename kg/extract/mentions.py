@@ -55,6 +55,13 @@ def _matcher(vocab: Any) -> Any:
     return matcher
 
 
+@lru_cache(maxsize=4096)
+def _tokenized(text: str) -> Any:
+    """A name as the tokenizer splits it, for a phrase pattern (names recur across
+    documents, so each is tokenized once)."""
+    return _tokenizer()(text)
+
+
 @cache
 def _tokenizer() -> Any:
     from kg.extract.nlp import load_nlp
@@ -93,10 +100,14 @@ class MentionFinder:
             full = self.acronyms.get(m.name)
             if full is not None and m.name != full.name:
                 named = replace(m, name=full.name, label=full.label, kb_id=full.kb_id or m.kb_id)
-                self.mentions[n] = named
-                for at, found in list(self.by_token.items()):
-                    if found is m:
-                        self.by_token[at] = named
+                self._swap(m, named, n)
+
+    def _swap(self, old: Mention, new: Mention, index: int) -> None:
+        """Replace the mention at ``index`` (and under each of its tokens)."""
+        self.mentions[index] = new
+        for at in range(old.start, old.end):
+            if self.by_token.get(at) is old:
+                self.by_token[at] = new
 
     def settle_classes(self) -> None:
         """Give every weakly typed mention the class its name has most strongly in the
@@ -115,27 +126,27 @@ class MentionFinder:
             by_class = votes[m.name.casefold()]
             best = max(sorted(by_class), key=lambda c: by_class[c])
             if best != m.label:
-                settled = replace(m, label=best)
-                self.mentions[i] = settled
-                for at, found in list(self.by_token.items()):
-                    if found is m:
-                        self.by_token[at] = settled
+                self._swap(m, replace(m, label=best), i)
 
-    def add_repeats(self, sdoc: Any, offset: int) -> None:
+    def add_repeats(self, blocks: list[tuple[Any, int]]) -> None:
         """A name the document uses elsewhere is a mention wherever it stands again,
-        even where the tagger missed it ("Skype started in 2003")."""
+        even where the tagger missed it ("Skype started in 2003"). ``blocks`` are the
+        document's parsed blocks with their offsets."""
         from spacy.matcher import PhraseMatcher
 
         names: dict[str, Mention] = {}
         for m in self.mentions:
             if m.source != "coref" and m.label != "Deal" and m.text[:1].isupper():
                 names.setdefault(m.text, m)
-        if not names:
+        if not names or not blocks:
             return
-        matcher = PhraseMatcher(sdoc.vocab, attr="ORTH")
-        tokenizer = _tokenizer()
+        matcher = PhraseMatcher(blocks[0][0].vocab, attr="ORTH")
         for text in sorted(names):
-            matcher.add(text, [tokenizer(text)])
+            matcher.add(text, [_tokenized(text)])
+        for sdoc, offset in blocks:
+            self._add_repeats(sdoc, offset, matcher, names)
+
+    def _add_repeats(self, sdoc: Any, offset: int, matcher: Any, names: dict[str, Mention]) -> None:
         taken = {i for i in range(len(sdoc)) if offset + sdoc[i].idx in self.by_token}
         found = sorted(matcher(sdoc), key=lambda x: (x[1], -(x[2] - x[1])))
         for match_id, start, end in found:

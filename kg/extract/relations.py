@@ -70,6 +70,14 @@ class SentenceReader(Arguments):
     attribution: str | None = None
     headline: bool = False
     _figures: list[tuple[Tok, Quantity]] | None = None
+    _tokens: list[Tok] | None = None
+
+    @property
+    def tokens(self) -> list[Tok]:
+        """The sentence's tokens, made once (each walk over a span makes them anew)."""
+        if self._tokens is None:
+            self._tokens = list(self.sent)
+        return self._tokens
 
     # ------------------------------------------------------------ emitting
 
@@ -125,21 +133,23 @@ class SentenceReader(Arguments):
         self._introductions()
         fired: set[int] = set()
         inside: set[int] = set()  # tokens of a longer noun phrase ("chief" of "chief ... officer")
-        for tok in self.sent:
-            for trig in _matching(tok, self.triggers):
+        tokens = self.tokens
+        matches = {tok.i: _matching(tok, self.triggers) for tok in tokens}
+        for i, found in matches.items():
+            for trig in found:
                 if trig.pos == "noun" and len(trig.phrase) > 1:
-                    inside.update(range(tok.i - len(trig.phrase) + 1, tok.i))
-        for tok in self.sent:
+                    inside.update(range(i - len(trig.phrase) + 1, i))
+        for tok in tokens:
             if tok.i in inside and tok.pos_ in ("NOUN", "PROPN"):
                 fired.add(tok.i)
                 continue
-            if self._triggers_at(tok):
+            if self._triggers_at(tok, matches[tok.i]):
                 fired.add(tok.i)
             self._possessive(tok)
             self._investors(tok)
             self._location(tok)
             read_deal(self, tok)
-        for tok in self.sent:
+        for tok in tokens:
             if tok.i not in fired and tok.pos_ == "VERB":
                 self._open_relation(tok)
         attach_quantities(self)
@@ -150,9 +160,8 @@ class SentenceReader(Arguments):
             self._figures = read_figures(self.sent, self.ents, self.block_text)
         return self._figures
 
-    def _triggers_at(self, tok: Tok) -> bool:
+    def _triggers_at(self, tok: Tok, matched: list[Trigger]) -> bool:
         """Emit the facts of every trigger at ``tok``; whether any trigger word is there."""
-        matched = _matching(tok, self.triggers)
         nouns = [t for t in matched if t.pos == "noun"]
         if nouns:  # "chief technology officer" is a leader's title, not an officer's
             longest = max(len(t.phrase) for t in nouns)
@@ -219,7 +228,7 @@ class SentenceReader(Arguments):
 
     def _article_organization(self) -> Mention | None:
         """The organisation the article is about, when the sentence names none."""
-        for t in self.sent:
+        for t in self.tokens:
             m = self.mention_at(self.offset + t.idx)
             if m is not None and m.label == "Organization":
                 return None
@@ -282,7 +291,7 @@ class SentenceReader(Arguments):
         """'a new AI model, code-named Spud': the cue noun stands for the name, and a new
         product is its maker's: the possessor, the organisation the clause is about, or
         the one the article is about when the sentence names no other."""
-        for tok in self.sent:
+        for tok in self.tokens:
             if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) not in _PRODUCTS:
                 continue
             named: Mention | None = None
