@@ -340,6 +340,7 @@ def _maker(
 
 
 _ROLE_WEIGHT = 1.5  # above the NER model's guess, below cue words and the KB
+_ROLE_CAP = 4.5  # what all the roles of one name together may add to a class
 _ROLE_PREFERENCE = ("Organization", "Person", "Product", "AIModel", "Event", "Place", "Deal")
 
 
@@ -358,8 +359,8 @@ def _role_votes(
     for ex in extractions:
         for r in ex.relations:
             domain = rules.domain(r.predicate)
-            if domain is None:
-                continue
+            if domain is None or r.rule.endswith(BY_MAKER):
+                continue  # a product standing in for its maker votes for nothing
             if isinstance(r.object, Mention) and r.object.label != "Deal":
                 tops = tuple(
                     max(votes[clusters.of(m)].items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
@@ -377,7 +378,9 @@ def _role_votes(
                     extra[cid][first] += _ROLE_WEIGHT
     for cid, counter in extra.items():
         for cls, weight in counter.items():
-            votes[cid][cls] += weight
+            # The roles a name plays break ties between guesses; they do not outvote
+            # a cue word or the reference KB however many relations there are.
+            votes[cid][cls] += min(weight, _ROLE_CAP)
 
 
 def _derived(

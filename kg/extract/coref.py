@@ -122,7 +122,9 @@ class DocState:
                 return found if found is not None and found.label == "Organization" else None
         return None
 
-    def _clause_owner(self, tok: Any, offset: int) -> Mention | None:
+    def _clause_owner(
+        self, tok: Any, offset: int, resolve: Callable[[Any], Mention | None] | None = None
+    ) -> Mention | None:
         """'Acme has sacked its CEO': a possessive 'its' in a clause whose subject is an
         organisation refers to that subject."""
         if tok.lower_ not in ("its", "their") or tok.dep_ != "poss":
@@ -137,6 +139,8 @@ class DocState:
                         m = self.finder.by_token.get(offset + c.idx)
                         if m is None and tok.lower_ == "their" and c.tag_ == "NNS":
                             return _NOBODY  # "the companies ... their products": not a name
+                        if m is None and resolve is not None and c.pos_ == "NOUN":
+                            m = resolve(c)  # "the company may use ... its app"
                         return m if m is not None and m.label == "Organization" else None
                 return None
             if t.head.i == t.i:
@@ -172,7 +176,7 @@ class DocState:
                     classes = ("Organization",)
                 else:
                     classes = ("Organization", "Product", "AIModel")
-                owner = self._clause_owner(tok, offset)
+                owner = self._clause_owner(tok, offset, resolve)
                 if owner is _NOBODY:
                     return None
                 # Not the noun the pronoun's own clause hangs on ("a tool it released").

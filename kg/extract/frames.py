@@ -177,6 +177,9 @@ class Arguments:
             and (named := self.mention(head)) is not None
         ):
             return [named]  # headlinese: "Acme to buy Globex for $2 billion"
+        if verb.dep_ == "conj" and head.pos_ in _VERBS and is_passive(head):
+            # "X is based in Y and makes Z": the passive's subject does the second verb
+            return [m for c in head.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
         if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
             if verb.dep_ == "ccomp" and head.lemma_ in ("say", "tell", "report", "add", "note"):
                 return []  # "X said Y bought Z": the speaker is not the buyer
