@@ -181,7 +181,7 @@ def _hop(g: nx.MultiDiGraph, u: str, v: str) -> Hop:
             subject=str(g.nodes[s]["label"]),
             relation=str(d["label"]),
             object=str(g.nodes[o]["label"]),
-            evidence=list(d["_evidence"]),
+            evidence=list({(e["sentence"], e["title"]): e for e in d["_evidence"]}.values()),
         )
         for s, o, d in sorted(links, key=lambda x: (x[2]["relation"], x[0], x[1]))
     ]
