@@ -333,14 +333,15 @@ def _quantity_trigger(r: SentenceReader, tok: Tok, kind: str) -> QuantityTrigger
 
     triggers = r.triggers
     if tok.pos_ in ("VERB", "AUX"):
-        found = [t for f in verb_forms(tok) for t in triggers.quantity_verbs.get(f, ())]
+        found = [t for f in sorted(verb_forms(tok)) for t in triggers.quantity_verbs.get(f, ())]
     elif tok.pos_ in ("NOUN", "PROPN", "ADJ"):
         found = [
             t
-            for key in {tok.lower_, tok.lemma_.lower()}
+            for key in sorted({tok.lower_, tok.lemma_.lower()})
             for t in triggers.quantity_nouns.get(key, ())
             if len(t.phrase) == 1 or noun_phrase_at(tok, t.phrase)
         ]
     else:
         return None
+    found.sort(key=lambda t: (-len(t.phrase), t.order))
     return next((t for t in found if kind in t.kinds), None)

@@ -476,19 +476,20 @@ def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
     if pos in ("VERB", "AUX"):
         found = [
             t
-            for form in verb_forms(tok)
+            for form in sorted(verb_forms(tok))
             for t in triggers.verbs.get(form, ())
             if _verb_phrase_at(tok, t.phrase)
         ]
     elif pos in ("NOUN", "PROPN"):
-        keys = {tok.lower_, tok.lemma_.lower()}
+        keys = sorted({tok.lower_, tok.lemma_.lower()})
         found = [
             t for key in keys for t in triggers.nouns.get(key, ()) if noun_phrase_at(tok, t.phrase)
         ]
     else:
         found = []
     found += [t for t in triggers.adjectives.get(tok.lower_, ()) if _adjective_at(tok, t.phrase)]
-    found.sort(key=lambda t: -len(t.phrase))
+    # The longest phrase first, then the lexicon's own order: the same every run.
+    found.sort(key=lambda t: (-len(t.phrase), t.order))
     return list(dict.fromkeys(found))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -46,6 +46,7 @@ class Trigger:
     modality: str | None = None
     ergative: bool = False
     pairs: bool = False  # a noun whose list of subjects are the two sides ("their merger")
+    order: int = 0  # where the lexicon lists it: breaks ties, the same every run
 
     def rule_id(self) -> str:
         """The rule id a fact of this trigger carries ("acquired.verb.buy")."""
@@ -61,6 +62,7 @@ class QuantityTrigger:
     pos: str  # "verb" or "noun"
     kinds: frozenset[str]  # money, count, percent, rate, duration
     owner: tuple[str, ...]
+    order: int = 0
 
     def rule_id(self) -> str:
         return f"{self.property}.quantity.{'-'.join(self.phrase)}"
@@ -189,7 +191,10 @@ def load_triggers() -> Triggers:
         }
         rows = data["trigger"]
         assert isinstance(rows, list)
-        found = [t for n, row in enumerate(rows, 1) for t in _triggers(row, n)]
+        found = [
+            replace(t, order=i)
+            for i, t in enumerate(t for n, row in enumerate(rows, 1) for t in _triggers(row, n))
+        ]
         possessive: dict[tuple[str, str], str] = {}
         for pair, prop in dict(data.get("possessive", {})).items():  # type: ignore[call-overload]
             thing, _, owner = str(pair).partition("<")
@@ -199,7 +204,12 @@ def load_triggers() -> Triggers:
         raise OntologyError(_where(f"missing or bad entry {err}")) from None
     quantity_rows = data.get("quantity", [])
     assert isinstance(quantity_rows, list)
-    quantities = [q for n, row in enumerate(quantity_rows, 1) for q in _quantity(row, n)]
+    quantities = [
+        replace(q, order=i)
+        for i, q in enumerate(
+            q for n, row in enumerate(quantity_rows, 1) for q in _quantity(row, n)
+        )
+    ]
     everything: list[Trigger | QuantityTrigger] = [*found, *quantities]
     for t in everything:
         if t.property not in classes:
