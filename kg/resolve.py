@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
+from kg.extract.mentions import strip_legal
 from kg.extract.relations import BY_MAKER
 from kg.extract.triggers import load_triggers
 from kg.kb import load_kb
@@ -55,18 +56,13 @@ def _strip_cue(name: str) -> str | None:
     return None
 
 
-_LEGAL = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "llc",
-          "plc", "ag", "sa", "s.a.", "nv", "n.v.", "se", "gmbh", "limited", "lp", "llp",
-          "holdings", "group"}  # fmt: skip
-
-
-def _strip_legal(name: str) -> str:
-    """'Acme Corp.' -> 'Acme', 'Alphabet Inc.' -> 'Alphabet': the legal form is no part of
-    the name."""
-    words = name.replace(",", " ").split()
-    while len(words) > 1 and words[-1].lower() in _LEGAL:
-        words.pop()
-    return " ".join(words)
+def _strip_place(name: str) -> str | None:
+    """'U.S. Federal Trade Commission' -> 'Federal Trade Commission': a leading place or
+    nationality word before a name of two words or more."""
+    words = name.split()
+    if len(words) > 2 and (words[0] in LEXICON.demonyms or words[0] in LEXICON.place_names):
+        return " ".join(words[1:])
+    return None
 
 
 class _Clusters:
@@ -75,16 +71,22 @@ class _Clusters:
     def __init__(self, mentions: Iterable[Mention]) -> None:
         kb = load_kb()
         self.kb = kb
+        mentions = list(mentions)
         names = {m.name for m in mentions if m.label != "Deal"}
+        organisations = {m.name for m in mentions if m.label == "Organization"}
         self.alias: dict[str, str] = {}
         for name in sorted(names):
             key = self._kb_key(name)
             self.alias[name] = key if key else "~" + _norm(name)
         for name in sorted(names):
-            plain = _strip_legal(name)
+            plain = strip_legal(name)
             if plain != name and (plain in names or self._kb_key(plain)):
                 self.alias[name] = self._kb_key(plain) or self.alias.get(plain, "~" + _norm(plain))
                 continue  # "Acme Corp" is Acme
+            local = _strip_place(name)
+            if local and (local in names or self._kb_key(local)):
+                self.alias[name] = self._kb_key(local) or self.alias[local]
+                continue  # "U.S. Federal Trade Commission" is the Federal Trade Commission
             stripped = _strip_cue(name)
             if stripped and stripped in names:
                 self.alias[name] = self.alias[stripped]
@@ -99,6 +101,16 @@ class _Clusters:
             longer = {self.alias[p] for p in persons if p.split()[-1] == name}
             if not longer:
                 longer = {self.alias[p] for p in persons if p.split()[0] == name}
+            if len(longer) == 1:
+                self.alias[name] = longer.pop()
+        # 'Harbor Street' joins the only longer organisation name it begins:
+        # 'Harbor Street Media'.
+        for name in sorted(organisations):
+            if len(name.split()) < 2 or self.alias[name][0] != "~":
+                continue
+            longer = {self.alias[o] for o in organisations if o.startswith(name + " ")} - {
+                self.alias[name]
+            }
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
 

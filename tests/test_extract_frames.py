@@ -37,9 +37,27 @@ def _mentions(text: str) -> dict[str, str]:
     ("Prince Talal bin Nayef invested in Orvane.", "Talal bin Nayef", "Person"),
     ("Orvane presented its robots at the Halvex Robotics Summit in May.",
      "Halvex Robotics Summit", "Event"),
+    ("The Dutch Authority for Consumers and Markets fined Orvane.",
+     "Dutch Authority for Consumers and Markets", "Organization"),
+    ("Halden Freight paid Orvane 410 million euros.", "Halden Freight", "Organization"),
+    ("Halden Logistics 410 million in revenue came from Europe.", "Halden Logistics",
+     "Organization"),
 ])  # fmt: skip
 def test_a_name_is_found_and_typed(text: str, name: str, cls: str) -> None:
     assert _mentions(text).get(name) == cls
+
+
+def test_a_shorter_name_joins_the_only_longer_one_it_begins() -> None:
+    names = _mentions(
+        "Harbor Street Media Inc. said it would close Pixie. Harbor Street spokeswoman "
+        "Nora Field said the app had 3 million users."
+    )
+    assert len([n for n in names if n.startswith("Harbor")]) == 1, names
+
+
+def test_a_sentence_case_headline_is_read_like_the_body(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Orvane Systems to buy Kestrel Pay for $2.1bn")
+    assert ("orvane-systems", "acquired", "kestrel-pay", "planned") in facts, facts
 
 
 def test_a_legal_suffix_names_the_same_entity() -> None:
@@ -116,12 +134,15 @@ def test_characters_are_no_entities() -> None:
      ("federal-trade-regulator", "investigates", "orvane", "asserted")),
     ("The Federal Trade Regulator fined Orvane $5 million.",
      ("federal-trade-regulator", "fined", "orvane", "asserted")),
+    ("The Federal Trade Regulator fined Orvane 5 million euros.",
+     ("federal-trade-regulator", "fined", "orvane", "asserted")),
     # products
     ("Pixie, the photo app made by Orvane, has 3 million users.",
      ("pixie", "developer", "orvane", "asserted")),
     ("Orvane launched Pixie, a photo app, in 2019.", ("orvane", "launched", "pixie", "asserted")),
     ("Orvane is shutting down Pixie, its photo app.",
      ("orvane", "discontinued", "pixie", "asserted")),
+    ("Orvane will shut the Pixie photo app.", ("orvane", "discontinued", "pixie", "planned")),
     ("Pixie, Orvane's photo app, will shut down in May.",
      ("orvane", "discontinued", "pixie", "planned")),
     ("Pixie, an app from Orvane, runs on Corvus-2.",

@@ -108,7 +108,8 @@ class Arguments:
                     found.extend(self.pobjs(c, depth + 1))
                 elif c.dep_ == "appos":
                     found.extend(self.expand(c, depth + 1))
-            if not found and tok.pos_ == "NOUN":
+            common = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.text.islower())
+            if not found and common:
                 named = self._compound_name(tok)  # "its standalone Sora video platform"
                 if named is not None:
                     found.append(named)
@@ -116,7 +117,7 @@ class Arguments:
                 # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling";
                 # not "its predecessor", "Acme's rival": another thing than the possessor.
                 for c in tok.children:
-                    if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and tok.pos_ == "NOUN"):
+                    if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and common):
                         pm = self.mention(c)
                         if pm is not None and pm.label != "Deal":
                             found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
@@ -225,6 +226,10 @@ class Arguments:
                 found.extend(self.expand(c))
             elif not passive and c.dep_ == "dobj":
                 found.extend(self.expand(c))
+                if not found and any(g.like_num for g in c.children):
+                    for g in c.children:  # "fined Lockit 3 million euros"
+                        if g.dep_ == "nmod" and g.i < c.i:
+                            found.extend(self.expand(g))
         if not found and verb.dep_ == "relcl" and not passive:
             relative = [c for c in verb.children if c.tag_ in ("WDT", "WP")]
             if any(c.dep_ == "dobj" for c in relative) or (

@@ -30,6 +30,51 @@ _QUOTES = "\"'“”‘’«»"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
+_LEGAL = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "llc",
+          "plc", "ag", "sa", "s.a.", "nv", "n.v.", "se", "gmbh", "limited", "lp", "llp",
+          "holdings", "group"}  # fmt: skip
+
+
+#: Heads of the names of public bodies, which may hold an "and": "Department of Health and
+#: Human Services", "Authority for Consumers and Markets".
+_PUBLIC_BODIES = {"Authority", "Department", "Ministry", "Office", "Bureau", "Commission",
+                  "Agency", "Council", "Institute", "Board", "Administration", "Committee",
+                  "Federation", "Association", "Society", "Academy", "Centre", "Center",
+                  "School", "University", "College", "Museum", "Foundation", "Secretary",
+                  "Minister", "Directorate", "Inspectorate", "Service", "Tribunal",
+                  "Court"}  # fmt: skip
+
+
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for",
+                "by", "with", "from", "as", "into", "over", "vs", "after", "amid"}  # fmt: skip
+
+
+def _leading_places(words: list[Any]) -> int:
+    """How many of the first words are places or nationalities ("UK", "Dutch")."""
+    n = 0
+    while n < len(words) and (
+        words[n].text in LEXICON.demonyms or words[n].text in LEXICON.place_names
+    ):
+        n += 1
+    return n
+
+
+def _title_case(sdoc: Any) -> bool:
+    """True when a headline capitalises its words ("EU Fines Apple Over Music"), where
+    capitals say nothing of names; "Acme to buy Lumo for $2bn" is written as a sentence."""
+    words = [t for t in sdoc if t.is_alpha and t.lower_ not in _SMALL_WORDS]
+    return len(words) >= 3 and all(t.text[:1].isupper() for t in words)
+
+
+def strip_legal(name: str) -> str:
+    """'Acme Corp.' -> 'Acme', 'Alphabet Inc.' -> 'Alphabet': the legal form is no part of
+    the name."""
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower() in _LEGAL:
+        words.pop()
+    return " ".join(words)
+
+
 def normalise_name(text: str) -> str:
     """The name a mention stands for: no possessive, quotes or leading article."""
     name = " ".join(text.split()).strip(_QUOTES + " ,.;:!?()[]")
@@ -176,6 +221,8 @@ class MentionFinder:
         # In a headline a name counts only when the body (or the KB) knows it, and it
         # keeps the class the body gave it (a title-case headline misleads the tagger).
         known_names = {m.name.lower(): m.label for m in self.mentions} if headline else {}
+        for m in list(self.mentions) if headline else []:
+            known_names.setdefault(strip_legal(m.name).lower(), m.label)  # "Acme" for "Acme Inc."
         found: list[tuple[int, int, str, str, str | None]] = []  # tok start, end, cls, source, kb
         kb = load_kb()
         for key, start, end in _matcher(sdoc.vocab)(sdoc):
@@ -206,11 +253,21 @@ class MentionFinder:
             # is a single word ("Securities and Exchange Commission"); two names otherwise
             # ("Ashgrove Capital and Tenmile Partners").
             whole = (
-                cls == "Organization"
-                and bool(words)
-                and words[-1].text in LEXICON.org_suffixes
-                and len(joins) == 1
-                and joins[0] == 1
+                (
+                    cls == "Organization"
+                    and bool(words)
+                    and words[-1].text in LEXICON.org_suffixes
+                    and len(joins) == 1
+                    and joins[0] - _leading_places(words) == 1
+                )
+                or (  # "Authority for Consumers and Markets", "Department of Health and ..."
+                    cls == "Organization"
+                    and len(joins) == 1
+                    and any(
+                        w.lower_ in ("for", "of") and n > 0 and words[n - 1].text in _PUBLIC_BODIES
+                        for n, w in enumerate(words[: joins[0]])
+                    )
+                )
             )
             for tok in ent:
                 if whole and tok.lower_ in ("and", "&"):
@@ -237,7 +294,7 @@ class MentionFinder:
         found.extend(self._surnames(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
-        if headline:  # "Apple 2b" in "EU fines Apple 2b": only names known elsewhere
+        if headline and _title_case(sdoc):  # "Apple 2b" in "EU Fines Apple 2b": only known names
             found = [
                 f
                 for f in found
@@ -282,6 +339,8 @@ class MentionFinder:
                 words = name.split()
                 if cls == "Person" and any(c.isdigit() for c in name):
                     cls = "Product"  # "Kestrel-4o": a name with a digit is no person's
+                elif cls == "Person" and len(words) > 1 and words[-1] in LEXICON.org_suffixes:
+                    cls = "Organization"  # "Halden Freight": a company's last word
                 elif len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
                     cls, source = "Person", "cue"  # "Prince Alwaleed", "Dr. Jane Roe"
                 elif (
@@ -294,7 +353,7 @@ class MentionFinder:
                 elif words[-1] in LEXICON.event_suffixes and len(words) > 1:
                     cls, source = "Event", "cue"  # "GPU Technology Conference"
 
-            if headline and key is None and name.lower() in known_names:
+            if headline and key is None and source != "cue" and name.lower() in known_names:
                 cls, source = known_names[name.lower()], "propn"  # the body's class, weakly
             if cls == "Excluded":
                 continue  # "characters such as X": no entity of the ontology
@@ -392,7 +451,16 @@ class MentionFinder:
         """Proper nouns the NER model missed, where they stand as arguments ("such as Pictor")."""
         out: list[tuple[int, int, str, str, str | None]] = []
         for tok in sdoc:
-            if tok.dep_ not in _ARGUMENT_DEPS or not tok.text[:1].isupper():
+            if not tok.text[:1].isupper():
+                continue
+            # "fined Lockit 3 million euros": the parser hangs the object on the figure.
+            on_figure = (
+                tok.dep_ == "nmod"
+                and tok.pos_ == "PROPN"
+                and any(c.like_num for c in tok.head.children)
+                and tok.head.i > tok.i
+            )
+            if tok.dep_ not in _ARGUMENT_DEPS and not on_figure:
                 continue
             if tok.ent_type_ in NER_CLASSES or tok.ent_type_ in _FIGURES:
                 continue  # found by the tagger already, or a number
@@ -608,6 +676,22 @@ _EDITIONS = {"Gen", "Pro", "Max", "Ultra", "Plus", "Mini", "Lite", "Air", "Turbo
              "Edition", "XL", "SE", "Nano", "Flash", "Sonnet", "Opus", "Haiku"}  # fmt: skip
 
 
+_MAGNITUDES = {"million", "billion", "trillion", "thousand", "hundred", "percent", "per", "%",
+               "mn", "bn", "m", "b", "k"}  # fmt: skip
+
+
+def _is_figure(sdoc: Any, i: int) -> bool:
+    """True when the number at i is an amount rather than a version: 'Veltra 410 million',
+    'Acme 12%', 'shares 3 percent'."""
+    tok = sdoc[i]
+    if tok.ent_type_ in ("MONEY", "PERCENT", "QUANTITY"):
+        return True
+    if re.fullmatch(r"\d+(?:\.\d+)?(?:bn|mn|b|m|k)", tok.text):
+        return True  # "EU fines Apple 2b"
+    nxt = sdoc[i + 1] if i + 1 < len(sdoc) else None
+    return nxt is not None and nxt.lower_ in _MAGNITUDES
+
+
 def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
     """Names with inner digits or punctuation the tagger leaves out: 'Grok-1.5V',
     'GPT-4o', 'Name.AI', 'Name:ai', and versioned names: 'Llama 3', 'Gemini 1.5'
@@ -620,6 +704,7 @@ def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
             and tok.text[:1].isupper()
             and tok.lower_ not in _MONTHS
             and _VERSION.fullmatch(nxt.text)
+            and not _is_figure(sdoc, nxt.i)
             and tok.ent_type_ not in ("PERSON", "GPE", "LOC", "MONEY", "PERCENT")
         ):
             start = tok.i  # "Velto Band 3": the whole name before the number
@@ -629,7 +714,8 @@ def _odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
                 start -= 1
             end = tok.i + 2  # "Snapdragon 8 Gen 3", "Galaxy S24 Ultra"
             while end < len(sdoc) and (
-                _VERSION.fullmatch(sdoc[end].text) or sdoc[end].text in _EDITIONS
+                (_VERSION.fullmatch(sdoc[end].text) and not _is_figure(sdoc, end))
+                or sdoc[end].text in _EDITIONS
             ):
                 end += 1
             out.append((start, end, "Product", "propn", None))
