@@ -163,6 +163,23 @@ def test_characters_are_no_entities() -> None:
     ("Orvane, a Boston-based startup, makes robots.",
      ("orvane", "locatedIn", "boston", "asserted")),
     ("Orvane is headquartered in Austin.", ("orvane", "headquarteredIn", "austin", "asserted")),
+    ("Orvane-owned Halvex is cutting jobs.", ("orvane", "owns", "halvex", "asserted")),
+    ("Orvane-owned grocery chain Halvex will close 40 stores.",
+     ("orvane", "owns", "halvex", "asserted")),
+    ("Halvex, a Nairobi-based maker of soil sensors backed by Brightcart Capital, employs "
+     "140 people.", ("brightcart-capital", "investedIn", "halvex", "asserted")),
+    ("Halvex, a Nairobi-based maker of soil sensors, employs 140 people.",
+     ("halvex", "locatedIn", "nairobi", "asserted")),
+    ("Orvane is considering investing up to $4 billion in Halvex.",
+     ("orvane", "investedIn", "halvex", "planned")),
+    ("Quorvex, founded in 2016 by Dana Whitlow, escaped a penalty.",
+     ("dana-whitlow", "founderOf", "quorvex", "asserted")),
+    ("Orvane is partnering with Halvex, whose chief executive, Dana Whitlow, praised the deal.",
+     ("dana-whitlow", "ceoOf", "halvex", "asserted")),
+    ("Pixie lost a million users, while its rival Lumo gained two million.",
+     ("lumo", "competesWith", "pixie", "asserted")),
+    ("Like its rival Halvex, Orvane is cutting costs.",
+     ("halvex", "competesWith", "orvane", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

@@ -129,8 +129,17 @@ class DocState:
         organisation refers to that subject."""
         if tok.lower_ not in ("its", "their") or tok.dep_ != "poss":
             return None
-        t = tok.head
-        for _ in range(4):
+        t, came = tok.head, tok
+        outer = False  # past the pronoun's own clause: "X lost users, while its rival Y ..."
+        for step in range(8):
+            if step >= 4 and not outer:
+                return None  # the pronoun's own clause is near it
+            if t.pos_ in ("VERB", "AUX") and came.dep_ == "prep" and came.left_edge.is_sent_start:
+                # "Like its rival Dunmore, Alcott is cutting costs": the subject that follows
+                later = [c for c in t.children if c.dep_ == "nsubj" and c.i > tok.i]
+                m = self.finder.by_token.get(offset + later[0].idx) if later else None
+                if m is not None and m.label == "Organization":
+                    return m
             if t.pos_ in ("VERB", "AUX"):
                 while t.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in t.children):
                     t = t.head  # "X began selling it but never matched its rival"
@@ -141,11 +150,16 @@ class DocState:
                             return _NOBODY  # "the companies ... their products": not a name
                         if m is None and resolve is not None and c.pos_ == "NOUN":
                             m = resolve(c)  # "the company may use ... its app"
-                        return m if m is not None and m.label == "Organization" else None
-                return None
+                        fits = (
+                            ("Organization", "Product", "AIModel") if outer else ("Organization",)
+                        )
+                        return m if m is not None and m.label in fits else None
+                if t.dep_ not in ("advcl", "conj") or tok.lower_ != "its":
+                    return None
+                outer = True
             if t.head.i == t.i:
                 return None
-            t = t.head
+            t, came = t.head, t
         return None
 
     def _quoted_speaker(self, tok: Any, offset: int) -> Mention | None:

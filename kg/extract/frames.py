@@ -98,8 +98,26 @@ class Arguments:
         m = self.mention(tok)
         if m is None and tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
             return self.expand(tok.head.head, depth + 1)  # "Musk, who is ..." -> Musk
-        if m is None and tok.dep_ == "appos" and tok.pos_ == "NOUN":
+        if m is None and tok.lower_ == "whose":
+            t = tok.head  # "Acme, whose chief executive, Jane Roe, said": Acme
+            for _ in range(4):
+                if t.dep_ == "relcl":
+                    return self.expand(t.head, depth + 1)
+                if t.dep_ == "appos":
+                    owner = self.mention(t.head)
+                    return [owner] if owner is not None else []
+                if t.head.i == t.i:
+                    break
+                t = t.head
+        whose = any(c.lower_ == "whose" for c in tok.children)
+        if m is None and tok.dep_ == "appos" and tok.pos_ == "NOUN" and not whose:
             m = self.mention(tok.head)  # "xAI, the AI company created by ..." -> xAI
+        if m is None and tok.pos_ == "NOUN" and tok.left_edge.i > 1:
+            comma = tok.doc[tok.left_edge.i - 1]
+            before = tok.doc[comma.i - 1]
+            if comma.text == "," and before.head.i == tok.head.i and before.dep_ == tok.dep_:
+                # "Fernhill, a maker of sensors, employs ...", parsed with two subjects
+                m = self.mention(before)
         if m is not None:
             found.append(m)
         else:
@@ -158,6 +176,10 @@ class Arguments:
             return []
         passive = is_passive(verb)
         found: list[Mention] = []
+        if passive and verb.i > 1 and verb.nbor(-1).text in ("-", "–"):
+            maker = self.mention(verb.nbor(-2))  # "Amazon-owned Gleam", "Orvane-made Pixie"
+            if maker is not None:
+                return [maker]
         for c in verb.children:
             if not passive and c.dep_ in _SUBJECT_DEPS:
                 found.extend(self.expand(c) or self._owner_of(c))
@@ -221,6 +243,12 @@ class Arguments:
         passive = is_passive(verb)
         if passive and verb.dep_ in ("acl", "amod"):
             found.extend(self.expand(verb.head))
+            head = verb.head  # "Dunmore-owned grocery chain FreshWay"; "a maker of
+            # sensors backed by X", with the participle hung on the nearer noun
+            if not found and head.dep_ == "compound" and head.head.i > head.i:
+                found.extend(self.expand(head.head))
+            elif not found and head.dep_ == "pobj" and head.head.lower_ == "of":
+                found.extend(self.expand(head.head.head))
         for c in verb.children:
             if passive and c.dep_ == "nsubjpass":
                 found.extend(self.expand(c))
@@ -260,6 +288,9 @@ class Arguments:
                 out.extend(self.pobjs(c))
             elif c.dep_ == "prep" and " " in word and _phrase_at(c, word):
                 out.extend(self.pobjs(c.doc[c.i + len(word.split()) - 1]))
+        if not out and tok.pos_ in ("VERB", "AUX"):
+            for figure in figure_objects(tok):  # "invest $4 billion in X", parsed with
+                out.extend(self.prep_objects(figure, word))  # "in X" on the figure
         return out
 
     # ------------------------------------------------------------ roles
@@ -394,6 +425,18 @@ class Arguments:
         return []
 
 
+def figure_objects(verb: Tok) -> list[Tok]:
+    """The verb's objects that are amounts ("$4 billion", "a 10% stake" is not one)."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "dobj"
+        and (
+            c.like_num or c.ent_type_ in ("MONEY", "CARDINAL") or c.lower_ in ("million", "billion")
+        )
+    ]
+
+
 def _coordinated(noun: Tok) -> list[Tok]:
     """The other nouns of a coordination the noun is in ("co-founder and CEO")."""
     group = [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
@@ -429,8 +472,8 @@ def _holders(noun: Tok) -> list[Tok]:
     head = _described(t)
     if head is not None:
         out.append(head)
-    elif t.dep_ == "appos":
-        out.append(t.head)
+    elif t.dep_ == "appos" and not any(c.lower_ == "whose" for c in t.children):
+        out.append(t.head)  # "Y, the CEO"; not "Acme, whose CEO ..."
     out += [c for c in t.children if c.dep_ == "appos"]
     verb = t.head
     if t.dep_ == "attr" and verb.pos_ in ("AUX", "VERB"):

@@ -460,11 +460,32 @@ class MentionFinder:
                 and any(c.like_num for c in tok.head.children)
                 and tok.head.i > tok.i
             )
-            if tok.dep_ not in _ARGUMENT_DEPS and not on_figure:
+            hyphened = (  # "Dunmore-owned grocery chain": the agent of the participle
+                tok.i + 2 < len(sdoc)
+                and tok.pos_ in ("PROPN", "NOUN")
+                and sdoc[tok.i + 1].text in ("-", "–")
+                and sdoc[tok.i + 2].tag_ == "VBN"
+                and not (tok.is_sent_start and _english_word(tok))  # "Family-owned"
+            )
+            opening = (  # "Coinlet, founded in 2016 by ...": a name the parser took for a word
+                tok.is_sent_start
+                and tok.is_alpha
+                and tok.i + 1 < len(sdoc)
+                and sdoc[tok.i + 1].text == ","
+                and not _english_word(tok)
+                and tok.text not in LEXICON.demonyms
+            )
+            if opening and tok.ent_type_ not in NER_CLASSES and tok.ent_type_ not in _FIGURES:
+                out.append((tok.i, tok.i + 1, "Organization", "propn", None))
+                continue
+            if tok.dep_ not in _ARGUMENT_DEPS and not on_figure and not hyphened:
                 continue
             if tok.ent_type_ in NER_CLASSES or tok.ent_type_ in _FIGURES:
                 continue  # found by the tagger already, or a number
             if tok.text in LEXICON.demonyms:
+                continue
+            if hyphened and not _used_as_word(tok.lower_, self.text):
+                out.append((tok.i, tok.i + 1, "Organization", "propn", None))
                 continue
             if tok.pos_ == "NOUN":
                 # A capitalised word the tagger calls a noun: a name it does not know
@@ -745,8 +766,8 @@ def _cue_type(span: Any, name: str) -> str | None:
     if root.dep_ == "conj":
         group += [root.head, *(c for c in root.head.children if c.dep_ == "conj")]
     for child in (c for member in group for c in member.children):
-        if child.dep_ == "appos":
-            cls = LEXICON.cue_class(child.lemma_)
+        if child.dep_ == "appos" and not any(g.lower_ == "whose" for g in child.children):
+            cls = LEXICON.cue_class(child.lemma_)  # not "Acme, whose chief executive"
             if cls in ("Product", "AIModel", "Organization", "Person"):
                 return cls
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.extract.deals import read_deal
-from kg.extract.frames import Arguments, Tok, unique
+from kg.extract.frames import Arguments, Tok, figure_objects, unique
 from kg.extract.qualifiers import modality
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.rules import Rules
@@ -250,7 +250,25 @@ class SentenceReader(Arguments):
             if (
                 c.dep_ == "prep"
                 and c.lower_ in PREPOSITIONS
-                and c.lower_ not in ("in", "on", "at", "for", "by", "since", "during")
+                and c.lower_
+                not in (
+                    "in",
+                    "on",
+                    "at",
+                    "for",
+                    "by",
+                    "since",
+                    "during",
+                    "like",
+                    "unlike",
+                    "despite",
+                    "as",
+                    "than",
+                    "after",
+                    "before",
+                    "amid",
+                    "including",
+                )
             ):
                 targets.append((f"{base} {c.lower_}", self.pobjs(c)))
         for text, objs in targets:
@@ -480,7 +498,10 @@ def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
             for t in triggers.verbs.get(form, ())
             if _verb_phrase_at(tok, t.phrase)
         ]
-    elif pos in ("NOUN", "PROPN"):
+    elif pos in ("NOUN", "PROPN") or (
+        # "its rival Streamly", with "rival" tagged as an adjective of the name
+        pos == "ADJ" and tok.dep_ == "amod" and tok.head.pos_ == "PROPN"
+    ):
         keys = sorted({tok.lower_, tok.lemma_.lower()})
         found = [
             t for key in keys for t in triggers.nouns.get(key, ()) if noun_phrase_at(tok, t.phrase)
@@ -508,6 +529,8 @@ def _verb_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
     places = (*kids, *grandkids) if middle else kids
     if last in PREPOSITIONS:
         deps = ("prep", "prt", "dative", "agent")
+        if not middle:  # "invest $4 billion in X": the preposition on the amount
+            places = (*kids, *(g for f in figure_objects(tok) for g in f.children))
         return any(c.lower_ == last and c.dep_ in deps for c in places)
     return any(c.lower_ == last for c in places)  # "shut down", "go offline", "eat lunch"
 
