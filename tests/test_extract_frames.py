@@ -180,6 +180,18 @@ def test_characters_are_no_entities() -> None:
      ("lumo", "competesWith", "pixie", "asserted")),
     ("Like its rival Halvex, Orvane is cutting costs.",
      ("halvex", "competesWith", "orvane", "asserted")),
+    ("Orvane said on Monday that chief executive Dana Whitlow would step down.",
+     ("dana-whitlow", "ceoOf", "orvane", "asserted")),
+    ("Orvane said on Monday that chief executive Dana Whitlow would step down.",
+     ("dana-whitlow", "departedFrom", "orvane", "planned")),
+    ("Orvane said its finance chief, Kai Lund, would leave in May.",
+     ("kai-lund", "leaderOf", "orvane", "asserted")),
+    ("Orvane said that Dana Whitlow, a former Halvex executive, will become its chief "
+     "executive.", ("dana-whitlow", "ceoOf", "orvane", "planned")),
+    ("The Federal Trade Regulator has fined online bank Orvane 28.5 million pounds for "
+     "failing to check its customers.", ("federal-trade-regulator", "fined", "orvane", "asserted")),
+    ("Lumen Records sued short-video app Reelbox on Monday.",
+     ("lumen-records", "sued", "reelbox", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

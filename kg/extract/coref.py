@@ -39,6 +39,8 @@ def _enclosing(tok: Any, offset: int, by_token: dict[int, Mention]) -> frozenset
     for _ in range(6):
         if t.head.i == t.i:
             break
+        if t.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.tag_ == "WP" for c in t.children):
+            break  # "Kaine, who said he would retire": he is Kaine
         t = t.head
         m = by_token.get(offset + t.idx)
         if m is not None:
@@ -143,6 +145,12 @@ class DocState:
             if t.pos_ in ("VERB", "AUX"):
                 while t.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in t.children):
                     t = t.head  # "X began selling it but never matched its rival"
+                subject = next((c for c in t.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+                said = self.finder.by_token.get(offset + subject.idx) if subject else None
+                if said is not None and said.label == "Person" and t.dep_ == "ccomp":
+                    # "Acme said Jane Roe will become its chief executive": the speaker's
+                    t, came = t.head, t
+                    continue
                 for c in t.children:
                     if c.dep_ == "nsubj" and c.i < tok.i:
                         m = self.finder.by_token.get(offset + c.idx)

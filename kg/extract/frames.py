@@ -255,8 +255,13 @@ class Arguments:
             elif not passive and c.dep_ == "dobj":
                 found.extend(self.expand(c))
                 if not found and any(g.like_num for g in c.children):
-                    for g in c.children:  # "fined Lockit 3 million euros"
-                        if g.dep_ == "nmod" and g.i < c.i:
+                    for g in c.subtree:  # "fined Lockit 3 million euros"
+                        if (
+                            g.dep_ in ("nmod", "compound")
+                            and g.i < c.i
+                            and g.pos_ == "PROPN"
+                            and g.head.pos_ != "PROPN"
+                        ):
                             found.extend(self.expand(g))
         if not found and verb.dep_ == "relcl" and not passive:
             relative = [c for c in verb.children if c.tag_ in ("WDT", "WP")]

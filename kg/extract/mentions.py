@@ -157,6 +157,23 @@ class MentionFinder:
     def settle_classes(self) -> None:
         """Give every weakly typed mention the class its name has most strongly in the
         document: "Skype, its messaging app" makes a later bare "Skype" a product too."""
+        # "Grantham also said" after "Grantham Foods": a company's first word alone is
+        # the company, whatever the tagger took it for (not a person's surname).
+        orgs = {
+            strip_legal(m.name)
+            for m in self.mentions
+            if m.label == "Organization" and " " in m.name
+        }
+        surnames = {
+            m.name.split()[-1] for m in self.mentions if m.label == "Person" and " " in m.name
+        }
+        for i, m in enumerate(self.mentions):
+            if m.source not in ("ner", "propn") or " " in m.name or m.label == "Organization":
+                continue
+            if m.name in surnames or m.name in LEXICON.given_names:
+                continue
+            if len({o for o in orgs if o.split()[0] == m.name}) == 1:
+                self._swap(m, replace(m, label="Organization"), i)
         votes: dict[str, dict[str, float]] = {}
         strong = {m.name.casefold() for m in self.mentions if m.source in ("kb", "cue")}
         for m in self.mentions:
@@ -441,10 +458,17 @@ class MentionFinder:
         for ent in sdoc.ents:  # people named in full earlier in this block
             if ent.label_ == "PERSON" and len(ent) > 1:
                 last.setdefault(ent[-1].text, None)
+        # The tagger may call a lone surname a company ("Whitcombe is the first outsider"):
+        # the person named in full before outweighs it.
         return [
-            (tok.i, tok.i + 1, "Person", "ner", last[tok.text])
+            (tok.i, tok.i + 1, "Person", "cue" if tok.ent_type_ else "ner", last[tok.text])
             for tok in sdoc
-            if tok.pos_ == "PROPN" and tok.text in last and not tok.ent_type_
+            if tok.pos_ == "PROPN"
+            and tok.text in last
+            and tok.ent_type_ in ("", "ORG", "GPE", "PRODUCT", "NORP", "PERSON")
+            and not (
+                tok.ent_iob_ == "B" and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].ent_iob_ == "I"
+            )
         ]
 
     def _proper_nouns(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
@@ -455,10 +479,12 @@ class MentionFinder:
                 continue
             # "fined Lockit 3 million euros": the parser hangs the object on the figure.
             on_figure = (
-                tok.dep_ == "nmod"
+                tok.dep_ in ("nmod", "compound")
                 and tok.pos_ == "PROPN"
-                and any(c.like_num for c in tok.head.children)
+                and (tok.head.like_num or any(c.like_num for c in tok.head.children))
                 and tok.head.i > tok.i
+                and tok.i + 1 < len(sdoc)
+                and sdoc[tok.i + 1].pos_ in ("NUM", "SYM")  # the figure follows the name
             )
             hyphened = (  # "Dunmore-owned grocery chain": the agent of the participle
                 tok.i + 2 < len(sdoc)
@@ -478,7 +504,16 @@ class MentionFinder:
             if opening and tok.ent_type_ not in NER_CLASSES and tok.ent_type_ not in _FIGURES:
                 out.append((tok.i, tok.i + 1, "Organization", "propn", None))
                 continue
-            if tok.dep_ not in _ARGUMENT_DEPS and not on_figure and not hyphened:
+            # "a former Halvex executive", "Orvane shareholders": a name before a person noun
+            employer = (
+                tok.dep_ == "compound"
+                and tok.pos_ == "PROPN"
+                and tok.head.pos_ == "NOUN"
+                and tok.head.i == tok.i + 1
+                and LEXICON.cue_class(tok.head.lemma_) == "Person"
+                and not tok.is_sent_start
+            )
+            if tok.dep_ not in _ARGUMENT_DEPS and not (on_figure or hyphened or employer):
                 continue
             if tok.ent_type_ in NER_CLASSES or tok.ent_type_ in _FIGURES:
                 continue  # found by the tagger already, or a number
@@ -493,12 +528,14 @@ class MentionFinder:
                 # no English word), unless the text also uses it in lower case.
                 if _used_as_word(tok.lower_, self.text) or tok.is_upper:
                     continue
-                if tok.is_sent_start and (_english_word(tok) or tok.dep_ not in _SUBJECTS):
+                if tok.is_sent_start and (
+                    _english_word(tok) or tok.dep_ not in (*_SUBJECTS, "poss")
+                ):
                     continue
             elif tok.pos_ != "PROPN":
                 continue
-            elif tok.is_sent_start and tok.dep_ not in ("nsubj", "nsubjpass"):
-                continue  # a capitalised first word is a name only as the subject
+            elif tok.is_sent_start and tok.dep_ not in ("nsubj", "nsubjpass", "poss"):
+                continue  # a capitalised first word is a name only as the subject or owner
             if tok.is_sent_start and tok.i + 1 < len(sdoc) and _english_word(tok):
                 continue  # "Shares fell", "Analysts said": a word, not a name
             start = tok.i

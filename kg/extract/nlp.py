@@ -34,12 +34,25 @@ def _register() -> None:
 
     @Language.component("kg_sentence_starts")
     def sentence_starts(doc: Any) -> Any:
-        """A full stop, '!' or '?' followed by a capitalised word ends a sentence."""
-        for tok in doc[1:-1]:
+        """A full stop, '!' or '?' followed by a capitalised word ends a sentence; a
+        sentence ends nowhere else but at a line break ("has fined online bank
+        Tidewell 28.5 million pounds" is one sentence, whatever the parser thinks)."""
+        for tok in doc[1:]:
             prev = doc[tok.i - 1]
             if prev.text in (".", "!", "?") and tok.text[:1].isupper():
                 tok.is_sent_start = True
+            elif not prev.is_space and "\n" not in prev.whitespace_ and not _may_end(prev):
+                tok.is_sent_start = False
         return doc
+
+
+_SENTENCE_ENDS = frozenset(".!?:;\"”’')]…")
+
+
+def _may_end(tok: Any) -> bool:
+    """Whether a sentence may end after the token: a full stop, a closing quote or
+    bracket, or a word ending in one ("Inc.", "U.S.")."""
+    return tok.text[-1:] in _SENTENCE_ENDS
 
 
 @cache

@@ -19,7 +19,20 @@ __all__ = ["attribution", "modality"]
 Tok = Any
 
 #: dependencies followed upwards from a trigger to the words that qualify it
-_UP = ("xcomp", "conj", "acl", "advcl", "pcomp", "pobj", "prep", "dobj", "relcl", "ccomp")
+_UP = (
+    "xcomp",
+    "conj",
+    "acl",
+    "advcl",
+    "pcomp",
+    "pobj",
+    "prep",
+    "dobj",
+    "relcl",
+    "ccomp",
+    "attr",
+    "oprd",
+)
 #: verbs whose complement is a plan, not a fact ("agreed to buy", "is set to acquire")
 _PLANNING = {
     "agree", "plan", "intend", "aim", "seek", "propose", "offer", "want", "hope", "try",

@@ -318,6 +318,8 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
         trig = _quantity_trigger(r, tok, q.kind)
         if trig is None:
             continue
+        if trig.pos == "verb" and trig.objects and _counts_other(tok, root, trig):
+            continue  # "cut prices by 15%": no job cuts
         if trig.pos == "noun":
             verb = tok.head
             if tok.dep_ == "dobj" and verb.pos_ == "VERB":
@@ -326,6 +328,17 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
                     return verb, above  # "cut 1,000 employees": job cuts
         return tok, trig
     return None
+
+
+def _counts_other(verb: Tok, root: Tok, trig: QuantityTrigger) -> bool:
+    """Whether the verb's object, other than the figure, is something the trigger does
+    not count."""
+    inside = {t.i for t in root.subtree}
+    for c in verb.children:
+        if c.dep_ == "dobj" and c.i not in inside and root.i not in {t.i for t in c.subtree}:
+            if c.pos_ in ("NOUN", "PRON") and c.lemma_.lower() not in trig.objects:
+                return True
+    return False
 
 
 def _quantity_trigger(r: SentenceReader, tok: Tok, kind: str) -> QuantityTrigger | None:

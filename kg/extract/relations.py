@@ -49,6 +49,25 @@ _MAYBE = {
     "Place": ("Place", "Organization", "Product"),
 }
 _PRODUCTS = ("Product", "AIModel")
+#: Properties whose object, named as a product ("app Reelhouse"), stands for its company;
+#: resolution decides its class from all it does.
+_FORMER = frozenset(
+    {
+        "former",
+        "ousted",
+        "departing",
+        "outgoing",
+        "erstwhile",
+        "onetime",
+        "one-time",
+        "sacked",
+        "fired",
+        "retired",
+    }
+)
+#: Properties that give a person a post at an organisation.
+_POSTS = ("ceoOf", "leaderOf", "worksFor", "founderOf")
+_SUED_AS_COMPANY = frozenset({"investedIn"})
 
 
 @dataclass
@@ -71,6 +90,9 @@ class SentenceReader(Arguments):
     headline: bool = False
     _figures: list[tuple[Tok, Quantity]] | None = None
     _tokens: list[Tok] | None = None
+    #: "X would step down": a departure naming no organisation, settled once the
+    #: sentence's titles are read
+    _departures: list[tuple[Mention, Tok, Trigger]] = field(default_factory=list)
 
     @property
     def tokens(self) -> list[Tok]:
@@ -121,8 +143,13 @@ class SentenceReader(Arguments):
 
     def fits(self, prop: str, subj: Mention, obj: Mention | None) -> bool:
         """Whether the pair's classes fit the property, a weak typing given some leeway."""
+        objects: tuple[str | None, ...] = (None,)
+        if obj is not None:
+            objects = _classes(obj)
+            if prop in _SUED_AS_COMPANY and obj.label in _PRODUCTS and obj.source == "cue":
+                objects = (*objects, "Organization")  # "sued short-video app Reelhouse"
         for s_cls in _classes(subj):
-            for o_cls in _classes(obj) if obj is not None else (None,):
+            for o_cls in objects:
                 if self.triggers.fits(prop, s_cls, o_cls):
                     return True
         return False
@@ -152,7 +179,23 @@ class SentenceReader(Arguments):
         for tok in tokens:
             if tok.i not in fired and tok.pos_ == "VERB":
                 self._open_relation(tok)
+        self._settle_departures()
         attach_quantities(self)
+
+    def _settle_departures(self) -> None:
+        """'Chief executive Jane Roe will step down', 'its CFO, Kai Lund, would leave':
+        the person leaves the organisation the sentence gives them a title at."""
+        for person, tok, trig in self._departures:
+            held = [
+                r.object
+                for r in self.out
+                if r.subject.name == person.name
+                and r.predicate in _POSTS
+                and isinstance(r.object, Mention)
+            ]
+            for org in unique(held):
+                if self.fits("departedFrom", person, org):
+                    self.emit(person, "departedFrom", org, tok, trig.rule_id() + "+title", 0.6)
 
     def quantity_spans(self) -> list[tuple[Tok, Quantity]]:
         """The figures of the sentence, each with its root token (read once per sentence)."""
@@ -185,6 +228,9 @@ class SentenceReader(Arguments):
             subs = [m for m in subs if m.start not in both]
             objs = [m for m in objs if m.start not in both]
         rule, confidence = trig.rule_id(), 0.7 if trig.pos == "verb" else 0.6
+        if prop == "departedFrom" and trig.pos == "verb" and not objs and trig.subject == ("subj",):
+            self._departures += [(s, tok, trig) for s in subs if s.label == "Person"]
+            return
         if trig.ergative and tok.pos_ in ("VERB", "AUX") and not objs:
             # "Skype will shut down in May": its maker shuts it down.
             for s in subs:
@@ -199,6 +245,23 @@ class SentenceReader(Arguments):
             main = self._article_organization()
             if main is not None:  # "CEO Jane Roe said ...": the article's organisation
                 pairs, confidence = [(s, main) for s in subs], 0.5
+        if (
+            prop == "ceoOf"
+            and tok.lower_ in ("chief", "boss", "head")
+            and any(
+                c.dep_ in ("compound", "amod") and c.text.islower() and c.i < tok.i
+                for c in tok.children
+            )
+        ):
+            prop, rule = "leaderOf", rule + "+area"  # "finance chief", "marketing boss"
+        former = trig.pos == "noun" and any(
+            c.dep_ == "amod" and c.lower_ in _FORMER for c in tok.children
+        )
+        if former and prop in _POSTS and prop != "founderOf":
+            # "a former Halvex executive": worked there, and left
+            for s, o in pairs:
+                if s.name != o.name and self.fits("departedFrom", s, o):
+                    self.emit(s, "departedFrom", o, tok, rule + "+former", confidence)
         if prop in ("leaderOf", "ceoOf") and trig.pos == "noun" and self._of_something(tok):
             prop, rule = "worksFor", rule + "+division"  # "president of collaborative apps"
         for s, o in pairs:
@@ -227,12 +290,22 @@ class SentenceReader(Arguments):
         return found is not None and found[0] == {"Person"} and "Organization" in found[1]
 
     def _article_organization(self) -> Mention | None:
-        """The organisation the article is about, when the sentence names none."""
+        """The organisation a title without one belongs to: the one organisation the
+        sentence names as a subject or possessor ("Acme said chief executive Jane Roe
+        would step down"), or, when the sentence names none, the article's."""
+        named: dict[str, Mention] = {}
+        acting: dict[str, Mention] = {}
         for t in self.tokens:
             m = self.mention_at(self.offset + t.idx)
             if m is not None and m.label == "Organization":
-                return None
-        return self.main_organization()
+                named[m.name] = m
+                if t.dep_ in ("nsubj", "nsubjpass", "poss") or t.head.dep_ in ("nsubj", "poss"):
+                    acting[m.name] = m
+        if not named:
+            return self.main_organization()
+        if len(named) == 1 and len(acting) == 1:
+            return next(iter(acting.values()))
+        return None
 
     def _open_relation(self, verb: Tok) -> None:
         """A verb relating two entities with words no property means: ``relatedTo``."""

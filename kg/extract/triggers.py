@@ -63,6 +63,9 @@ class QuantityTrigger:
     kinds: frozenset[str]  # money, count, percent, rate, duration
     owner: tuple[str, ...]
     order: int = 0
+    #: for a verb, the only objects it counts when it has one besides the figure
+    #: ("cut 300 jobs", "cut its workforce by 10%"; not "cut prices by 15%"); empty: any
+    objects: frozenset[str] = frozenset()
 
     def rule_id(self) -> str:
         return f"{self.property}.quantity.{'-'.join(self.phrase)}"
@@ -245,6 +248,9 @@ def _quantity(row: dict[str, Any], n: int) -> Iterable[QuantityTrigger]:
     entry = f"[[quantity]] {n} ({prop})"
     kinds = frozenset(row["kinds"])
     owner = _check_roles(row["owner"], entry)
+    objects = frozenset(str(w).lower() for w in row.get("objects", []))
     for pos, key in (("verb", "verbs"), ("noun", "nouns")):
         for phrase in row.get(key, []):
-            yield QuantityTrigger(prop, tuple(phrase.lower().split()), pos, kinds, owner)
+            yield QuantityTrigger(
+                prop, tuple(phrase.lower().split()), pos, kinds, owner, objects=objects
+            )
