@@ -93,14 +93,20 @@ class _Clusters:
             elif stripped and self._kb_key(stripped):
                 self.alias[name] = self._kb_key(stripped) or self.alias[name]
         # Surnames and first names: 'Altman' or 'Sam' joins the only longer
-        # person name ending or starting with it.
-        persons = [n for n in names if len(n.split()) >= 2]
+        # person name ending or starting with it; 'Harbor' the only longer organisation
+        # name it begins. A product named after its maker ('Pocketa Split') takes no one.
+        # ('Teams' is 'Microsoft Teams' all the same).
+        things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
+        things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
+        longer_names = [n for n in names if len(n.split()) >= 2]
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
                 continue
-            longer = {self.alias[p] for p in persons if p.split()[-1] == name}
+            longer = {self.alias[p] for p in longer_names if p.split()[-1] == name}
             if not longer:
-                longer = {self.alias[p] for p in persons if p.split()[0] == name}
+                longer = {
+                    self.alias[p] for p in longer_names if p.split()[0] == name and p not in things
+                }
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
         # 'Harbor Street' joins the only longer organisation name it begins:

@@ -192,6 +192,24 @@ def test_characters_are_no_entities() -> None:
      "failing to check its customers.", ("federal-trade-regulator", "fined", "orvane", "asserted")),
     ("Lumen Records sued short-video app Reelbox on Monday.",
      ("lumen-records", "sued", "reelbox", "asserted")),
+    ("Orvane has taken a 5% stake in battery startup Halvex, the carmaker said.",
+     ("orvane", "investedIn", "halvex", "asserted")),
+    ("Orvane is in talks to invest in Halvex, a grocery delivery startup.",
+     ("orvane", "investedIn", "halvex", "planned")),
+    ("Halvex, whose investors include Brightcart Capital, filed for a listing.",
+     ("brightcart-capital", "investedIn", "halvex", "asserted")),
+    ("Halvex closed a €25m Series A co-led by Brightcart Capital.",
+     ("brightcart-capital", "investedIn", "halvex", "asserted")),
+    ("Orvane and Brightcart were among the investors in Halvex's funding round.",
+     ("brightcart", "investedIn", "halvex", "asserted")),
+    ("Helio Pharma will phase out Corvaline, an older blood-pressure drug, by 2027.",
+     ("helio-pharma", "discontinued", "corvaline", "planned")),
+    ("Pocketa rolled out Pocketa Split, a buy-now-pay-later service, in Kenya.",
+     ("pocketa", "launched", "pocketa-split", "asserted")),
+    ("Sagebrush, an open-source database developed by Tallow Labs, is popular.",
+     ("sagebrush", "developer", "tallow-labs", "asserted")),
+    ("Norwind to buy Lumo Analytics for $2bn", ("norwind", "acquired", "lumo-analytics",
+                                                 "planned")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -230,6 +248,17 @@ def test_an_open_relation_keeps_its_words() -> None:
 
 
 # ---------------------------------------------------------------- quantities
+
+
+def test_an_amount_written_with_its_magnitude(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Halvex raised €25m from Brightcart Capital.")
+    assert ("halvex", "fundingAmount", ("money", Decimal(25_000_000), "EUR", None, "exact")) in {
+        f[:3] for f in facts
+    }, facts
+    assert not any(
+        "series" in str(f[2]).lower()
+        for f in read_facts("Halvex closed a €25m Series A led by Brightcart Capital.")
+    )
 
 
 @pytest.mark.parametrize(("text", "fact"), [

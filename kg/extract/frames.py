@@ -29,6 +29,8 @@ _RECEIVING = {
     "receive", "get", "win", "secure", "land", "obtain", "attract", "face", "draw", "take",
     "accept", "gain", "raise", "close", "score", "clinch",
 }  # fmt: skip
+#: nouns for what the one who takes or gets them holds ("took a 5% stake in X")
+_HELD = {"stake", "holding", "interest", "position", "share", "shareholding"}
 #: noun dependents that put a noun in front of a name ("CEO Jane Roe", "rival Kling")
 _MODIFIER_DEPS = {"compound", "amod", "nmod"}
 _SUBJECT_DEPS = ("nsubj", "csubj")
@@ -215,8 +217,10 @@ class Arguments:
                 c.dep_ in ("dobj", "nsubjpass") and c.tag_ in ("WDT", "WP") for c in verb.children
             ):
                 return []  # "X, which Y bought": X is the object
-            return self.expand(head) or self._owner_of(head)
-        if verb.dep_ == "acl":
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            if not (infinitive and head.pos_ == "NOUN" and self.mention(head) is None):
+                return self.expand(head) or self._owner_of(head)
+        if verb.dep_ in ("acl", "relcl"):  # "is in talks to invest in X", either parse
             owners = [c for c in head.children if c.dep_ == "poss"]
             if owners:
                 return self.expand(owners[0])
@@ -393,7 +397,7 @@ class Arguments:
             verb = _governing_verb(tok)
             if verb is None:
                 return []
-            receives = verb.lemma_.lower() in _RECEIVING
+            receives = verb.lemma_.lower() in _RECEIVING and tok.lemma_.lower() not in _HELD
             if (name == "recipient") != receives:
                 return []
             return self.subjects(verb)
@@ -491,6 +495,9 @@ def _holders(noun: Tok) -> list[Tok]:
         out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
         out.append(verb.head)  # "names Leo Tran as chief executive"
+    elif t.dep_ == "pobj" and verb.lower_ == "among" and verb.head.pos_ in ("AUX", "VERB"):
+        # "A and B were among the investors": each of them
+        out += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     return out
 
 

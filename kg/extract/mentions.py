@@ -45,6 +45,7 @@ _PUBLIC_BODIES = {"Authority", "Department", "Ministry", "Office", "Bureau", "Co
                   "Court"}  # fmt: skip
 
 
+_ROUND_NAME = re.compile(r"(?:pre-)?series [a-h]\d?\+?(?: round)?")
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for",
                 "by", "with", "from", "as", "into", "over", "vs", "after", "amid"}  # fmt: skip
 
@@ -276,6 +277,8 @@ class MentionFinder:
                     and words[-1].text in LEXICON.org_suffixes
                     and len(joins) == 1
                     and joins[0] - _leading_places(words) == 1
+                    # "Securities and Exchange Commission", not "Oakhurst and Lumen Partners"
+                    and _english_word(words[joins[0] - 1])
                 )
                 or (  # "Authority for Consumers and Markets", "Department of Health and ..."
                     cls == "Organization"
@@ -333,6 +336,7 @@ class MentionFinder:
             while len(span) > 1 and (
                 span[0].lower_ in ("the", "a", "an")
                 or span[0].pos_ == "VERB"
+                or _glued_magnitude(span[0])  # "€25m Series A"
                 or (span[0].is_sent_start and span[0].lower_.endswith("ing"))
             ):
                 span = span[1:]  # "Cutting Sora" is a verb and its object
@@ -426,6 +430,8 @@ class MentionFinder:
                 return False  # the text also uses the word in lower case: a common word
         if len(name) < 2 or low in LEXICON.furniture.not_entities:
             return False
+        if _ROUND_NAME.fullmatch(low):
+            return False  # "Series B": a funding round, no entity
         if all(
             LEXICON.cue_class(w) == "Person" or w in LEXICON.furniture.title_words
             for w in low.split()
@@ -498,8 +504,15 @@ class MentionFinder:
                 and tok.is_alpha
                 and tok.i + 1 < len(sdoc)
                 and sdoc[tok.i + 1].text == ","
-                and not _english_word(tok)
                 and tok.text not in LEXICON.demonyms
+                and (
+                    not _english_word(tok)
+                    # "Sagebrush, an open-source database, ...": a word as a name
+                    or any(
+                        c.dep_ == "appos" and LEXICON.cue_class(c.lemma_) in _TYPED
+                        for c in tok.children
+                    )
+                )
             )
             if opening and tok.ent_type_ not in NER_CLASSES and tok.ent_type_ not in _FIGURES:
                 out.append((tok.i, tok.i + 1, "Organization", "propn", None))
@@ -513,7 +526,14 @@ class MentionFinder:
                 and LEXICON.cue_class(tok.head.lemma_) == "Person"
                 and not tok.is_sent_start
             )
-            if tok.dep_ not in _ARGUMENT_DEPS and not (on_figure or hyphened or employer):
+            headlinese = (  # "Norwind to buy Lumo Analytics", parsed with no verb above
+                tok.dep_ == "ROOT"
+                and tok.is_sent_start
+                and any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in tok.children)
+            )
+            if tok.dep_ not in _ARGUMENT_DEPS and not (
+                on_figure or hyphened or employer or headlinese
+            ):
                 continue
             if tok.ent_type_ in NER_CLASSES or tok.ent_type_ in _FIGURES:
                 continue  # found by the tagger already, or a number
@@ -529,20 +549,25 @@ class MentionFinder:
                 if _used_as_word(tok.lower_, self.text) or tok.is_upper:
                     continue
                 if tok.is_sent_start and (
-                    _english_word(tok) or tok.dep_ not in (*_SUBJECTS, "poss")
+                    _english_word(tok) or tok.dep_ not in (*_SUBJECTS, "poss", "ROOT")
                 ):
-                    continue
+                    continue  # ROOT: the headline's "Norwind to buy Lumo"
             elif tok.pos_ != "PROPN":
                 continue
-            elif tok.is_sent_start and tok.dep_ not in ("nsubj", "nsubjpass", "poss"):
+            elif tok.is_sent_start and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "ROOT"):
                 continue  # a capitalised first word is a name only as the subject or owner
             if tok.is_sent_start and tok.i + 1 < len(sdoc) and _english_word(tok):
                 continue  # "Shares fell", "Analysts said": a word, not a name
             start = tok.i
             while (
-                start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN"
+                start > 0
+                and sdoc[start - 1].dep_ == "compound"
+                and (
+                    sdoc[start - 1].pos_ == "PROPN"
+                    or (sdoc[start - 1].text[:1].isupper() and not _english_word(sdoc[start - 1]))
+                )
             ):
-                start -= 1
+                start -= 1  # "Riverbend Capital", with "Riverbend" tagged as a noun
             out.append((start, tok.i + 1, "Organization", "propn", None))
         return out
 
@@ -693,7 +718,12 @@ def _english_words() -> frozenset[str]:
 
 def _english_word(tok: Any) -> bool:
     words = _english_words()
-    return tok.lower_ in words or tok.lemma_.lower() in words
+    low = tok.lower_
+    if low in words or tok.lemma_.lower() in words:
+        return True
+    # a plural the tagger took for a name: "Securities", "Markets"
+    singular = low[:-3] + "y" if low.endswith("ies") else low[:-1] if low.endswith("s") else ""
+    return bool(singular) and singular in words
 
 
 _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
@@ -736,6 +766,14 @@ _EDITIONS = {"Gen", "Pro", "Max", "Ultra", "Plus", "Mini", "Lite", "Air", "Turbo
 
 _MAGNITUDES = {"million", "billion", "trillion", "thousand", "hundred", "percent", "per", "%",
                "mn", "bn", "m", "b", "k"}  # fmt: skip
+
+
+def _glued_magnitude(tok: Any) -> bool:
+    """'m' in '€25m': the magnitude of the number it is written against."""
+    if tok.i == 0 or tok.lower_ not in ("m", "mn", "bn", "b", "k", "tn"):
+        return False
+    prev = tok.doc[tok.i - 1]
+    return prev.like_num and not prev.whitespace_
 
 
 def _is_figure(sdoc: Any, i: int) -> bool:

@@ -225,9 +225,18 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
     for ent in ents:
         if ent.label_ not in _QUANTITY_LABELS:
             continue
-        before = text[max(0, ent.start_char - 30) : ent.start_char]
-        after = text[ent.end_char : ent.end_char + 30]
-        q = parse_quantity(ent.text, ent.label_, before=before, after=after)
+        start, end = ent.start_char, ent.end_char
+        doc = ent.doc
+        if ent.start > 0 and doc[ent.start - 1].text in _CURRENCY_SYMBOLS:
+            if not doc[ent.start - 1].whitespace_:
+                start = doc[ent.start - 1].idx  # "€" before "25m" the tagger left out
+        if ent.end < len(doc) and not doc[ent.end - 1].whitespace_:
+            nxt = doc[ent.end]
+            if nxt.lower_ in ("m", "mn", "bn", "b", "k", "tn"):
+                end = nxt.idx + len(nxt.text)  # "25" + "m": 25 million
+        before = text[max(0, start - 30) : start]
+        after = text[end : end + 30]
+        q = parse_quantity(text[start:end], ent.label_, before=before, after=after)
         if q is not None:
             seen.add(ent.root.i)
             out.append((ent.root, q))

@@ -16,6 +16,7 @@ Jose, California"). Deals and quantities have modules of their own.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,8 @@ _FORMER = frozenset(
 #: Properties that give a person a post at an organisation.
 _POSTS = ("ceoOf", "leaderOf", "worksFor", "founderOf")
 _SUED_AS_COMPANY = frozenset({"investedIn"})
+#: ... and figures whose owner, named as a product, is its company
+_RAISED_AS_COMPANY = frozenset({"fundingAmount", "valuation", "employeeCount", "jobCuts"})
 
 
 @dataclass
@@ -148,7 +151,10 @@ class SentenceReader(Arguments):
             objects = _classes(obj)
             if prop in _SUED_AS_COMPANY and obj.label in _PRODUCTS and obj.source == "cue":
                 objects = (*objects, "Organization")  # "sued short-video app Reelhouse"
-        for s_cls in _classes(subj):
+        subjects = _classes(subj)
+        if prop in _RAISED_AS_COMPANY and subj.label in _PRODUCTS and subj.source == "cue":
+            subjects = (*subjects, "Organization")  # "ride-hailing app Motomoto has raised"
+        for s_cls in subjects:
             for o_cls in objects:
                 if self.triggers.fits(prop, s_cls, o_cls):
                     return True
@@ -426,6 +432,8 @@ class SentenceReader(Arguments):
         investors: list[Mention] = []
         target: list[Mention] = []
         lemma = tok.lemma_.lower()
+        if tok.lower_.startswith("co-le"):
+            lemma = "co-lead"  # "co-led": the lemmatiser's "co-le"
         if tok.pos_ == "VERB" and lemma in ("include", "lead", "join", "co-lead"):
             subject_words = {
                 w.lemma_.lower()
@@ -437,7 +445,17 @@ class SentenceReader(Arguments):
                 w.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for w in c.subtree
             }
             if lemma == "include" and subject_words & _FUNDING_WORDS:
-                # "the round included A, B and C", "... participation from A and B"
+                # "the round included A, B and C", "... participation from A and B";
+                # "X, whose investors include A and B": X's
+                target = [
+                    m
+                    for c in tok.children
+                    if c.dep_ == "nsubj"
+                    for p in c.children
+                    if p.dep_ == "poss"
+                    for m in self.expand(p)
+                    if m.label == "Organization"
+                ]
                 investors = unique(
                     [
                         m
@@ -548,8 +566,21 @@ class SentenceReader(Arguments):
 
 
 def is_round_participle(tok: Tok) -> bool:
-    """'a $6 billion round led by A': the participle of a funding noun."""
-    return tok.dep_ == "acl" and tok.head.lemma_.lower() in ("round", "funding", "financing")
+    """'a $6 billion round led by A', 'a Series B co-led by A': the participle of a
+    funding noun."""
+    return tok.dep_ == "acl" and is_round_noun(tok.head)
+
+
+def is_round_noun(tok: Tok) -> bool:
+    """'round', 'funding', 'financing', or a lettered round: 'Series B'."""
+    if tok.lemma_.lower() in ("round", "funding", "financing", "raise", "tranche"):
+        return True
+    return bool(_SERIES.fullmatch(tok.text)) and any(
+        c.lower_ == "series" for c in tok.children if c.dep_ == "compound"
+    )
+
+
+_SERIES = re.compile(r"[A-H]\d?\+?")
 
 
 def _classes(m: Mention) -> tuple[str, ...]:

@@ -30,6 +30,8 @@ PREPOSITIONS = frozenset(
     "beside between beyond by for from in inside into like near of off on onto out over past "
     "per since than through to toward towards under until upon via with within without".split()
 )
+#: prepositions that mostly stand as a verb's particle, before its object
+_PARTICLES = frozenset({"out", "off", "over"})
 _FILE = "triggers.toml"
 
 
@@ -132,9 +134,11 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
     pairs = bool(row.get("pairs", False))
     for phrase in row.get("verbs", []):
         words = tuple(phrase.lower().split())
-        default_obj = (
-            (f"prep:{words[-1]}",) if len(words) > 1 and words[-1] in PREPOSITIONS else ("obj",)
-        )
+        default_obj: tuple[str, ...] = ("obj",)
+        if len(words) > 1 and words[-1] in PREPOSITIONS:
+            default_obj = (f"prep:{words[-1]}",)
+            if words[-1] in _PARTICLES:  # "phase out X", "take over X", "kill off X"
+                default_obj = ("obj", *default_obj)
         yield Trigger(
             prop,
             words,
