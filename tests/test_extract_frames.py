@@ -210,6 +210,18 @@ def test_characters_are_no_entities() -> None:
      ("sagebrush", "developer", "tallow-labs", "asserted")),
     ("Norwind to buy Lumo Analytics for $2bn", ("norwind", "acquired", "lumo-analytics",
                                                  "planned")),
+    ("Orvane has struck a deal to take over smaller rival Halvex.",
+     ("halvex", "competesWith", "orvane", "asserted")),
+    ("Orvane's $1.1 billion purchase of cybersecurity firm Halvex closed on Wednesday.",
+     ("orvane", "acquired", "halvex", "asserted")),
+    ("The Mingda A7, a budget smartphone from Shenzhen-based Mingda Tech, goes on sale.",
+     ("mingda-a7", "developer", "mingda-tech", "asserted")),
+    ("Parlaro said it would sunset its legacy Desk 7 software in 2026.",
+     ("parlaro", "discontinued", "desk-7", "planned")),
+    ("Halvex, Gabon's largest bank, has picked a new cloud provider.",
+     ("halvex", "locatedIn", "gabon", "asserted")),
+    ("Italy's competition authority Orvane fined Halvex.",
+     ("orvane", "locatedIn", "italy", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

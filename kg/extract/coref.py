@@ -10,7 +10,7 @@ organisation is that organisation.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.extract.mentions import MentionFinder
@@ -121,8 +121,33 @@ class DocState:
                 found = mention_at(offset + c.idx) or (
                     resolve(c) if c.pos_ in ("PRON", "NOUN") else None
                 )
-                return found if found is not None and found.label == "Organization" else None
+                return (
+                    found
+                    if found is not None and found.label in ("Organization", "Person")
+                    else None
+                )
         return None
+
+    def _as_organization(self, m: Mention) -> Mention | None:
+        """'Parlaro said it would ...': a one-word name the tagger took for a person,
+        referred to as "it", is an organisation (from here on, in every mention)."""
+        if m.label == "Organization":
+            return m
+        if m.label != "Person" or m.source not in ("ner", "propn") or " " in m.name:
+            return None
+        if m.name in LEXICON.given_names or any(
+            p.label == "Person" and " " in p.name and p.name.split()[-1] == m.name
+            for p in self.finder.mentions
+        ):
+            return None  # "Musk said it would ...": a person named in full elsewhere
+        promoted: Mention | None = None
+        for i, other in enumerate(self.finder.mentions):
+            if other.name == m.name and other.label == "Person" and other.source != "cue":
+                new = replace(other, label="Organization")
+                self.finder._swap(other, new, i)
+                if other.start == m.start:
+                    promoted = new
+        return promoted
 
     def _clause_owner(
         self, tok: Any, offset: int, resolve: Callable[[Any], Mention | None] | None = None
@@ -204,8 +229,11 @@ class DocState:
                 # Not the noun the pronoun's own clause hangs on ("a tool it released").
                 skip = _enclosing(tok, offset, self.finder.by_token)
                 agent = tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and low in ("it", "they")
+                speaker = self._speaker(tok, resolve, self.finder.by_token.get, offset)
+                if speaker is not None and speaker.label == "Person":
+                    speaker = self._as_organization(speaker) if low == "it" else None
                 target = (
-                    self._speaker(tok, resolve, self.finder.by_token.get, offset)
+                    speaker
                     or owner
                     or (self.antecedent(("Organization",), at, skip) if agent else None)
                     or self.antecedent(classes, at, skip)

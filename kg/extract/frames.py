@@ -167,6 +167,23 @@ class Arguments:
         for c in prep.children:  # "such as": the "as" hangs on "such"
             if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
                 out.extend(self.pobjs(c, depth + 1))
+        if not out and not any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+            # "purchase of cybersecurity firm Valvur closed", parsed with the name as the
+            # verb's subject: the preposition's object is the noun phrase that follows
+            doc = prep.doc
+            for t in doc[prep.i + 1 : min(prep.i + 6, len(doc))]:
+                m = self.mention(t)
+                if m is not None:
+                    out.append(m)
+                    break
+                if t.pos_ not in ("DET", "ADJ", "NOUN", "NUM") or t.dep_ not in (
+                    "det",
+                    "amod",
+                    "compound",
+                    "nummod",
+                    "nmod",
+                ):
+                    break
         return out
 
     # ------------------------------------------------------------ verbs
@@ -395,9 +412,15 @@ class Arguments:
             return self.subjects(verb) if verb is not None else []
         if name in ("light", "recipient"):
             verb = _governing_verb(tok)
+            if verb is None and head is not None:
+                verb = _governing_verb(head)  # "X sued rival Y": the name is the object
             if verb is None:
                 return []
-            receives = verb.lemma_.lower() in _RECEIVING and tok.lemma_.lower() not in _HELD
+            receives = (
+                verb.lemma_.lower() in _RECEIVING
+                and tok.lemma_.lower() not in _HELD
+                and not any(c.dep_ == "prt" for c in verb.children)  # "take over" gives nothing
+            )
             if (name == "recipient") != receives:
                 return []
             return self.subjects(verb)

@@ -314,7 +314,8 @@ class MentionFinder:
         found.extend(self._surnames(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").
-        if headline and _title_case(sdoc):  # "Apple 2b" in "EU Fines Apple 2b": only known names
+        # "Apple 2b" in "EU Fines Apple 2b": only names the body knows, if it names any
+        if headline and _title_case(sdoc) and known_names:
             found = [
                 f
                 for f in found

@@ -55,6 +55,26 @@ def _may_end(tok: Any) -> bool:
     return tok.text[-1:] in _SENTENCE_ENDS
 
 
+def _register_after() -> None:
+    from spacy.language import Language
+
+    if "kg_headline_verbs" in Language.factories:
+        return
+
+    @Language.component("kg_headline_verbs")
+    def headline_verbs(doc: Any) -> Any:
+        """'Fabrik scraps Strada e-bike': a plural noun at the root with a subject is
+        the verb of a headline."""
+        for tok in doc:
+            if (
+                tok.dep_ == "ROOT"
+                and tok.tag_ == "NNS"
+                and any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children)
+            ):
+                tok.pos_, tok.tag_ = "VERB", "VBZ"
+        return doc
+
+
 @cache
 def load_nlp() -> Any:
     """Load en_core_web_sm from its pip package (never from a model hub)."""
@@ -66,6 +86,7 @@ def load_nlp() -> Any:
         from spacy.util import compile_infix_regex
 
         _register()
+        _register_after()
         module = importlib.import_module(MODEL_PACKAGE)
         nlp = module.load()
     except (ImportError, OSError) as err:
@@ -89,6 +110,8 @@ def load_nlp() -> Any:
             nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     if "kg_sentence_starts" not in nlp.pipe_names:
         nlp.add_pipe("kg_sentence_starts", before="parser")
+    if "kg_headline_verbs" not in nlp.pipe_names:
+        nlp.add_pipe("kg_headline_verbs", after="lemmatizer")
     _ = spacy  # imported for its side effect of registering the pipeline factories
     return nlp
 

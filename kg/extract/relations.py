@@ -526,6 +526,13 @@ class SentenceReader(Arguments):
                 and m.label == "Place"
             ]
             place = named[0] if named else None
+        elif tok.dep_ == "poss" and tok.head.pos_ in ("NOUN", "PROPN"):
+            owner = self.mention(tok)  # "Britain's Financial Conduct Authority",
+            if owner is not None and owner.label == "Place":  # "Gabon's largest bank"
+                head_cls = LEXICON.cue_class(tok.head.lemma_)
+                thing = self.mention(tok.head)
+                if head_cls == "Organization" or (thing is not None and thing.label != "Place"):
+                    place = owner
         elif tok.dep_ in ("appos", "npadvmod", "conj") and tok.head.i < tok.i:
             inner, outer = self.mention_at(self.offset + tok.head.idx), self.mention(tok)
             if (
