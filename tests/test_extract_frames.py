@@ -222,6 +222,11 @@ def test_characters_are_no_entities() -> None:
      ("halvex", "locatedIn", "gabon", "asserted")),
     ("Italy's competition authority Orvane fined Halvex.",
      ("orvane", "locatedIn", "italy", "asserted")),
+    ("The Federal Trade Regulator fined Halvex on Monday. The Commission found that the "
+     "Rotterdam-based company had abused its position.",
+     ("halvex", "locatedIn", "rotterdam", "asserted")),
+    ("Halvex said it would appeal, after the Federal Trade Regulator fined it in 2022.",
+     ("federal-trade-regulator", "fined", "halvex", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.extract.mentions import MentionFinder
+from kg.extract.mentions import MentionFinder, is_public_body
 from kg.lexicon import LEXICON
 from kg.model import Document, Mention, RelationMention, Sentence
 
@@ -92,10 +92,18 @@ class DocState:
                 best = m
         return best
 
-    def salient(self, classes: Sequence[str], before: int, window: int = 600) -> Mention | None:
+    def salient(
+        self,
+        classes: Sequence[str],
+        before: int,
+        window: int = 600,
+        keep: Callable[[Mention], bool] = lambda m: True,
+    ) -> Mention | None:
         """'the startup', 'the company': among the mentions of the classes in the last few
         sentences, the one the document names most (the nearest on a tie)."""
-        pool = [m for m in self.finder.mentions if m.label in classes and m.start < before]
+        pool = [
+            m for m in self.finder.mentions if m.label in classes and m.start < before and keep(m)
+        ]
         recent = [m for m in pool if m.start >= before - window] or pool[-1:]
         if not recent:
             return None
@@ -228,6 +236,15 @@ class DocState:
                     return None
                 # Not the noun the pronoun's own clause hangs on ("a tool it released").
                 skip = _enclosing(tok, offset, self.finder.by_token)
+                if tok.dep_ in ("dobj", "dative") and low in ("it", "them"):
+                    # "X fined it": an object pronoun is not its own verb's subject
+                    skip = skip | {
+                        sm.start
+                        for c in tok.head.children
+                        if c.dep_ in ("nsubj", "nsubjpass")
+                        for t in c.subtree
+                        if (sm := self.finder.by_token.get(offset + t.idx)) is not None
+                    }
                 agent = tok.dep_ == "nsubj" and tok.head.pos_ == "VERB" and low in ("it", "they")
                 speaker = self._speaker(tok, resolve, self.finder.by_token.get, offset)
                 if speaker is not None and speaker.label == "Person":
@@ -246,12 +263,14 @@ class DocState:
                 cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
                 if cls is None:
                     return None
-                classes = _COMPATIBLE.get(cls, (cls,))
-                target = (
-                    self.salient(classes, at)
-                    if classes == ("Organization",)
-                    else self.antecedent(classes, at)
-                )
+                if cls in ("Organization", "Regulator"):
+                    # "the company" is no regulator; "the regulator" is one
+                    public = cls == "Regulator"
+                    target = self.salient(
+                        ("Organization",), at, keep=lambda m: is_public_body(m) == public
+                    )
+                else:
+                    target = self.antecedent(_COMPATIBLE.get(cls, (cls,)), at)
             else:
                 return None
             if target is None:

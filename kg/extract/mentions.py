@@ -67,6 +67,21 @@ def _title_case(sdoc: Any) -> bool:
     return len(words) >= 3 and all(t.text[:1].isupper() for t in words)
 
 
+def is_public_body(m: Mention) -> bool:
+    """Whether a mention names a regulator, court, ministry or other public body, by the
+    head of its name or of its KB name ("FTC" is the Federal Trade Commission)."""
+    names = [m.name]
+    entry = load_kb().entities.get(m.kb_id) if m.kb_id else load_kb().lookup(m.name)
+    if entry is not None:
+        names.append(entry.label)
+    return any(n.split()[-1] in _PUBLIC_HEADS for n in names if n.split())
+
+
+_PUBLIC_HEADS = _PUBLIC_BODIES | {"Regulator", "Watchdog", "Parliament", "Government",
+                                  "Police", "Prosecutor", "Prosecutors", "Senate", "Congress",
+                                  "Union", "Ombudsman", "Comptroller"}  # fmt: skip
+
+
 def strip_legal(name: str) -> str:
     """'Acme Corp.' -> 'Acme', 'Alphabet Inc.' -> 'Alphabet': the legal form is no part of
     the name."""

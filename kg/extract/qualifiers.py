@@ -58,6 +58,13 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
     while t.dep_ in _UP and t.head.i != t.i and len(chain) < 5:
         if t.dep_ == "ccomp" and t.head.lemma_.lower() in ("say", "report", "tell", "add"):
             break  # "X said it would buy Y": the speech verb qualifies nothing
+        if (
+            t.dep_ == "advcl"
+            and t.tag_ in ("VBD", "VBZ", "VBP")
+            and any(c.dep_ == "nsubj" for c in t.children)
+            and any(c.dep_ == "mark" and c.lower_ != "if" for c in t.children)
+        ):
+            break  # "X will appeal, after Y fined it": a finite clause of its own
         t = t.head
         chain.append(t)
     negated = False
