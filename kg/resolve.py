@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from kg.extract.mentions import strip_legal
+from kg.extract.names import strip_legal
 from kg.extract.relations import BY_MAKER
 from kg.extract.triggers import load_triggers
 from kg.kb import load_kb

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kg.extract import extract_documents
-from kg.extract.mentions import _used_as_word
+from kg.extract.names import used_as_word
 from kg.extract.quantities import parse_quantity
 from kg.ingest import document_from_text
 from kg.resolve import resolve
@@ -221,4 +221,4 @@ def test_keys_do_not_depend_on_document_order() -> None:
     ],
 )
 def test_a_lower_case_use_of_a_name_is_found_as_a_word(form: str, text: str, used: bool) -> None:
-    assert _used_as_word(form, text) is used
+    assert used_as_word(form, text) is used

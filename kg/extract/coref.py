@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.extract.mentions import MentionFinder, is_public_body
+from kg.extract.mentions import MentionFinder
+from kg.extract.names import is_public_body
 from kg.lexicon import LEXICON
 from kg.model import Document, Mention, RelationMention, Sentence
 

@@ -1,12 +1,10 @@
 """Who does what to whom: the arguments of a word, read off the dependency parse.
 
 ``Arguments`` turns argument tokens into the mentions they stand for (lists,
-appositions, "such as", possessors, relative pronouns, coreference) and gives
-each trigger word its roles (see ontology/triggers.toml): a verb's logical
-subject and object with passives undone and subjects inherited through control,
-coordination, relative clauses and participles; a noun's possessor, compounds,
-prepositional objects, the name it describes, and the subject of the verb it is
-the object of. One reading serves every trigger: what differs between "Y bought
+appositions, "such as", possessors, relative pronouns, coreference) and reads a
+verb's logical subject and object, with passives undone and subjects inherited
+through control, coordination, relative clauses and participles. The roles built
+on these (kg/extract/roles.py) serve every trigger: what differs between "Y bought
 X", "Y's acquisition of X" and "Y, the CEO of X" is which roles the lexicon maps.
 """
 
@@ -24,15 +22,6 @@ __all__ = ["Arguments", "Tok", "unique"]
 Tok = Any  # a spaCy Token
 
 _LIST_PREPS = {"like", "as", "including", "include"}  # "such as", "like", "including"
-#: verbs whose object noun is received: "X won a contract", "X got an investment from Y"
-_RECEIVING = {
-    "receive", "get", "win", "secure", "land", "obtain", "attract", "face", "draw", "take",
-    "accept", "gain", "raise", "close", "score", "clinch",
-}  # fmt: skip
-#: nouns for what the one who takes or gets them holds ("took a 5% stake in X")
-_HELD = {"stake", "holding", "interest", "position", "share", "shareholding"}
-#: noun dependents that put a noun in front of a name ("CEO Jane Roe", "rival Kling")
-_MODIFIER_DEPS = {"compound", "amod", "nmod"}
 _SUBJECT_DEPS = ("nsubj", "csubj")
 _VERBS = ("VERB", "AUX")
 
@@ -319,143 +308,6 @@ class Arguments:
                 out.extend(self.prep_objects(figure, word))  # "in X" on the figure
         return out
 
-    # ------------------------------------------------------------ roles
-
-    def role(self, tok: Tok, name: str) -> list[Mention]:
-        """The mentions in role ``name`` of the trigger word ``tok`` (see triggers.toml)."""
-        first, _, rest = name.partition(".")
-        if rest:
-            return unique([m for t in self.role_tokens(tok, first) for m in self.role(t, rest)])
-        found = self._role(tok, first)
-        if not found and tok.pos_ in ("NOUN", "PROPN") and first not in ("self", "holder"):
-            # "the co-founder and CEO of Acme": coordinated nouns share what hangs on one
-            for other in _coordinated(tok):
-                found = self._role(other, first)
-                if found:
-                    break
-        return found
-
-    def _role(self, tok: Tok, first: str) -> list[Mention]:
-        if first.startswith("prep:"):
-            found = self.prep_objects(tok, first[5:])
-            verb = _governing_verb(tok) if tok.pos_ in ("NOUN", "PROPN") else None
-            if not found and verb is not None and tok.dep_ == "dobj":
-                # "imposed a fine on X", "filed a lawsuit against X", "made a bid for X"
-                found = self.prep_objects(verb, first[5:])
-            if first == "prep:of" and found and tok.pos_ == "NOUN":
-                # "the CEO of Google and its parent Alphabet", parsed with Alphabet
-                # joined to the title rather than to Google
-                found += [
-                    m
-                    for c in tok.children
-                    if c.dep_ == "conj" and c.pos_ == "PROPN" and (m := self.mention(c))
-                ]
-            if not found and tok.pos_ in ("NOUN", "PROPN"):
-                head = _described(tok)
-                if head is not None:  # "Y's parent company X of ..." rarely; "rival to X"
-                    found = self.prep_objects(head, first[5:])
-            return found
-        if first == "clause":
-            return self._clause_subjects(tok)
-        if tok.pos_ in ("VERB", "AUX"):
-            if first == "subj":
-                return self.subjects(tok)
-            if first == "obj":
-                return self.objects(tok)
-            if first == "dative":
-                return [m for c in tok.children if c.dep_ == "dative" for m in self.expand(c)]
-            return []
-        if tok.pos_ == "ADJ" and first == "subj":
-            return self._adjective_subjects(tok)
-        return self._noun_role(tok, first)
-
-    def role_tokens(self, tok: Tok, name: str) -> list[Tok]:
-        """The argument tokens of a role that a dotted role follows (a preposition's
-        objects, the possessor, the holder)."""
-        if name.startswith("prep:"):
-            word = name[5:]
-            return [
-                p
-                for c in tok.children
-                if c.dep_ == "prep" and c.lower_ == word
-                for p in c.children
-                if p.dep_ == "pobj"
-            ]
-        if name == "poss":
-            return [c for c in tok.children if c.dep_ == "poss"]
-        if name == "holder":
-            return _holders(tok)
-        return []
-
-    def _noun_role(self, tok: Tok, name: str) -> list[Mention]:
-        head = _described(tok)
-        if name == "self":
-            m = self.mention(tok)
-            if m is not None and not (tok.pos_ == "NOUN" and m.source == "coref"):
-                return [m]
-            return self.expand(tok, possessor=False)
-        if name == "holder":
-            return unique([m for h in _holders(tok) for m in self.expand(h, possessor=False)])
-        if name == "poss":
-            owners = [c for c in tok.children if c.dep_ == "poss"]
-            if not owners and head is not None:
-                owners = [c for c in head.children if c.dep_ == "poss"]
-            return unique([m for c in owners for m in self.expand(c)])
-        if name in ("compound", "amod"):
-            deps = ("compound", "nmod") if name == "compound" else ("amod",)
-            mods = [c for c in tok.children if c.dep_ in deps and c.i < tok.i]
-            if head is not None:  # "Acme CEO Jane Roe" parsed flat: Acme hangs on Roe
-                mods += [c for c in head.children if c.dep_ in deps and c.i < tok.i]
-            return unique([m for c in mods if (m := self.mention(c)) is not None])
-        if name == "appointer":
-            verb = _appointing_verb(tok)
-            return self.subjects(verb) if verb is not None else []
-        if name in ("light", "recipient"):
-            verb = _governing_verb(tok)
-            if verb is None and head is not None:
-                verb = _governing_verb(head)  # "X sued rival Y": the name is the object
-            if verb is None:
-                return []
-            receives = (
-                verb.lemma_.lower() in _RECEIVING
-                and tok.lemma_.lower() not in _HELD
-                and not any(c.dep_ == "prt" for c in verb.children)  # "take over" gives nothing
-            )
-            if (name == "recipient") != receives:
-                return []
-            return self.subjects(verb)
-        return []
-
-    def _clause_subjects(self, tok: Tok) -> list[Mention]:
-        """The subject of the clause a word stands in ("X raised $6 million at a $60
-        million valuation": X, for the valuation)."""
-        t = tok
-        for _ in range(6):
-            if t.pos_ in ("VERB", "AUX") and t is not tok:
-                break
-            if t.head.i == t.i:
-                break
-            t = t.head
-        if t.pos_ not in ("VERB", "AUX"):
-            return []
-        found = self.subjects(t)
-        if not found:  # "X and Y are locked in a battle": the passive's subject
-            found = [m for c in t.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
-        return found
-
-    def _adjective_subjects(self, adj: Tok) -> list[Mention]:
-        """'X is better than Y', 'X, cheaper than Y': what the comparison is about."""
-        head = adj.head
-        if adj.dep_ == "amod" and head.pos_ in ("NOUN", "PROPN"):
-            return self.expand(head, possessor=False)  # "a cheaper rival than Y": the rival
-        for verb in (head, head.head):  # "X is seen as better than Y"
-            if verb.pos_ not in ("AUX", "VERB"):
-                break
-            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
-            if subjects:
-                return unique([m for c in subjects for m in self.expand(c)])
-        return []
-
 
 def figure_objects(verb: Tok) -> list[Tok]:
     """The verb's objects that are amounts ("$4 billion", "a 10% stake" is not one)."""
@@ -469,14 +321,6 @@ def figure_objects(verb: Tok) -> list[Tok]:
     ]
 
 
-def _coordinated(noun: Tok) -> list[Tok]:
-    """The other nouns of a coordination the noun is in ("co-founder and CEO")."""
-    group = [c for c in noun.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
-    if noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN"):
-        group.append(noun.head)
-    return group
-
-
 def _phrase_at(tok: Tok, words: str) -> bool:
     parts = words.split()
     doc = tok.doc
@@ -484,73 +328,3 @@ def _phrase_at(tok: Tok, words: str) -> bool:
         tok.i + len(parts) <= len(doc)
         and [t.lower_ for t in doc[tok.i : tok.i + len(parts)]] == parts
     )
-
-
-def _described(noun: Tok) -> Tok | None:
-    """The name a noun stands in front of: "CEO" in "CEO Jane Roe", "rival" in "rival Kling"."""
-    if noun.dep_ in _MODIFIER_DEPS and noun.head.i != noun.i and noun.head.i > noun.i:
-        if noun.head.pos_ in ("PROPN", "NOUN"):
-            return noun.head
-    return None
-
-
-def _holders(noun: Tok) -> list[Tok]:
-    """What a noun describes: "Y, the CEO", "CEO Y", "Y is the CEO", "Y served as CEO",
-    "named Y CEO"; a noun in a list shares its head's ("co-founder and CEO")."""
-    out: list[Tok] = []
-    t = noun
-    while t.dep_ == "conj" and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN"):
-        t = t.head
-    head = _described(t)
-    if head is not None:
-        out.append(head)
-    elif t.dep_ == "appos" and not any(c.lower_ == "whose" for c in t.children):
-        out.append(t.head)  # "Y, the CEO"; not "Acme, whose CEO ..."
-    out += [c for c in t.children if c.dep_ == "appos"]
-    verb = t.head
-    if t.dep_ == "attr" and verb.pos_ in ("AUX", "VERB"):
-        out += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    elif t.dep_ == "oprd":  # "named Y CEO"
-        out += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
-        clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
-        objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")]
-        out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
-    elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
-        out.append(verb.head)  # "names Leo Tran as chief executive"
-    elif t.dep_ == "pobj" and verb.lower_ == "among" and verb.head.pos_ in ("AUX", "VERB"):
-        # "A and B were among the investors": each of them
-        out += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return out
-
-
-_APPOINTING = {
-    "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
-    "install", "make", "nominate", "recruit", "poach", "bring", "confirm",
-}  # fmt: skip
-
-
-def _appointing_verb(title: Tok) -> Tok | None:
-    """'Acme named Jane Roe (as) CEO', 'Acme taps Roe as chief': the verb that gives the
-    title, whose subject is the organisation."""
-    t = title
-    while t.dep_ == "conj" and t.head.i != t.i:
-        t = t.head
-    head = t.head
-    if t.dep_ == "oprd" and head.lemma_.lower() in _APPOINTING:
-        return head
-    if t.dep_ == "pobj" and head.lower_ == "as":
-        verb = head.head if head.head.pos_ in _VERBS else head.head.head
-        if verb.pos_ in _VERBS and verb.lemma_.lower() in _APPOINTING:
-            return verb
-    return None
-
-
-def _governing_verb(noun: Tok) -> Tok | None:
-    """The verb a noun is the object of: "filed a lawsuit", "struck a deal"."""
-    t = noun
-    while t.dep_ == "conj" and t.head.i != t.i:
-        t = t.head
-    if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
-        return t.head
-    return None

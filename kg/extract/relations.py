@@ -2,44 +2,35 @@
 
 One ``SentenceReader`` per sentence. For every word the lexicon of
 ontology/triggers.toml knows (a verb with its particle or preposition, a noun, a
-comparative), it reads the word's roles (kg/extract/frames.py), pairs the
+comparative), it reads the word's roles (kg/extract/roles.py), pairs the
 mentions of the subject roles with those of the object roles, and keeps the
 pairs whose classes the property allows. A verb that relates two entities with
 no property in the lexicon gives an open relation (``relatedTo`` with the verb's
-words). A few constructions have no trigger word of their own and are read
-here: a possessive between two names ("Acme's Pixie"), a new product introduced
-by name ("a new model, code-named Spud"), the investors of a funding round, and
-places given by a nationality word, a "-based" modifier or apposition ("San
-Jose, California"). Deals and quantities have modules of their own.
+words). The constructions with no trigger word of their own are read in
+kg/extract/constructions.py, deals and quantities in modules of their own.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.extract import constructions
 from kg.extract.deals import read_deal
-from kg.extract.frames import Arguments, Tok, figure_objects, unique
+from kg.extract.frames import Tok, figure_objects, unique
 from kg.extract.qualifiers import modality
 from kg.extract.quantities import attach_quantities, read_figures
+from kg.extract.roles import RoleReader
 from kg.extract.rules import Rules
 from kg.extract.triggers import PREPOSITIONS, Trigger, Triggers
-from kg.lexicon import LEXICON
 from kg.model import Mention, Quantity, RelationMention, Sentence
 
 __all__ = ["BY_MAKER", "SentenceReader"]
 
 #: rule ids ending so: the subject is a product, and resolution puts its maker there
 BY_MAKER = ".by-maker"
-_NAMING_WORDS = {
-    "codenamed", "code-named", "code", "-", "named", "called", "dubbed", "known", "as",
-    '"', "'", "“", "”", "‘", "’", ",",
-}  # fmt: skip
-_FUNDING_WORDS = {"round", "funding", "financing", "investor", "backer", "money", "raise"}
-_NEW_WORDS = {"new", "newest", "latest", "next", "upcoming", "forthcoming", "next-generation"}
 _WEAK_SOURCES = {"ner", "propn"}
 #: classes a weakly typed mention may turn out to have (the NER model mixes these up)
 _MAYBE = {
@@ -74,7 +65,7 @@ _RAISED_AS_COMPANY = frozenset({"fundingAmount", "valuation", "employeeCount", "
 
 
 @dataclass
-class SentenceReader(Arguments):
+class SentenceReader(RoleReader):
     """Reads the relations of one sentence."""
 
     sent: Any = None  # spaCy Span
@@ -163,7 +154,7 @@ class SentenceReader(Arguments):
     # ------------------------------------------------------------ reading
 
     def read(self) -> None:
-        self._introductions()
+        constructions.introductions(self)
         fired: set[int] = set()
         inside: set[int] = set()  # tokens of a longer noun phrase ("chief" of "chief ... officer")
         tokens = self.tokens
@@ -178,13 +169,13 @@ class SentenceReader(Arguments):
                 continue
             if self._triggers_at(tok, matches[tok.i]):
                 fired.add(tok.i)
-            self._possessive(tok)
-            self._investors(tok)
-            self._location(tok)
+            constructions.possessive(self, tok)
+            constructions.investors(self, tok)
+            constructions.location(self, tok)
             read_deal(self, tok)
         for tok in tokens:
             if tok.i not in fired and tok.pos_ == "VERB":
-                self._open_relation(tok)
+                constructions.open_relation(self, tok)
         self._settle_departures()
         attach_quantities(self)
 
@@ -312,282 +303,6 @@ class SentenceReader(Arguments):
         if len(named) == 1 and len(acting) == 1:
             return next(iter(acting.values()))
         return None
-
-    def _open_relation(self, verb: Tok) -> None:
-        """A verb relating two entities with words no property means: ``relatedTo``."""
-        lemma = verb.lemma_.lower()
-        if lemma in self.triggers.ignored or not verb.is_alpha:
-            return
-        subs = [m for m in self.subjects(verb) if m.label not in ("Place", "Deal")]
-        if not subs:
-            return
-        targets: list[tuple[str, list[Mention]]] = [(lemma, self.objects(verb))]
-        particle = " ".join(c.lower_ for c in verb.children if c.dep_ == "prt")
-        base = f"{lemma} {particle}".strip()
-        targets[0] = (base, targets[0][1])
-        for c in verb.children:
-            if (
-                c.dep_ == "prep"
-                and c.lower_ in PREPOSITIONS
-                and c.lower_
-                not in (
-                    "in",
-                    "on",
-                    "at",
-                    "for",
-                    "by",
-                    "since",
-                    "during",
-                    "like",
-                    "unlike",
-                    "despite",
-                    "as",
-                    "than",
-                    "after",
-                    "before",
-                    "amid",
-                    "including",
-                )
-            ):
-                targets.append((f"{base} {c.lower_}", self.pobjs(c)))
-        for text, objs in targets:
-            for s in subs:
-                for o in objs:
-                    if o.label in ("Place", "Deal") or not self.fits("relatedTo", s, o):
-                        continue
-                    self.emit(
-                        s,
-                        "relatedTo",
-                        o,
-                        verb,
-                        f"relatedTo.verb.{text.replace(' ', '-')}",
-                        0.3,
-                        text=text,
-                    )
-
-    # ------------------------------------------------------------ constructions without a trigger
-
-    def _possessive(self, tok: Tok) -> None:
-        """'Acme's Pixie': between two names, the possessive's meaning comes from their classes."""
-        if tok.dep_ != "poss":
-            return
-        owner = self.mention_at(self.offset + tok.idx)
-        thing = self.mention_at(self.offset + tok.head.idx)
-        if owner is None or thing is None or owner.name == thing.name:
-            return
-        thing_class = thing.label
-        if thing_class == "Organization" and thing.source in _WEAK_SOURCES:
-            thing_class = "Product"  # "Microsoft's OneNote": a company's name is mostly a product
-        prop = self.triggers.possessive.get((thing_class, owner.label))
-        if prop == "developer":
-            self.emit(thing, prop, owner, tok, f"{prop}.possessive", 0.6)
-        elif prop is not None:
-            self.emit(owner, prop, thing, tok, f"{prop}.possessive", 0.6)
-
-    def _introductions(self) -> None:
-        """'a new AI model, code-named Spud': the cue noun stands for the name, and a new
-        product is its maker's: the possessor, the organisation the clause is about, or
-        the one the article is about when the sentence names no other."""
-        for tok in self.tokens:
-            if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) not in _PRODUCTS:
-                continue
-            named: Mention | None = None
-            for nxt in tok.doc[tok.i + 1 : min(tok.i + 7, self.sent.end)]:
-                m = self.mention_at(self.offset + nxt.idx)
-                if m is not None:
-                    named = m if m.label in _PRODUCTS else None
-                    break
-                if not (nxt.is_punct or nxt.lower_ in _NAMING_WORDS):
-                    break
-            if named is None or not any(
-                t.lower_ in _NAMING_WORDS for t in tok.doc[tok.i + 1 : tok.i + 4]
-            ):
-                continue
-            self._introduced[tok.i] = named
-            if not any(c.dep_ == "amod" and c.lower_ in _NEW_WORDS for c in tok.children):
-                continue
-            maker: Mention | None = None
-            confidence = 0.5
-            owners = [c for c in tok.children if c.dep_ == "poss"]
-            if owners:
-                maker = self.mention(owners[0])
-            if maker is None:
-                maker = self._clause_subject(tok)
-            if maker is None:
-                maker, confidence = self._article_organization(), 0.4
-            if maker is not None and maker.label == "Organization":
-                self.emit(named, "developer", maker, tok, "developer.introduction", confidence)
-
-    def _fundraiser(self) -> Mention | None:
-        """The organisation raising money: the last one said to raise it, else the
-        organisation the article is about."""
-        for r in reversed(self.out):
-            if r.predicate == "fundingAmount" and r.subject.label == "Organization":
-                return r.subject
-        return self.main_organization()
-
-    def _investors(self, tok: Tok) -> None:
-        """Investors in a funding round: "the round included A, B and C", "A led the
-        round", "investors such as A and B", "A-backed Acme"."""
-        investors: list[Mention] = []
-        target: list[Mention] = []
-        lemma = tok.lemma_.lower()
-        if tok.lower_.startswith("co-le"):
-            lemma = "co-lead"  # "co-led": the lemmatiser's "co-le"
-        if tok.pos_ == "VERB" and lemma in ("include", "lead", "join", "co-lead"):
-            subject_words = {
-                w.lemma_.lower()
-                for c in tok.children
-                if c.dep_ in ("nsubj", "nsubjpass")
-                for w in c.subtree
-            }
-            object_words = {
-                w.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for w in c.subtree
-            }
-            if lemma == "include" and subject_words & _FUNDING_WORDS:
-                # "the round included A, B and C", "... participation from A and B";
-                # "X, whose investors include A and B": X's
-                target = [
-                    m
-                    for c in tok.children
-                    if c.dep_ == "nsubj"
-                    for p in c.children
-                    if p.dep_ == "poss"
-                    for m in self.expand(p)
-                    if m.label == "Organization"
-                ]
-                investors = unique(
-                    [
-                        m
-                        for c in tok.children
-                        if c.dep_ == "dobj"
-                        for t in c.subtree
-                        if (m := self.mention_at(self.offset + t.idx)) is not None
-                    ]
-                )
-            elif lemma != "include" and object_words & {"round", "funding", "financing"}:
-                investors = self.subjects(tok)
-            elif is_round_participle(tok):  # "X raised $N in a round led by A"
-                investors = self.subjects(tok)
-                target = [m for m in self.role(tok.head, "clause") if m.label == "Organization"]
-        elif tok.pos_ == "NOUN" and lemma in ("investor", "backer"):
-            investors = [
-                m
-                for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")
-                for m in self.pobjs(c)
-            ]
-        elif tok.lower_ == "backed" and tok.i > 1 and tok.nbor(-1).text in "-–":
-            named = self.mention(tok.doc[tok.i - 2])  # "Microsoft-backed Mistral AI"
-            investors = [named] if named is not None else []
-            target = [
-                m
-                for m in self.expand(tok.head)
-                if investors and self.fits("investedIn", investors[0], m)
-            ]
-            if not target:
-                return
-        if not investors:
-            return
-        if not target:
-            raiser = self._fundraiser()
-            target = [raiser] if raiser is not None else []
-        for inv in investors:
-            if inv.label not in ("Organization", "Person"):
-                continue
-            for t in target:
-                self.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
-
-    def _location(self, tok: Tok) -> None:
-        """'Swedish streaming service Spotify', 'the Delaware-based firm', 'San Jose,
-        California': where it is."""
-        place: Mention | None = None
-        country = LEXICON.demonyms.get(tok.text)
-        if country is None and tok.dep_ == "compound" and tok.text in LEXICON.place_names:
-            if LEXICON.cue_class(tok.head.lemma_) == "Organization":
-                country = tok.text  # "the Idaho grocery chain"
-        if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
-            place = Mention(
-                self.sentence.doc_id,
-                self.offset + tok.idx,
-                self.offset + tok.idx + len(tok.text),
-                tok.text,
-                "Place",
-                country,
-                source="cue",
-                type_weight=2.0,
-            )
-        elif tok.lower_ == "based" and tok.dep_ in ("amod", "acl"):
-            named = [
-                m
-                for c in tok.children
-                if c.dep_ in ("npadvmod", "compound")
-                and (m := self.mention(c)) is not None
-                and m.label == "Place"
-            ]
-            place = named[0] if named else None
-        elif tok.dep_ == "poss" and tok.head.pos_ in ("NOUN", "PROPN"):
-            owner = self.mention(tok)  # "Britain's Financial Conduct Authority",
-            if owner is not None and owner.label == "Place":  # "Gabon's largest bank"
-                head_cls = LEXICON.cue_class(tok.head.lemma_)
-                thing = self.mention(tok.head)
-                if head_cls == "Organization" or (thing is not None and thing.label != "Place"):
-                    place = owner
-        elif tok.dep_ in ("appos", "npadvmod", "conj") and tok.head.i < tok.i:
-            inner, outer = self.mention_at(self.offset + tok.head.idx), self.mention(tok)
-            if (
-                inner is not None
-                and outer is not None
-                and inner.label == outer.label == "Place"
-                and tok.i == tok.head.i + 2
-                and tok.doc[tok.head.i + 1].text == ","
-                and tok.dep_ != "conj"
-            ):
-                self.emit(inner, "locatedIn", outer, tok, "locatedIn.apposition", 0.6)
-            return
-        if place is None:
-            return
-        # The organisation is the noun modified, or the name that noun stands before.
-        head = tok.head
-        for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
-            if candidate is None:
-                continue
-            orgs = [m for m in self.expand(candidate) if self.fits("locatedIn", m, place)]
-            for org in orgs:  # "U.S. giants like A, B and C": each of them
-                self.emit(org, "locatedIn", place, tok, "locatedIn.modifier", 0.6)
-            if orgs:
-                return
-
-    def _clause_subject(self, tok: Tok) -> Mention | None:
-        t = tok
-        for _ in range(6):
-            for c in t.children:
-                if c.dep_ in ("nsubj", "nsubjpass"):
-                    ms = self.expand(c)
-                    if ms and ms[0].label == "Organization":
-                        return ms[0]
-            if t.head.i == t.i:
-                break
-            t = t.head
-        return None
-
-
-def is_round_participle(tok: Tok) -> bool:
-    """'a $6 billion round led by A', 'a Series B co-led by A': the participle of a
-    funding noun."""
-    return tok.dep_ == "acl" and is_round_noun(tok.head)
-
-
-def is_round_noun(tok: Tok) -> bool:
-    """'round', 'funding', 'financing', or a lettered round: 'Series B'."""
-    if tok.lemma_.lower() in ("round", "funding", "financing", "raise", "tranche"):
-        return True
-    return bool(_SERIES.fullmatch(tok.text)) and any(
-        c.lower_ == "series" for c in tok.children if c.dep_ == "compound"
-    )
-
-
-_SERIES = re.compile(r"[A-H]\d?\+?")
 
 
 def _classes(m: Mention) -> tuple[str, ...]:

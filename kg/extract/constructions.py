@@ -1,0 +1,311 @@
+"""Constructions with no trigger word of their own, read for each token of a sentence:
+a possessive between two names ("Acme's Pixie", read by the classes of the two), a new
+product introduced by name ("a new model, code-named Spud"), the investors of a
+funding round, places given by a nationality word, a "-based" modifier, a possessive
+place or an apposition ("San Jose, California"), and the open relation of a verb that
+relates two entities with words no property means.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kg.extract.frames import Tok, unique
+from kg.extract.triggers import PREPOSITIONS
+from kg.lexicon import LEXICON
+from kg.model import Mention
+
+if TYPE_CHECKING:
+    from kg.extract.relations import SentenceReader
+
+__all__ = ["introductions", "investors", "is_round_noun", "location", "open_relation",
+           "possessive"]  # fmt: skip
+
+_WEAK_SOURCES = {"ner", "propn"}
+_PRODUCTS = ("Product", "AIModel")
+_NAMING_WORDS = {
+    "codenamed", "code-named", "code", "-", "named", "called", "dubbed", "known", "as",
+    '"', "'", "“", "”", "‘", "’", ",",
+}  # fmt: skip
+_FUNDING_WORDS = {"round", "funding", "financing", "investor", "backer", "money", "raise"}
+_NEW_WORDS = {"new", "newest", "latest", "next", "upcoming", "forthcoming", "next-generation"}
+
+
+def open_relation(r: SentenceReader, verb: Tok) -> None:
+    """A verb relating two entities with words no property means: ``relatedTo``."""
+    lemma = verb.lemma_.lower()
+    if lemma in r.triggers.ignored or not verb.is_alpha:
+        return
+    subs = [m for m in r.subjects(verb) if m.label not in ("Place", "Deal")]
+    if not subs:
+        return
+    targets: list[tuple[str, list[Mention]]] = [(lemma, r.objects(verb))]
+    particle = " ".join(c.lower_ for c in verb.children if c.dep_ == "prt")
+    base = f"{lemma} {particle}".strip()
+    targets[0] = (base, targets[0][1])
+    for c in verb.children:
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in PREPOSITIONS
+            and c.lower_
+            not in (
+                "in",
+                "on",
+                "at",
+                "for",
+                "by",
+                "since",
+                "during",
+                "like",
+                "unlike",
+                "despite",
+                "as",
+                "than",
+                "after",
+                "before",
+                "amid",
+                "including",
+            )
+        ):
+            targets.append((f"{base} {c.lower_}", r.pobjs(c)))
+    for text, objs in targets:
+        for s in subs:
+            for o in objs:
+                if o.label in ("Place", "Deal") or not r.fits("relatedTo", s, o):
+                    continue
+                r.emit(
+                    s,
+                    "relatedTo",
+                    o,
+                    verb,
+                    f"relatedTo.verb.{text.replace(' ', '-')}",
+                    0.3,
+                    text=text,
+                )
+
+
+def possessive(r: SentenceReader, tok: Tok) -> None:
+    """'Acme's Pixie': between two names, the possessive's meaning comes from their classes."""
+    if tok.dep_ != "poss":
+        return
+    owner = r.mention_at(r.offset + tok.idx)
+    thing = r.mention_at(r.offset + tok.head.idx)
+    if owner is None or thing is None or owner.name == thing.name:
+        return
+    thing_class = thing.label
+    if thing_class == "Organization" and thing.source in _WEAK_SOURCES:
+        thing_class = "Product"  # "Microsoft's OneNote": a company's name is mostly a product
+    prop = r.triggers.possessive.get((thing_class, owner.label))
+    if prop == "developer":
+        r.emit(thing, prop, owner, tok, f"{prop}.possessive", 0.6)
+    elif prop is not None:
+        r.emit(owner, prop, thing, tok, f"{prop}.possessive", 0.6)
+
+
+def introductions(r: SentenceReader) -> None:
+    """'a new AI model, code-named Spud': the cue noun stands for the name, and a new
+    product is its maker's: the possessor, the organisation the clause is about, or
+    the one the article is about when the sentence names no other."""
+    for tok in r.tokens:
+        if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lemma_) not in _PRODUCTS:
+            continue
+        named: Mention | None = None
+        for nxt in tok.doc[tok.i + 1 : min(tok.i + 7, r.sent.end)]:
+            m = r.mention_at(r.offset + nxt.idx)
+            if m is not None:
+                named = m if m.label in _PRODUCTS else None
+                break
+            if not (nxt.is_punct or nxt.lower_ in _NAMING_WORDS):
+                break
+        if named is None or not any(
+            t.lower_ in _NAMING_WORDS for t in tok.doc[tok.i + 1 : tok.i + 4]
+        ):
+            continue
+        r._introduced[tok.i] = named
+        if not any(c.dep_ == "amod" and c.lower_ in _NEW_WORDS for c in tok.children):
+            continue
+        maker: Mention | None = None
+        confidence = 0.5
+        owners = [c for c in tok.children if c.dep_ == "poss"]
+        if owners:
+            maker = r.mention(owners[0])
+        if maker is None:
+            maker = clause_subject(r, tok)
+        if maker is None:
+            maker, confidence = r._article_organization(), 0.4
+        if maker is not None and maker.label == "Organization":
+            r.emit(named, "developer", maker, tok, "developer.introduction", confidence)
+
+
+def fundraiser(r: SentenceReader) -> Mention | None:
+    """The organisation raising money: the last one said to raise it, else the
+    organisation the article is about."""
+    for rel in reversed(r.out):
+        if rel.predicate == "fundingAmount" and rel.subject.label == "Organization":
+            return rel.subject
+    return r.main_organization()
+
+
+def investors(r: SentenceReader, tok: Tok) -> None:
+    """Investors in a funding round: "the round included A, B and C", "A led the
+    round", "investors such as A and B", "A-backed Acme"."""
+    investors: list[Mention] = []
+    target: list[Mention] = []
+    lemma = tok.lemma_.lower()
+    if tok.lower_.startswith("co-le"):
+        lemma = "co-lead"  # "co-led": the lemmatiser's "co-le"
+    if tok.pos_ == "VERB" and lemma in ("include", "lead", "join", "co-lead"):
+        subject_words = {
+            w.lemma_.lower()
+            for c in tok.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+            for w in c.subtree
+        }
+        object_words = {
+            w.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for w in c.subtree
+        }
+        if lemma == "include" and subject_words & _FUNDING_WORDS:
+            # "the round included A, B and C", "... participation from A and B";
+            # "X, whose investors include A and B": X's
+            target = [
+                m
+                for c in tok.children
+                if c.dep_ == "nsubj"
+                for p in c.children
+                if p.dep_ == "poss"
+                for m in r.expand(p)
+                if m.label == "Organization"
+            ]
+            investors = unique(
+                [
+                    m
+                    for c in tok.children
+                    if c.dep_ == "dobj"
+                    for t in c.subtree
+                    if (m := r.mention_at(r.offset + t.idx)) is not None
+                ]
+            )
+        elif lemma != "include" and object_words & {"round", "funding", "financing"}:
+            investors = r.subjects(tok)
+        elif is_round_participle(tok):  # "X raised $N in a round led by A"
+            investors = r.subjects(tok)
+            target = [m for m in r.role(tok.head, "clause") if m.label == "Organization"]
+    elif tok.pos_ == "NOUN" and lemma in ("investor", "backer"):
+        investors = [
+            m
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")
+            for m in r.pobjs(c)
+        ]
+    elif tok.lower_ == "backed" and tok.i > 1 and tok.nbor(-1).text in "-–":
+        named = r.mention(tok.doc[tok.i - 2])  # "Microsoft-backed Mistral AI"
+        investors = [named] if named is not None else []
+        target = [
+            m for m in r.expand(tok.head) if investors and r.fits("investedIn", investors[0], m)
+        ]
+        if not target:
+            return
+    if not investors:
+        return
+    if not target:
+        raiser = fundraiser(r)
+        target = [raiser] if raiser is not None else []
+    for inv in investors:
+        if inv.label not in ("Organization", "Person"):
+            continue
+        for t in target:
+            r.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
+
+
+def location(r: SentenceReader, tok: Tok) -> None:
+    """'Swedish streaming service Spotify', 'the Delaware-based firm', 'San Jose,
+    California': where it is."""
+    place: Mention | None = None
+    country = LEXICON.demonyms.get(tok.text)
+    if country is None and tok.dep_ == "compound" and tok.text in LEXICON.place_names:
+        if LEXICON.cue_class(tok.head.lemma_) == "Organization":
+            country = tok.text  # "the Idaho grocery chain"
+    if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
+        place = Mention(
+            r.sentence.doc_id,
+            r.offset + tok.idx,
+            r.offset + tok.idx + len(tok.text),
+            tok.text,
+            "Place",
+            country,
+            source="cue",
+            type_weight=2.0,
+        )
+    elif tok.lower_ == "based" and tok.dep_ in ("amod", "acl"):
+        named = [
+            m
+            for c in tok.children
+            if c.dep_ in ("npadvmod", "compound")
+            and (m := r.mention(c)) is not None
+            and m.label == "Place"
+        ]
+        place = named[0] if named else None
+    elif tok.dep_ == "poss" and tok.head.pos_ in ("NOUN", "PROPN"):
+        owner = r.mention(tok)  # "Britain's Financial Conduct Authority",
+        if owner is not None and owner.label == "Place":  # "Gabon's largest bank"
+            head_cls = LEXICON.cue_class(tok.head.lemma_)
+            thing = r.mention(tok.head)
+            if head_cls == "Organization" or (thing is not None and thing.label != "Place"):
+                place = owner
+    elif tok.dep_ in ("appos", "npadvmod", "conj") and tok.head.i < tok.i:
+        inner, outer = r.mention_at(r.offset + tok.head.idx), r.mention(tok)
+        if (
+            inner is not None
+            and outer is not None
+            and inner.label == outer.label == "Place"
+            and tok.i == tok.head.i + 2
+            and tok.doc[tok.head.i + 1].text == ","
+            and tok.dep_ != "conj"
+        ):
+            r.emit(inner, "locatedIn", outer, tok, "locatedIn.apposition", 0.6)
+        return
+    if place is None:
+        return
+    # The organisation is the noun modified, or the name that noun stands before.
+    head = tok.head
+    for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
+        if candidate is None:
+            continue
+        orgs = [m for m in r.expand(candidate) if r.fits("locatedIn", m, place)]
+        for org in orgs:  # "U.S. giants like A, B and C": each of them
+            r.emit(org, "locatedIn", place, tok, "locatedIn.modifier", 0.6)
+        if orgs:
+            return
+
+
+def clause_subject(r: SentenceReader, tok: Tok) -> Mention | None:
+    t = tok
+    for _ in range(6):
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                ms = r.expand(c)
+                if ms and ms[0].label == "Organization":
+                    return ms[0]
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return None
+
+
+def is_round_participle(tok: Tok) -> bool:
+    """'a $6 billion round led by A', 'a Series B co-led by A': the participle of a
+    funding noun."""
+    return tok.dep_ == "acl" and is_round_noun(tok.head)
+
+
+def is_round_noun(tok: Tok) -> bool:
+    """'round', 'funding', 'financing', or a lettered round: 'Series B'."""
+    if tok.lemma_.lower() in ("round", "funding", "financing", "raise", "tranche"):
+        return True
+    return bool(_SERIES.fullmatch(tok.text)) and any(
+        c.lower_ == "series" for c in tok.children if c.dep_ == "compound"
+    )
+
+
+_SERIES = re.compile(r"[A-H]\d?\+?")

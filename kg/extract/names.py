@@ -1,0 +1,442 @@
+"""What a name looks like: its normal form, its legal suffix, the words around it that
+type it ("cybersecurity firm X", "X, its photo app"), names with digits or inner
+punctuation, datelines, places, and the English words a capitalised word may merely be.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import Any
+
+from kg.kb import load_kb
+from kg.lexicon import LEXICON
+from kg.model import Mention
+
+__all__ = ["NER_CLASSES", "is_public_body", "normalise_name", "strip_legal"]
+
+#: spaCy NER labels -> ontology classes (others are not entities).
+NER_CLASSES = {
+    "ORG": "Organization",
+    "PERSON": "Person",
+    "PRODUCT": "Product",
+    "GPE": "Place",
+    "LOC": "Place",
+    "EVENT": "Event",
+    "WORK_OF_ART": "Product",
+    "FAC": "Place",
+}
+TYPE_WEIGHT = {"kb": 4.0, "place": 4.0, "cue": 2.0, "ner": 1.0, "propn": 0.5, "coref": 0.0}
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "poss"}
+_QUOTES = "\"'“”‘’«»"
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+_LEGAL = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "llc",
+          "plc", "ag", "sa", "s.a.", "nv", "n.v.", "se", "gmbh", "limited", "lp", "llp",
+          "holdings", "group"}  # fmt: skip
+
+
+#: Heads of the names of public bodies, which may hold an "and": "Department of Health and
+#: Human Services", "Authority for Consumers and Markets".
+PUBLIC_BODIES = {"Authority", "Department", "Ministry", "Office", "Bureau", "Commission",
+                  "Agency", "Council", "Institute", "Board", "Administration", "Committee",
+                  "Federation", "Association", "Society", "Academy", "Centre", "Center",
+                  "School", "University", "College", "Museum", "Foundation", "Secretary",
+                  "Minister", "Directorate", "Inspectorate", "Service", "Tribunal",
+                  "Court"}  # fmt: skip
+
+
+ROUND_NAME = re.compile(r"(?:pre-)?series [a-h]\d?\+?(?: round)?")
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for",
+                "by", "with", "from", "as", "into", "over", "vs", "after", "amid"}  # fmt: skip
+
+
+def leading_places(words: list[Any]) -> int:
+    """How many of the first words are places or nationalities ("UK", "Dutch")."""
+    n = 0
+    while n < len(words) and (
+        words[n].text in LEXICON.demonyms or words[n].text in LEXICON.place_names
+    ):
+        n += 1
+    return n
+
+
+def title_case(sdoc: Any) -> bool:
+    """True when a headline capitalises its words ("EU Fines Apple Over Music"), where
+    capitals say nothing of names; "Acme to buy Lumo for $2bn" is written as a sentence."""
+    words = [t for t in sdoc if t.is_alpha and t.lower_ not in _SMALL_WORDS]
+    return len(words) >= 3 and all(t.text[:1].isupper() for t in words)
+
+
+def is_public_body(m: Mention) -> bool:
+    """Whether a mention names a regulator, court, ministry or other public body, by the
+    head of its name or of its KB name ("FTC" is the Federal Trade Commission)."""
+    names = [m.name]
+    entry = load_kb().entities.get(m.kb_id) if m.kb_id else load_kb().lookup(m.name)
+    if entry is not None:
+        names.append(entry.label)
+    return any(n.split()[-1] in _PUBLIC_HEADS for n in names if n.split())
+
+
+_PUBLIC_HEADS = PUBLIC_BODIES | {"Regulator", "Watchdog", "Parliament", "Government",
+                                  "Police", "Prosecutor", "Prosecutors", "Senate", "Congress",
+                                  "Union", "Ombudsman", "Comptroller"}  # fmt: skip
+
+
+def strip_legal(name: str) -> str:
+    """'Acme Corp.' -> 'Acme', 'Alphabet Inc.' -> 'Alphabet': the legal form is no part of
+    the name."""
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower() in _LEGAL:
+        words.pop()
+    return " ".join(words)
+
+
+def normalise_name(text: str) -> str:
+    """The name a mention stands for: no possessive, quotes or leading article."""
+    name = " ".join(text.split()).strip(_QUOTES + " ,.;:!?()[]")
+    name = _POSSESSIVE.sub("", name).strip(_QUOTES + " ")
+    if name.lower().startswith("the ") and len(name) > 4:
+        rest = name[4:]
+        if load_kb().lookup(name) is None:
+            name = rest
+    return name
+
+
+@cache
+def kb_matcher(vocab: Any) -> Any:
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    kb = load_kb()
+    tokenizer = _tokenizer()
+    for key, ent in kb.entities.items():
+        names = {ent.label, *ent.aliases}
+        names |= {n[4:] for n in names if n.startswith("The ")}
+        matcher.add(key, [tokenizer(n) for n in sorted(names)])
+    return matcher
+
+
+@lru_cache(maxsize=4096)
+def tokenized(text: str) -> Any:
+    """A name as the tokenizer splits it, for a phrase pattern (names recur across
+    documents, so each is tokenized once)."""
+    return _tokenizer()(text)
+
+
+@cache
+def _tokenizer() -> Any:
+    from kg.extract.nlp import load_nlp
+
+    return load_nlp().tokenizer
+
+
+_CHOICE = tuple[Any, str, str, "str | None", str]  # span, class, source, KB key, name
+
+
+def is_place_name(name: str) -> bool:
+    """'U.S' (the name without its final full stop) is 'U.S.'."""
+    return name in LEXICON.place_names or f"{name}." in LEXICON.place_names
+
+
+_LOCATIVE = {"in", "at", "near", "from", "across", "throughout", "within", "outside", "around"}
+
+
+def locative(span: Any) -> bool:
+    """Whether a name stands where places stand: after "in", "at", "from" ..., before
+    "-based", or after a comma following another place ("Cambridge, Massachusetts")."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
+        return True
+    if (
+        root.head.lower_ in ("based", "headquartered")
+        or span.end < len(span.doc)
+        and (span.doc[span.end].text in ("-based", "-headquartered"))
+    ):
+        return True
+    nxt = span.doc[span.end + 1] if span.end + 1 < len(span.doc) else None
+    if nxt is not None and nxt.lower_ in ("based", "headquartered"):
+        return True
+    return root.dep_ in ("appos", "npadvmod") and root.head.ent_type_ in ("GPE", "LOC")
+
+
+_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "di", "del", "della", "van",
+              "von", "der", "den", "la", "le", "du", "dos", "das", "ter", "ten"}  # fmt: skip
+
+
+def join_particles(chosen: list[Any]) -> list[Any]:
+    """'Talal' + 'bin Nayef', 'Ursula' + 'von der Leyen': one person's name, which the
+    tagger split at a lower-case particle."""
+    out: list[Any] = []
+    for item in chosen:
+        span, cls = item[0], item[1]
+        if out and cls == "Person" == out[-1][1] and span.start == out[-1][0].end:
+            if span[0].lower_ in _PARTICLES:
+                prev = out[-1]
+                joined = span.doc[prev[0].start : span.end]
+                out[-1] = (joined, "Person", prev[2], prev[3], normalise_name(joined.text))
+                continue
+        out.append(item)
+    return out
+
+
+def share_coordinated_classes(chosen: list[Any]) -> list[Any]:
+    """'Kevin Systrom and Mike Krieger': a weakly typed name in a list takes the class a
+    cue word or the KB gives the name beside it."""
+    by_root = {c[0].root.i: n for n, c in enumerate(chosen)}
+    out = list(chosen)
+    for n, (span, cls, source, key, name) in enumerate(chosen):
+        if source not in ("ner", "propn"):
+            continue
+        root = span.root
+        neighbours = [root.head] if root.dep_ == "conj" else []
+        neighbours += [c for c in root.children if c.dep_ == "conj"]
+        for tok in neighbours:
+            other = by_root.get(tok.i)
+            if other is not None and chosen[other][2] in ("kb", "cue") and chosen[other][1] != cls:
+                if chosen[other][1] in ("Person", "Organization", "Place", "Product", "AIModel"):
+                    out[n] = (span, chosen[other][1], source, key, name)
+                    break
+    return out
+
+
+def named_after(name: str, kb: Any, mentions: list[Mention], chosen: list[Any]) -> bool:
+    """'Microsoft Teams', 'Google Podcasts': a name made of a known organisation's or
+    product's name and more words, none of which names an organisation."""
+    words = name.split()
+    if len(words) < 2 or any(w in LEXICON.org_suffixes for w in words[1:]):
+        return False
+    first = words[0]
+    entry = kb.lookup(first)
+    if entry is not None:
+        return entry.cls in ("Organization", "Product", "AIModel") and kb.lookup(name) is None
+    known = [(m.name, m.source, m.label) for m in mentions]
+    known += [(c[4], c[2], c[1]) for c in chosen]  # this block's names so far
+    return any(n == first and src in ("kb", "cue") and cls != "Person" for n, src, cls in known)
+
+
+SUBJECTS = ("nsubj", "nsubjpass")
+#: tagger labels of figures, which are never names
+FIGURES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """The English words the pipeline's lemmatiser knows (nouns, verbs, adjectives and
+    adverbs): what a capitalised first word of a sentence is when it is no name."""
+    from kg.extract.nlp import load_nlp
+
+    lemmatizer = load_nlp().get_pipe("lemmatizer")
+    index = lemmatizer.lookups.get_table("lemma_index")
+    return frozenset(w for words in index.values() for w in words)
+
+
+def english_word(tok: Any) -> bool:
+    words = _english_words()
+    low = tok.lower_
+    if low in words or tok.lemma_.lower() in words:
+        return True
+    # a plural the tagger took for a name: "Securities", "Markets"
+    singular = low[:-3] + "y" if low.endswith("ies") else low[:-1] if low.endswith("s") else ""
+    return bool(singular) and singular in words
+
+
+_ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
+
+
+def datelines(sdoc: Any) -> dict[int, int]:
+    """Token index inside a dateline -> the index of the first token after it, for each
+    sentence that opens with one ("SAN FRANCISCO, Calif. (Reuters) -", "HELSINKI -")."""
+    out: dict[int, int] = {}
+    for sent in sdoc.sents:
+        i, start = sent.start, sent.start
+        while i < sent.end and re.fullmatch(r"[A-Z][A-Z.'’-]+", sdoc[i].text):
+            i += 1
+        if i == start:
+            continue
+        if i < sent.end and sdoc[i].text == ",":  # "AUSTIN, Texas"
+            i += 1
+            while i < sent.end and sdoc[i].text[:1].isupper() and sdoc[i].text not in "-—–":
+                i += 1
+        if i + 2 < sent.end and sdoc[i].text == "(" and sdoc[i + 2].text == ")":
+            i += 3  # "(Reuters)"
+        if i < sent.end and sdoc[i].text in ("-", "—", "–", ":", "--"):
+            end = i + 1
+            out.update(dict.fromkeys(range(start, end), end))
+    return out
+
+
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+}  # fmt: skip
+
+
+_VERSION = re.compile(r"\d{1,4}(?:\.\d{1,2})?[a-z]?|[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
+_EDITIONS = {"Gen", "Pro", "Max", "Ultra", "Plus", "Mini", "Lite", "Air", "Turbo", "Mark",
+             "Edition", "XL", "SE", "Nano", "Flash", "Sonnet", "Opus", "Haiku"}  # fmt: skip
+
+
+_MAGNITUDES = {"million", "billion", "trillion", "thousand", "hundred", "percent", "per", "%",
+               "mn", "bn", "m", "b", "k"}  # fmt: skip
+
+
+def glued_magnitude(tok: Any) -> bool:
+    """'m' in '€25m': the magnitude of the number it is written against."""
+    if tok.i == 0 or tok.lower_ not in ("m", "mn", "bn", "b", "k", "tn"):
+        return False
+    prev = tok.doc[tok.i - 1]
+    return prev.like_num and not prev.whitespace_
+
+
+def _is_figure(sdoc: Any, i: int) -> bool:
+    """True when the number at i is an amount rather than a version: 'Veltra 410 million',
+    'Acme 12%', 'shares 3 percent'."""
+    tok = sdoc[i]
+    if tok.ent_type_ in ("MONEY", "PERCENT", "QUANTITY"):
+        return True
+    if re.fullmatch(r"\d+(?:\.\d+)?(?:bn|mn|b|m|k)", tok.text):
+        return True  # "EU fines Apple 2b"
+    nxt = sdoc[i + 1] if i + 1 < len(sdoc) else None
+    return nxt is not None and nxt.lower_ in _MAGNITUDES
+
+
+def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
+    """Names with inner digits or punctuation the tagger leaves out: 'Grok-1.5V',
+    'GPT-4o', 'Name.AI', 'Name:ai', and versioned names: 'Llama 3', 'Gemini 1.5'
+    (typed by the words around them, else a product)."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for tok in sdoc[:-1]:
+        nxt = sdoc[tok.i + 1]
+        if (
+            tok.pos_ == "PROPN"
+            and tok.text[:1].isupper()
+            and tok.lower_ not in _MONTHS
+            and _VERSION.fullmatch(nxt.text)
+            and not _is_figure(sdoc, nxt.i)
+            and tok.ent_type_ not in ("PERSON", "GPE", "LOC", "MONEY", "PERCENT")
+        ):
+            start = tok.i  # "Velto Band 3": the whole name before the number
+            while (
+                start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].text[:1].isupper()
+            ):
+                start -= 1
+            end = tok.i + 2  # "Snapdragon 8 Gen 3", "Galaxy S24 Ultra"
+            while end < len(sdoc) and (
+                (_VERSION.fullmatch(sdoc[end].text) and not _is_figure(sdoc, end))
+                or sdoc[end].text in _EDITIONS
+            ):
+                end += 1
+            out.append((start, end, "Product", "propn", None))
+    for tok in sdoc:
+        if tok.ent_type_ not in ("", "CARDINAL", "PRODUCT", "ORG", "DATE"):
+            continue
+        if tok.is_sent_start or tok.like_url or tok.like_email:
+            continue
+        if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
+            if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
+                out.append((tok.i, tok.i + 1, "Product", "propn", None))
+    return out
+
+
+def cue_type(span: Any, name: str) -> str | None:
+    """The class that the words around a name give it, if any.
+
+    "Glimmer, its photo app" and "the Glimmer app" make a product; "Acme CEO"
+    makes Acme an organisation; "CEO Ada Roe" and "Ada Roe, the founder" a
+    person; "Norwind Labs" an organisation by its last word.
+    """
+    if name in LEXICON.demonyms or is_place_name(name):
+        return None  # "the US tech giant": a place, whatever noun it stands before
+    root = span.root
+    # "Blurbforge and Verbalux, two larger startups": the apposition types every conjunct.
+    group = [root, *(c for c in root.children if c.dep_ == "conj")]
+    if root.dep_ == "conj":
+        group += [root.head, *(c for c in root.head.children if c.dep_ == "conj")]
+    for child in (c for member in group for c in member.children):
+        if child.dep_ == "appos" and not any(g.lower_ == "whose" for g in child.children):
+            cls = LEXICON.cue_class(child.lemma_)  # not "Acme, whose chief executive"
+            if cls in ("Product", "AIModel", "Organization", "Person"):
+                return cls
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for attr in root.head.children:
+            if attr.dep_ == "attr":
+                cls = LEXICON.cue_class(attr.lemma_)
+                if cls in ("Product", "AIModel", "Organization", "Person"):
+                    return cls  # "Glimmer is a photo app"
+    if root.dep_ == "appos":
+        cls = LEXICON.cue_class(root.head.lemma_)
+        if cls in ("Product", "AIModel", "Organization", "Person"):
+            return cls
+    if root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN":
+        cls = LEXICON.cue_class(root.head.lemma_)
+        if cls in ("Product", "AIModel"):
+            return cls
+        if cls in ("Person", "Organization"):
+            return "Organization"  # "Acme CEO", "Acme shareholders"
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if (
+        before is not None
+        and before.dep_ in ("compound", "nmod", "amod")
+        and (before.head.i >= span.start)
+    ):
+        cls = LEXICON.cue_class(before.lower_) or LEXICON.cue_class(before.lemma_)
+        if cls in TYPED:
+            return cls  # "CEO Ada Roe", "cybersecurity firm Acme", "messaging app Skype"
+    listed = _listed_under(root)
+    if listed is not None:
+        cls = LEXICON.cue_class(listed.lemma_)
+        if cls in TYPED:
+            return cls  # "apps like WhatsApp", "characters such as X"
+    if name.split()[-1] in LEXICON.org_suffixes and len(name.split()) > 1:
+        return "Organization"
+    return None
+
+
+TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+
+
+def _listed_under(root: Any) -> Any | None:
+    """The noun a name is listed under: 'apps like X', 'rivals such as X, Y and Z'."""
+    t = root
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    if t.dep_ != "pobj" or t.head.lower_ not in ("like", "as", "including"):
+        return None
+    prep = t.head
+    noun = prep.head
+    if prep.lower_ == "as" and noun.lower_ == "such":
+        noun = noun.head
+    return noun if noun.pos_ == "NOUN" else None
+
+
+def name_after(sdoc: Any, i: int) -> tuple[int, int] | None:
+    """A quoted or capitalised name starting at token i."""
+    n = len(sdoc)
+    while i < n and sdoc[i].text in _QUOTES:
+        i += 1
+    j = i
+    while (
+        j < n and (sdoc[j].text[:1].isupper() or sdoc[j].like_num) and sdoc[j].text not in _QUOTES
+    ):
+        j += 1
+    return (i, j) if j > i else None
+
+
+def used_as_word(form: str, text: str) -> bool:
+    """Whether ``form`` stands in ``text`` as a word of its own (not after a full stop)."""
+    if _WORD.fullmatch(form):
+        return form in _words(text)
+    return re.search(rf"(?<![\w.]){re.escape(form)}(?!\w)", text) is not None
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4)
+def _words(text: str) -> frozenset[str]:
+    """The runs of word characters in ``text`` that no word character or full stop precedes."""
+    return frozenset(re.findall(r"(?<![\w.])\w+", text))
