@@ -281,7 +281,7 @@ def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "--disable-component-update",
         "--disable-sync",
         f"--user-data-dir={profile}",
-        "--virtual-time-budget=5000",
+        "--virtual-time-budget=15000",
         "--enable-logging=stderr",
         "--v=0",
         *args,

@@ -227,6 +227,14 @@ def test_characters_are_no_entities() -> None:
      ("halvex", "locatedIn", "rotterdam", "asserted")),
     ("Halvex said it would appeal, after the Federal Trade Regulator fined it in 2022.",
      ("federal-trade-regulator", "fined", "halvex", "asserted")),
+    ("Halvex is under investigation by the Federal Trade Regulator, the company said.",
+     ("federal-trade-regulator", "investigates", "halvex", "asserted")),
+    ("Nomvula Dlamini replaced Peter Hale as chief executive of Halvex in January.",
+     ("nomvula-dlamini", "ceoOf", "halvex", "asserted")),
+    ("Nomvula Dlamini replaced Peter Hale as chief executive of Halvex in January.",
+     ("nomvula-dlamini", "succeeded", "peter-hale", "asserted")),
+    ("Onyx Mobile is taking on Orvane at the top end of the market, its chief executive, "
+     "Diego Salas, said.", ("diego-salas", "ceoOf", "onyx-mobile", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

@@ -196,6 +196,14 @@ class DocState:
                             ("Organization", "Product", "AIModel") if outer else ("Organization",)
                         )
                         return m if m is not None and m.label in fits else None
+                if t.lemma_.lower() in _SPEECH and tok.lower_ == "its":
+                    # "X is taking on Y, its chief executive, Z, said": what was said
+                    for said in (c for c in t.children if c.dep_ == "ccomp"):
+                        for c in said.children:
+                            if c.dep_ == "nsubj" and c.i < tok.i:
+                                m = self.finder.by_token.get(offset + c.idx)
+                                if m is not None and m.label == "Organization":
+                                    return m
                 if t.dep_ not in ("advcl", "conj") or tok.lower_ != "its":
                     return None
                 outer = True

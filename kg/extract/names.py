@@ -232,6 +232,14 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for words in index.values() for w in words)
 
 
+def english_word_text(word: str) -> bool:
+    """Whether the word, in lower case or as a plural, is an English word."""
+    words = _english_words()
+    low = word.lower()
+    singular = low[:-3] + "y" if low.endswith("ies") else low[:-1] if low.endswith("s") else ""
+    return low in words or (bool(singular) and singular in words)
+
+
 def english_word(tok: Any) -> bool:
     words = _english_words()
     low = tok.lower_

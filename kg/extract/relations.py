@@ -20,11 +20,13 @@ from typing import Any
 from kg.extract import constructions
 from kg.extract.deals import read_deal
 from kg.extract.frames import Tok, figure_objects, unique
+from kg.extract.names import english_word_text
 from kg.extract.qualifiers import modality
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.roles import RoleReader
 from kg.extract.rules import Rules
 from kg.extract.triggers import PREPOSITIONS, Trigger, Triggers
+from kg.lexicon import LEXICON
 from kg.model import Mention, Quantity, RelationMention, Sentence
 
 __all__ = ["BY_MAKER", "SentenceReader"]
@@ -305,7 +307,18 @@ class SentenceReader(RoleReader):
         return None
 
 
+def _full_name(name: str) -> bool:
+    """A given name and a surname, or two words the last of which is no English word
+    nor a company word ("Nomvula Dlamini"; not "Onyx Mobile")."""
+    words = name.split()
+    if len(words) < 2 or words[-1] in LEXICON.org_suffixes:
+        return False
+    return words[0] in LEXICON.given_names or not english_word_text(words[-1])
+
+
 def _classes(m: Mention) -> tuple[str, ...]:
+    if m.label == "Person" and m.source == "ner" and _full_name(m.name):
+        return ("Person",)  # "Nomvula Dlamini": a full name is no company
     if m.source in _WEAK_SOURCES:
         return _MAYBE.get(m.label, (m.label,))
     return (m.label,)

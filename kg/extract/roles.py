@@ -115,6 +115,10 @@ class RoleReader(Arguments):
             if head is not None:  # "Acme CEO Jane Roe" parsed flat: Acme hangs on Roe
                 mods += [c for c in head.children if c.dep_ in deps and c.i < tok.i]
             return unique([m for c in mods if (m := self.mention(c)) is not None])
+        if name == "under":
+            if tok.dep_ == "pobj" and tok.head.lower_ == "under":
+                return self._clause_subjects(tok)  # "X is under investigation by Y"
+            return []
         if name == "appointer":
             verb = _appointing_verb(tok)
             return self.subjects(verb) if verb is not None else []
@@ -202,6 +206,8 @@ def _holders(noun: Tok) -> list[Tok]:
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
         clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
         objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")]
+        if clause.lemma_.lower() in _SUCCEEDING:
+            objs = []  # "X replaced Y as CEO": X holds the title now
         out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
         out.append(verb.head)  # "names Leo Tran as chief executive"
@@ -211,6 +217,8 @@ def _holders(noun: Tok) -> list[Tok]:
     return out
 
 
+#: verbs whose subject takes a title from their object ("X replaced Y as CEO")
+_SUCCEEDING = {"replace", "succeed", "follow", "supplant", "oust", "unseat", "displace"}
 _APPOINTING = {
     "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
     "install", "make", "nominate", "recruit", "poach", "bring", "confirm",

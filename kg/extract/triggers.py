@@ -21,7 +21,9 @@ from kg.vocab import ontology_dir, term
 __all__ = ["ROLES", "QuantityTrigger", "Trigger", "Triggers", "load_triggers"]
 
 VERB_ROLES = {"subj", "obj", "dative", "clause"}
-NOUN_ROLES = {"self", "holder", "poss", "compound", "light", "recipient", "amod", "appointer"}
+NOUN_ROLES = {
+    "self", "holder", "poss", "compound", "light", "recipient", "amod", "appointer", "under",
+}  # fmt: skip
 ROLES = VERB_ROLES | NOUN_ROLES
 _PREP_ROLE = re.compile(r"prep:[a-z][a-z ]*")
 #: words that end a verb phrase as a preposition ("invest in"), not as a particle
