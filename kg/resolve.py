@@ -98,15 +98,21 @@ class _Clusters:
         # ('Teams' is 'Microsoft Teams' all the same).
         things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
         things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
+        named = Counter(m.name for m in mentions)
         longer_names = [n for n in names if len(n.split()) >= 2]
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
                 continue
             longer = {self.alias[p] for p in longer_names if p.split()[-1] == name}
             if not longer:
-                longer = {
-                    self.alias[p] for p in longer_names if p.split()[0] == name and p not in things
-                }
+                starting = Counter(
+                    {p: named[p] for p in longer_names if p.split()[0] == name and p not in things}
+                )
+                ranked = starting.most_common()
+                if len(ranked) > 1 and ranked[0][1] >= 3 * sum(n for _, n in ranked[1:]):
+                    # 'Halvard' is 'Halvard Media', named far more often than 'Halvard Plus'
+                    ranked = ranked[:1]
+                longer = {self.alias[p] for p, _ in ranked}
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
         # 'Harbor Street' joins the only longer organisation name it begins:

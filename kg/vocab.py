@@ -104,6 +104,7 @@ class KG(DefinedNamespace):
     poweredBy: URIRef
     integratedInto: URIRef
     replacedBy: URIRef
+    reportedOn: URIRef
     relatedTo: URIRef
     # relations to quantities
     dealValue: URIRef

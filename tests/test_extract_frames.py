@@ -235,6 +235,14 @@ def test_characters_are_no_entities() -> None:
      ("nomvula-dlamini", "succeeded", "peter-hale", "asserted")),
     ("Onyx Mobile is taking on Orvane at the top end of the market, its chief executive, "
      "Diego Salas, said.", ("diego-salas", "ceoOf", "onyx-mobile", "asserted")),
+    ("Orvane agreed to buy Halvex for $2 billion, Bloomberg reported on Tuesday.",
+     ("bloomberg", "reportedOn", "orvane", "asserted")),
+    ("According to Reuters, Orvane will shut down Pixie, its photo app.",
+     ("reuters", "reportedOn", "orvane", "asserted")),
+    ("Orvane will close Pixie, its chief executive told the Financial Times.",
+     ("financial-times", "reportedOn", "orvane", "asserted")),
+    ("LONDON (Reuters) - Orvane said on Monday it would close Pixie, its photo app.",
+     ("reuters", "reportedOn", "orvane", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -245,6 +253,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    ("BRUSSELS (Reuters) - Orvane's acquisition of payroll firm Halvex won approval.",
+     "acquired:reuters"),
     ("The Federal Trade Regulator is investigating Orvane.", "partnersWith"),
     ("Rivals such as Halvex and Brightcart have overtaken Pixie.", "competesWith:halvex"),
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),

@@ -48,6 +48,14 @@ def test_every_question_has_a_description_and_declared_parameters() -> None:
 
 
 @pytest.mark.slow
+def test_reporters(sora_build) -> None:  # type: ignore[no-untyped-def]
+    rows = ask("reporters", {}, store=sora_build[1]).rows
+    assert (_iri("wall-street-journal"), _iri("sora")) in {(r[0], r[2]) for r in rows}
+    only = ask("reporters", {"entity": "sora"}, store=sora_build[1]).rows
+    assert only and {r[2] for r in only} == {_iri("sora")}
+
+
+@pytest.mark.slow
 def test_discontinued(sora_build) -> None:  # type: ignore[no-untyped-def]
     rows = ask("discontinued", {"org": "openai"}, store=sora_build[1]).rows
     assert [(r[0], r[2], r[3]) for r in rows] == [(_iri("openai"), _iri("sora"), "Sora")]

@@ -25,7 +25,7 @@ from kg.extract.qualifiers import attribution
 from kg.extract.relations import SentenceReader
 from kg.extract.rules import Rules, load_rules
 from kg.extract.triggers import Triggers, load_triggers
-from kg.model import Document, Extraction, Sentence
+from kg.model import Document, Extraction, RelationMention, Sentence
 
 __all__ = ["extract_documents"]
 
@@ -74,7 +74,42 @@ def _read_block(
             ents=[e for e in ents if e.start >= sent.start and e.end <= sent.end],
             block_text=block,
             headline=headline,
+            agency_at=st.finder.agency_at,
         ).read()
+
+
+def _dateline_agency(st: DocState) -> None:
+    """'LONDON (Reuters) - ...': the agency reported on the organisation the story is
+    about."""
+    agency = st.finder.agency()
+    if agency is None:
+        return
+    sentence = next((s for s in st.sentences if s.start <= agency.start < s.end), None)
+    if sentence is None:
+        return
+    # the organisation the story is about, else the first the dateline's sentence names
+    main = st.main_organization() or next(
+        (
+            m
+            for m in sorted(st.finder.mentions, key=lambda m: m.start)
+            if agency.end <= m.start < sentence.end and m.label == "Organization"
+        ),
+        None,
+    )
+    if main is None or main.name == agency.name:
+        return
+    st.relations.append(
+        RelationMention(
+            doc_id=st.doc.id,
+            subject=agency,
+            predicate="reportedOn",
+            object=main,
+            sentence=sentence,
+            rule="reportedOn.dateline",
+            modality="asserted",
+            confidence=0.5,
+        )
+    )
 
 
 def extract_documents(
@@ -111,6 +146,7 @@ def extract_documents(
         state.finder.settle_classes()
         for _st, start, headline, block, sdoc in pending:
             _read_block(state, start, headline, block, sdoc, rules, triggers)
+        _dateline_agency(state)
         pending.clear()
         if progress is not None:
             progress(1)

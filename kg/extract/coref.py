@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.extract.mentions import MentionFinder
-from kg.extract.names import is_public_body
+from kg.extract.names import is_public_body, strip_legal
 from kg.lexicon import LEXICON
 from kg.model import Document, Mention, RelationMention, Sentence
 
@@ -69,9 +69,10 @@ class DocState:
         twice), or, when none leads, the first it names if that one is named again or
         is the only organisation."""
         counts: dict[str, list[Mention]] = {}
+        agency = self.finder.agency()  # the dateline's agency reports; the story is not about it
         for m in sorted(self.finder.mentions, key=lambda m: m.start):
-            if m.label == "Organization":
-                counts.setdefault(m.kb_id or m.name, []).append(m)
+            if m.label == "Organization" and (agency is None or m.name != agency.name):
+                counts.setdefault(m.kb_id or strip_legal(m.name), []).append(m)
         ranked = sorted(counts.values(), key=len, reverse=True)
         if not ranked:
             return None
@@ -89,6 +90,8 @@ class DocState:
         for m in pool:
             if m.start >= before or m.label not in classes or m.start in skip:
                 continue
+            if m.start in self.finder.agency_at:
+                continue  # the dateline's agency is nobody the story speaks of
             if best is None or m.start > best.start:
                 best = m
         return best
@@ -103,7 +106,12 @@ class DocState:
         """'the startup', 'the company': among the mentions of the classes in the last few
         sentences, the one the document names most (the nearest on a tie)."""
         pool = [
-            m for m in self.finder.mentions if m.label in classes and m.start < before and keep(m)
+            m
+            for m in self.finder.mentions
+            if m.label in classes
+            and m.start < before
+            and keep(m)
+            and m.start not in self.finder.agency_at
         ]
         recent = [m for m in pool if m.start >= before - window] or pool[-1:]
         if not recent:

@@ -137,9 +137,11 @@ class Arguments:
         return unique(found)
 
     def _compound_name(self, noun: Tok) -> Mention | None:
-        """A product named by compounds before a product cue noun ("Sora video platform")."""
+        """A product named by compounds before a product cue noun ("Sora video platform"),
+        or a business by compounds before "unit" or "division" ("its Pixie unit")."""
         if LEXICON.cue_class(noun.lemma_) not in ("Product", "AIModel"):
-            return None
+            if noun.lemma_.lower() not in ("unit", "division", "subsidiary", "arm"):
+                return None
         poss = any(c.dep_ == "poss" for c in noun.children)
         stack = [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i]
         while stack:

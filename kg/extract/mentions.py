@@ -12,6 +12,7 @@ from kg.extract.names import (
     PUBLIC_BODIES,
     ROUND_NAME,
     TYPE_WEIGHT,
+    agencies,
     cue_type,
     datelines,
     english_word,
@@ -48,6 +49,14 @@ class MentionFinder:
     by_token: dict[int, Mention] = field(default_factory=dict)
     #: acronym -> the mention it abbreviates ("CMA" -> the Competition and Markets Authority)
     acronyms: dict[str, Mention] = field(default_factory=dict)
+    #: where a dateline names the news agency ("LONDON (Reuters) -")
+    agency_at: set[int] = field(default_factory=set)
+
+    def agency(self) -> Mention | None:
+        """The news agency the story's dateline names, if any."""
+        return next(
+            (self.by_token[at] for at in sorted(self.agency_at) if at in self.by_token), None
+        )
 
     def add_acronyms(self, sdoc: Any, offset: int) -> None:
         """'the Competition and Markets Authority (CMA)': the acronym names the same
@@ -233,6 +242,12 @@ class MentionFinder:
                 for start, end, cls, source, key in found
                 if not (start in lines and lines[start] >= end)
             ]
+        for start, end in agencies(sdoc):  # "(Reuters)": the agency that reports the story
+            name = normalise_name(sdoc[start:end].text)
+            entry = load_kb().lookup(name)
+            found.append((start, end, "Organization", "kb" if entry else "cue",
+                          entry.key if entry else None))  # fmt: skip
+            self.agency_at.add(offset + sdoc[start].idx)
         found.extend(self._surnames(sdoc))
         # The longer span wins; among equal spans the stronger source. A shorter
         # span naming the same thing lends its stronger typing ("codenamed 'Spud'").

@@ -256,7 +256,18 @@ _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
 def datelines(sdoc: Any) -> dict[int, int]:
     """Token index inside a dateline -> the index of the first token after it, for each
     sentence that opens with one ("SAN FRANCISCO, Calif. (Reuters) -", "HELSINKI -")."""
+    return _datelines(sdoc)[0]
+
+
+def agencies(sdoc: Any) -> list[tuple[int, int]]:
+    """The token spans of the news agencies datelines name: "Reuters" in "LONDON
+    (Reuters) -", "Bloomberg News" in "TOKYO (Bloomberg News) —"."""
+    return _datelines(sdoc)[1]
+
+
+def _datelines(sdoc: Any) -> tuple[dict[int, int], list[tuple[int, int]]]:
     out: dict[int, int] = {}
+    found: list[tuple[int, int]] = []
     for sent in sdoc.sents:
         i, start = sent.start, sent.start
         while i < sent.end and re.fullmatch(r"[A-Z][A-Z.'’-]+", sdoc[i].text):
@@ -267,12 +278,17 @@ def datelines(sdoc: Any) -> dict[int, int]:
             i += 1
             while i < sent.end and sdoc[i].text[:1].isupper() and sdoc[i].text not in "-—–":
                 i += 1
-        if i + 2 < sent.end and sdoc[i].text == "(" and sdoc[i + 2].text == ")":
-            i += 3  # "(Reuters)"
+        agency: tuple[int, int] | None = None
+        if i + 2 < sent.end and sdoc[i].text == "(":
+            close = next((j for j in range(i + 2, min(i + 6, sent.end)) if sdoc[j].text == ")"), 0)
+            if close and all(t.text[:1].isupper() or t.text == "&" for t in sdoc[i + 1 : close]):
+                agency, i = (i + 1, close), close + 1  # "(Reuters)", "(Bloomberg News)"
         if i < sent.end and sdoc[i].text in ("-", "—", "–", ":", "--"):
             end = i + 1
             out.update(dict.fromkeys(range(start, end), end))
-    return out
+            if agency is not None:
+                found.append(agency)
+    return out, found
 
 
 _MONTHS = {

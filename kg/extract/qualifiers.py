@@ -116,3 +116,28 @@ def attribution(sent: Any) -> str | None:
             if objs:
                 return str(tok.doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text)
     return None
+
+
+#: verbs by which an outlet passes a statement on ("Bloomberg reported", "told Reuters")
+_REPORTING = {"report", "reveal", "write", "cite"}
+
+
+def reporter_tokens(sent: Any) -> list[Any]:
+    """The heads of the names a sentence attributes its statement to: "according to
+    X", "per X", "X reported (that)", "X reported, citing ...", "told X", "in an
+    interview with X"."""
+    out: list[Any] = []
+    for tok in sent:
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+            out += [c for c in tok.nbor().children if c.dep_ == "pobj"]
+        elif low == "per" and tok.dep_ == "prep":
+            out += [c for c in tok.children if c.dep_ == "pobj"]
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in _REPORTING:
+            out += [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() == "tell":
+            out += [c for c in tok.children if c.dep_ in ("dative", "dobj") and c.pos_ == "PROPN"]
+        elif low == "interview" and tok.pos_ == "NOUN":
+            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"):
+                out += [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+    return out

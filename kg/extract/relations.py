@@ -19,9 +19,9 @@ from typing import Any
 
 from kg.extract import constructions
 from kg.extract.deals import read_deal
-from kg.extract.frames import Tok, figure_objects, unique
+from kg.extract.frames import Tok, figure_objects, is_passive, unique
 from kg.extract.names import english_word_text
-from kg.extract.qualifiers import modality
+from kg.extract.qualifiers import modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.roles import RoleReader
 from kg.extract.rules import Rules
@@ -84,6 +84,9 @@ class SentenceReader(RoleReader):
     block_text: str = ""
     attribution: str | None = None
     headline: bool = False
+    #: where the document's dateline names its news agency: no party to any fact but
+    #: its own reporting
+    agency_at: set[int] = field(default_factory=set)
     _figures: list[tuple[Tok, Quantity]] | None = None
     _tokens: list[Tok] | None = None
     #: "X would step down": a departure naming no organisation, settled once the
@@ -110,8 +113,15 @@ class SentenceReader(RoleReader):
         *,
         at_least: str | None = None,
         text: str | None = None,
+        fixed: str | None = None,
     ) -> None:
-        """The one place a relation leaves the extractor."""
+        """The one place a relation leaves the extractor (``fixed``: a modality of its
+        own, whatever the sentence's words say)."""
+        if prop != "reportedOn" and (
+            subj.start in self.agency_at
+            or (isinstance(obj, Mention) and obj.start in self.agency_at)
+        ):
+            return  # "LONDON (Reuters) - X bought Y": Reuters reports, it buys nothing
         by_maker = rule.endswith(BY_MAKER)  # the product stands on both sides until resolved
         if (
             isinstance(obj, Mention)
@@ -119,7 +129,7 @@ class SentenceReader(RoleReader):
             and (obj.name == subj.name or obj.start == subj.start)
         ):
             return
-        found = modality(trigger, self.attribution, headline=self.headline)
+        found = fixed or modality(trigger, self.attribution, headline=self.headline)
         if at_least == "planned" and found == "asserted":
             found = "planned"
         self.out.append(
@@ -156,6 +166,7 @@ class SentenceReader(RoleReader):
     # ------------------------------------------------------------ reading
 
     def read(self) -> None:
+        len_before = len(self.out)
         constructions.introductions(self)
         fired: set[int] = set()
         inside: set[int] = set()  # tokens of a longer noun phrase ("chief" of "chief ... officer")
@@ -180,6 +191,39 @@ class SentenceReader(RoleReader):
                 constructions.open_relation(self, tok)
         self._settle_departures()
         attach_quantities(self)
+        self._reporters(len_before)
+
+    def _reporters(self, since: int) -> None:
+        """'X bought Y, Bloomberg reported': the outlet reported on what the sentence's
+        facts are about."""
+        outlets = unique(
+            [
+                m
+                for t in reporter_tokens(self.sent)
+                if (m := self.mention(t)) is not None and m.label == "Organization"
+            ]
+        )
+        if not outlets:
+            return
+        about = unique(
+            [
+                r.subject
+                for r in self.out[since:]
+                if r.predicate not in ("relatedTo", "reportedOn") and r.subject.label != "Deal"
+            ]
+        )
+        for outlet in outlets:
+            for m in about:
+                if m.name != outlet.name and m.label != "Place":
+                    self.emit(
+                        outlet,
+                        "reportedOn",
+                        m,
+                        self.sent.root,
+                        "reportedOn.attribution",
+                        0.5,
+                        fixed="asserted",
+                    )
 
     def _settle_departures(self) -> None:
         """'Chief executive Jane Roe will step down', 'its CFO, Kai Lund, would leave':
@@ -220,6 +264,12 @@ class SentenceReader(RoleReader):
         prop = trig.property
         subs = unique([m for r in trig.subject for m in self.role(tok, r)])
         if not subs:
+            if trig.ergative and tok.pos_ == "VERB" and is_passive(tok):
+                # "Pixie is being retired": by its maker, whom the sentence need not name
+                for o in self.role(tok, "obj"):
+                    if o.label in _PRODUCTS:
+                        rule = trig.rule_id() + BY_MAKER
+                        self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
         if not trig.symmetric:  # a mention in both lists belongs to neither side

@@ -201,6 +201,8 @@ def _holders(noun: Tok) -> list[Tok]:
     verb = t.head
     if t.dep_ == "attr" and verb.pos_ in ("AUX", "VERB"):
         out += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    elif t.dep_ == "nsubj" and verb.lemma_ == "be":  # "whose parent company is Y"
+        out += [c for c in verb.children if c.dep_ == "attr"]
     elif t.dep_ == "oprd":  # "named Y CEO"
         out += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
