@@ -243,6 +243,8 @@ def test_characters_are_no_entities() -> None:
      ("financial-times", "reportedOn", "orvane", "asserted")),
     ("LONDON (Reuters) - Orvane said on Monday it would close Pixie, its photo app.",
      ("reuters", "reportedOn", "orvane", "asserted")),
+    ("Orvane will consolidate Pixie and Lumo into a single app, Halo.",
+     ("lumo", "integratedInto", "halo", "planned")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -255,6 +257,7 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 @pytest.mark.parametrize(("text", "wrong"), [
     ("BRUSSELS (Reuters) - Orvane's acquisition of payroll firm Halvex won approval.",
      "acquired:reuters"),
+    ("Orvane will consolidate Pixie and Lumo into a single app, Halo.", "integratedInto:orvane"),
     ("The Federal Trade Regulator is investigating Orvane.", "partnersWith"),
     ("Rivals such as Halvex and Brightcart have overtaken Pixie.", "competesWith:halvex"),
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),

@@ -262,7 +262,13 @@ class SentenceReader(RoleReader):
 
     def _apply(self, tok: Tok, trig: Trigger) -> None:
         prop = trig.property
-        subs = unique([m for r in trig.subject for m in self.role(tok, r)])
+        roles = trig.subject
+        if "obj" in roles and "subj" in roles and tok.pos_ in ("VERB", "AUX"):
+            # "X will fold into Y" and "Z will fold X into Y": with an object, the
+            # subject is who does it, not what goes
+            if self.role(tok, "obj"):
+                roles = tuple(r for r in roles if r != "subj")
+        subs = unique([m for r in roles for m in self.role(tok, r)])
         if not subs:
             if trig.ergative and tok.pos_ == "VERB" and is_passive(tok):
                 # "Pixie is being retired": by its maker, whom the sentence need not name
