@@ -1,12 +1,14 @@
 """Extraction on the challenge sets: short texts written for kg about invented companies.
 
-    python bench/challenge.py [--set sentences stories variants] [--errors 30]
+    python bench/challenge.py [--set sentences stories variants articles] [--errors 30]
 
 ``bench/challenge/sentences.json`` holds 120 one- to three-sentence items (one or two
 constructions each, and some that state nothing); ``stories.json`` 40 paragraphs like
 the opening of a news story; ``variants.json`` 150 short items that state the core
 relations (who leads, owns, buys, backs, sues, fines, makes, shuts down what) in many
-syntactic forms, headlines and datelines among them, and some traps. Each item lists
+syntactic forms, headlines and datelines among them, and some traps; ``articles.json``
+12 full articles (450-750 words) that name their entities as real stories do: a legal
+name first, a short name, descriptions and pronouns after. Each item lists
 the facts an analyst would draw. The texts name mostly invented companies and people,
 so the reference KB helps little: the figures say how far the general mechanism
 carries without it. Their errors are read while working on the lexicon, like the tune
@@ -113,7 +115,9 @@ def _prf(c: Counter[str]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", nargs="+", default=["sentences", "stories", "variants"], dest="sets")
+    ap.add_argument(
+        "--set", nargs="+", default=["sentences", "stories", "variants", "articles"], dest="sets"
+    )
     ap.add_argument("--errors", type=int, default=0, help="errors listed per set")
     args = ap.parse_args()
     for name in args.sets:

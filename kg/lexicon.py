@@ -52,6 +52,13 @@ class Lexicon:
     honorifics: frozenset[str]  # "prince", "dr": a name after one is a person's
     given_names: frozenset[str]  # "Dana", "Kenji": a name starting with one is a person's
     event_suffixes: frozenset[str]  # "Conference", "Summit": a name ending in one is an event
+    outlet_words: frozenset[str] = frozenset()  # "Times", "Journal": an outlet's last word
+    outlet_names: frozenset[str] = frozenset()  # "Reuters", "TechCrunch"
+
+    def is_outlet(self, name: str) -> bool:
+        """Whether a name is a news outlet's or agency's ("The Harbor Ledger", "Reuters")."""
+        words = name.split()
+        return bool(words) and (name in self.outlet_names or words[-1] in self.outlet_words)
 
     def cue_class(self, word: str) -> str | None:
         return self._cue_classes.get(word.lower())
@@ -96,6 +103,8 @@ def _load() -> Lexicon:
             honorifics=frozenset(w.lower() for w in cues.get("honorifics", [])),
             given_names=frozenset(dict(data.get("people", {})).get("given", [])),  # type: ignore[call-overload]
             event_suffixes=frozenset(cues.get("event_suffixes", [])),
+            outlet_words=frozenset(dict(data.get("outlets", {})).get("words", [])),  # type: ignore[call-overload]
+            outlet_names=frozenset(dict(data.get("outlets", {})).get("names", [])),  # type: ignore[call-overload]
             org_suffixes=frozenset(cues["org_suffixes"]),
             demonyms=dict(data.get("places", {}).get("demonyms", {})),  # type: ignore[attr-defined]
             place_names=frozenset(

@@ -11,6 +11,7 @@ document order.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from kg.extract.names import strip_legal
+from kg.extract.names import GROUP_WORDS, strip_legal
 from kg.extract.relations import BY_MAKER
 from kg.extract.triggers import load_triggers
 from kg.kb import load_kb
@@ -34,7 +35,7 @@ def slugify(text: str) -> str:
     """A stable IRI-safe key for a name."""
     norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
-    return slug or "x" + format(abs(hash(text)) % 10**8, "d")
+    return slug or "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]  # "Яндекс"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,30 @@ def _strip_cue(name: str) -> str | None:
     if len(words) > 1 and LEXICON.cue_class(words[-1]) in ("Product", "AIModel"):
         return " ".join(words[:-1])
     return None
+
+
+def _full_label(label: str, names: Counter[str], cls: str) -> str:
+    """'Krishnan' is short for 'Meera Krishnan' and 'Tavares' for 'Tavares Pagamentos':
+    the full name, without its legal form, labels the entity; not 'Quillfern AI' for
+    'Quillfern', where the other word only says what kind of organisation it is."""
+    if " " in label:  # "Harbor Street" is short for "Harbor Street Media Inc."
+        longer = [n for n in names if strip_legal(n).startswith(label + " ")]
+        if longer and cls == "Organization":
+            return strip_legal(sorted(longer, key=lambda n: (-names[n], len(n), n))[0])
+        return label
+    full = []
+    for n in names:
+        words = strip_legal(n).split()
+        if len(words) < 2:
+            continue
+        if cls == "Person" and label in (words[0], words[-1]):
+            full.append(n)
+        elif cls == "Organization" and words[0] == label:
+            if not any(w in LEXICON.org_suffixes or LEXICON.cue_class(w) for w in words[1:]):
+                full.append(n)
+    if not full:
+        return label
+    return strip_legal(sorted(full, key=lambda n: (-names[n], len(n), n))[0])
 
 
 def _strip_place(name: str) -> str | None:
@@ -80,7 +105,10 @@ class _Clusters:
             self.alias[name] = key if key else "~" + _norm(name)
         for name in sorted(names):
             plain = strip_legal(name)
-            if plain != name and (plain in names or self._kb_key(plain)):
+            parent = name.split()[-1].lower() in GROUP_WORDS and any(
+                o != name and o.startswith(plain + " ") and strip_legal(o) != plain for o in names
+            )  # "Asahara Holdings" beside "Asahara Digital": the parent, not the company
+            if plain != name and not parent and (plain in names or self._kb_key(plain)):
                 self.alias[name] = self._kb_key(plain) or self.alias.get(plain, "~" + _norm(plain))
                 continue  # "Acme Corp" is Acme
             local = _strip_place(name)
@@ -99,30 +127,52 @@ class _Clusters:
         things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
         things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
         named = Counter(m.name for m in mentions)
+        labels: dict[str, Counter[str]] = defaultdict(Counter)
+        for m in mentions:
+            labels[m.name][m.label] += 1
         longer_names = [n for n in names if len(n.split()) >= 2]
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
                 continue
-            longer = {self.alias[p] for p in longer_names if p.split()[-1] == name}
+            major = labels[name].most_common(1)[0][0] if labels[name] else ""
+            if major == "Place":
+                continue  # "Washington" is no part of "The Washington Post"
+            as_org = major == "Organization"
+            longer: set[str] = set()
+            if not as_org:  # 'Tavares said it would ...' is the company, not Luiz Tavares
+                longer = {self.alias[p] for p in longer_names if p.split()[-1] == name}
             if not longer:
-                starting = Counter(
-                    {p: named[p] for p in longer_names if p.split()[0] == name and p not in things}
-                )
+                starting: Counter[str] = Counter()
+                for p in longer_names:
+                    if strip_legal(p).split()[0] == name and p not in things:
+                        starting[self.alias[p]] += named[p]  # "Grupo Tavares Pagamentos S.A."
                 ranked = starting.most_common()
-                if len(ranked) > 1 and ranked[0][1] >= 3 * sum(n for _, n in ranked[1:]):
+                if len(ranked) > 1 and ranked[0][1] >= 2 * ranked[1][1]:
                     # 'Halvard' is 'Halvard Media', named far more often than 'Halvard Plus'
                     ranked = ranked[:1]
-                longer = {self.alias[p] for p, _ in ranked}
+                longer = {a for a, _ in ranked}
+            if not longer and as_org:
+                longer = {self.alias[p] for p in longer_names if p.split()[-1] == name}
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
         # 'Harbor Street' joins the only longer organisation name it begins:
         # 'Harbor Street Media'.
+        # Only when the longer name comes first: "Goldman Sachs" named before "Goldman Sachs
+        # Asset Management" is the parent, not short for its unit.
+        first: dict[str, tuple[str, int]] = {}
+        for m in mentions:
+            if m.name not in first or (m.doc_id, m.start) < first[m.name]:
+                first[m.name] = (m.doc_id, m.start)
+
+        def before(a: str, b: str) -> bool:
+            return first[a][0] != first[b][0] or first[a][1] < first[b][1]
+
         for name in sorted(organisations):
             if len(name.split()) < 2 or self.alias[name][0] != "~":
                 continue
-            longer = {self.alias[o] for o in organisations if o.startswith(name + " ")} - {
-                self.alias[name]
-            }
+            longer = {
+                self.alias[o] for o in organisations if o.startswith(name + " ") and before(o, name)
+            } - {self.alias[name]}
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
 
@@ -173,8 +223,11 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         names = surface.get(cid)
         if not names:
             continue
-        label = sorted(names, key=lambda n: (-names[n], -len(n), n))[0]
+        # the name used most; on a tie, without its legal form ("Acme" before "Acme Inc.")
+        label = sorted(names, key=lambda n: (-names[n], strip_legal(n) != n, -len(n), n))[0]
         cls = sorted(votes[cid], key=lambda c: (-votes[cid][c], _CLASS_ORDER.index(c)))[0]
+        if cls in ("Person", "Organization"):
+            label = _full_label(label, names, cls)
         key = slugify(label)
         if key in entities:
             key = f"{key}-{cls.lower()}"

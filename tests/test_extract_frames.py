@@ -229,10 +229,10 @@ def test_characters_are_no_entities() -> None:
      ("federal-trade-regulator", "fined", "halvex", "asserted")),
     ("Halvex is under investigation by the Federal Trade Regulator, the company said.",
      ("federal-trade-regulator", "investigates", "halvex", "asserted")),
-    ("Nomvula Dlamini replaced Peter Hale as chief executive of Halvex in January.",
-     ("nomvula-dlamini", "ceoOf", "halvex", "asserted")),
-    ("Nomvula Dlamini replaced Peter Hale as chief executive of Halvex in January.",
-     ("nomvula-dlamini", "succeeded", "peter-hale", "asserted")),
+    ("Dana Whitlow replaced Peter Hale as chief executive of Halvex in January.",
+     ("dana-whitlow", "ceoOf", "halvex", "asserted")),
+    ("Dana Whitlow replaced Peter Hale as chief executive of Halvex in January.",
+     ("dana-whitlow", "succeeded", "peter-hale", "asserted")),
     ("Onyx Mobile is taking on Orvane at the top end of the market, its chief executive, "
      "Diego Salas, said.", ("diego-salas", "ceoOf", "onyx-mobile", "asserted")),
     ("Orvane agreed to buy Halvex for $2 billion, Bloomberg reported on Tuesday.",
@@ -245,6 +245,13 @@ def test_characters_are_no_entities() -> None:
      ("reuters", "reportedOn", "orvane", "asserted")),
     ("Orvane will consolidate Pixie and Lumo into a single app, Halo.",
      ("lumo", "integratedInto", "halo", "planned")),
+    ("Norwind will fight the lawsuit. Norwind said it was confident. Chief executive Jane "
+     "Roe said Veltra had no case.", ("jane-roe", "ceoOf", "norwind", "asserted")),
+    ("BREAKING: Veltra to buy Orvane for $3 billion", ("veltra", "acquired", "orvane", "planned")),
+    ("Exclusive: Veltra to buy Orvane, sources say", ("veltra", "acquired", "orvane", "planned")),
+    ("Veltra to buy Orvane for $3 billion", ("veltra", "acquired", "orvane", "planned")),
+    ("Norwind cut its sales force by 10%.",
+     ("norwind", "jobCuts", ("percent", Decimal(10), "%", None, "exact"), "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -258,6 +265,19 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("BRUSSELS (Reuters) - Orvane's acquisition of payroll firm Halvex won approval.",
      "acquired:reuters"),
     ("Orvane will consolidate Pixie and Lumo into a single app, Halo.", "integratedInto:orvane"),
+    ("Norwind will fight the lawsuit. Chief executive Jane Roe said Veltra had no case.",
+     "ceoOf:jane-roe>veltra"),
+    ("Norwind reported a 20% rise in revenue as Veltra sued Orvane.", "reportedOn"),
+    ("Norwind revealed that Veltra had sued it over patents.", "reportedOn"),
+    ("Jane Roe ousted John Doe as chairman of Norwind.", "leaderOf:jane-roe"),
+    ("The FTC sued Norwind in March. The court fined Norwind $5 million in June.",
+     "fined:ftc"),
+    ("The Musk-led company bought Veltra.", "acquired"),
+    ("Norwind shut the Veltra plant it bought last year.", "discontinued"),
+    ("Norwind bought 2 million Veltra shares on Monday.", "acquired"),
+    ("Zappo, a new app from a Veltra spin-off, topped the charts.", "developer"),
+    ("Norwind cut 500 products from its catalogue.", "jobCuts"),
+    ("Norwind buys Veltra | Orvane sues Halvex | Zappo shuts down", "sued:norwind"),
     ("The Federal Trade Regulator is investigating Orvane.", "partnersWith"),
     ("Rivals such as Halvex and Brightcart have overtaken Pixie.", "competesWith:halvex"),
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),
@@ -267,6 +287,10 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 def test_a_construction_does_not_give_a_wrong_fact(read_facts, text: str, wrong: str) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
     prop, _, subject = wrong.partition(":")
+    subject, _, obj = subject.partition(">")
+    if obj:
+        assert not any(f[1] == prop and f[0] == subject and f[2] == obj for f in facts), facts
+        return
     if prop == "entity":
         assert not any(subject in (f[0], f[2]) for f in facts)
         assert "Quit" not in _mentions(text)
@@ -288,7 +312,29 @@ def test_an_open_relation_keeps_its_words() -> None:
 # ---------------------------------------------------------------- quantities
 
 
+def test_a_full_name_labels_its_entity_and_the_parent_stays_apart() -> None:
+    names = _mentions(
+        "SÃO PAULO (Reuters) - Grupo Tavares Pagamentos S.A. bought Quetzal Pay. Tavares said "
+        "the deal closed. Tavares Pagamentos is owned by Tavares Holdings."
+    )
+    assert "Tavares Pagamentos" in names and "Tavares" not in names, names
+    assert not any("PAULO" in n for n in names), names
+    names = _mentions("Goldman Sachs advised Veltra. Goldman Sachs Asset Management invested.")
+    assert {"Goldman Sachs", "Goldman Sachs Asset Management"} <= set(names), names
+    names = _mentions("Norwind opened an office in Washington. The Washington Post reported it.")
+    assert names.get("Washington") == "Place" and "Washington Post" in names, names
+
+
+def test_a_key_without_latin_letters_is_the_same_every_run() -> None:
+    from kg.resolve import slugify
+
+    assert slugify("Яндекс") == slugify("Яндекс") and slugify("Яндекс").startswith("x")
+
+
 def test_an_amount_written_with_its_magnitude(read_facts) -> None:  # type: ignore[no-untyped-def]
+    assert ("halvex", "fundingAmount", ("money", Decimal(25_000_000), "EUR", None, "exact")) in {
+        f[:3] for f in read_facts("Halvex raised €25m.")
+    }
     facts = read_facts("Halvex raised €25m from Brightcart Capital.")
     assert ("halvex", "fundingAmount", ("money", Decimal(25_000_000), "EUR", None, "exact")) in {
         f[:3] for f in facts

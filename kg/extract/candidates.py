@@ -21,6 +21,11 @@ from kg.lexicon import LEXICON
 
 __all__ = ["cue_mentions", "proper_nouns"]
 
+#: participles whose hyphened agent is a company: "Amazon-owned", "SoftBank-backed"
+_COMPANY_PARTICIPLES = {"owned", "backed", "funded", "financed", "controlled", "operated",
+                        "made", "built", "designed", "developed", "powered", "supported",
+                        "acquired", "licensed", "branded", "sponsored"}  # fmt: skip
+
 
 def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | None]]:
     """Proper nouns the NER model missed, where they stand as arguments ("such as Pictor")."""
@@ -42,6 +47,7 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
             and tok.pos_ in ("PROPN", "NOUN")
             and sdoc[tok.i + 1].text in ("-", "–")
             and sdoc[tok.i + 2].tag_ == "VBN"
+            and sdoc[tok.i + 2].lower_ in _COMPANY_PARTICIPLES  # not "Musk-led": a person's
             and not (tok.is_sent_start and english_word(tok))  # "Family-owned"
         )
         opening = (  # "Coinlet, founded in 2016 by ...": a name the parser took for a word
@@ -73,7 +79,12 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
         headlinese = (  # "Norwind to buy Lumo Analytics", parsed with no verb above
             tok.dep_ == "ROOT"
             and tok.is_sent_start
-            and any(c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" for c in tok.children)
+            and any(
+                c.dep_ in ("acl", "relcl", "advcl")
+                and c.pos_ == "VERB"
+                and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children)
+                for c in tok.children
+            )
         )
         if tok.dep_ not in ARGUMENT_DEPS and not (on_figure or hyphened or employer or headlinese):
             continue
@@ -84,6 +95,9 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
         if hyphened and not used_as_word(tok.lower_, text):
             out.append((tok.i, tok.i + 1, "Organization", "propn", None))
             continue
+        if headlinese and tok.pos_ == "VERB" and not english_word(tok):
+            out.append((tok.i, tok.i + 1, "Organization", "propn", None))
+            continue  # "Veltra to buy Orvane", with "Veltra" tagged as a verb
         if tok.pos_ == "NOUN":
             # A capitalised word the tagger calls a noun: a name it does not know
             # ("sued Reelbox"; "Orvane said" at the start of a sentence, where it is

@@ -133,7 +133,7 @@ def introductions(r: SentenceReader) -> None:
         if maker is None:
             maker = clause_subject(r, tok)
         if maker is None:
-            maker, confidence = r._article_organization(), 0.4
+            maker, confidence = r._article_organization(tok), 0.4
         if maker is not None and maker.label == "Organization":
             r.emit(named, "developer", maker, tok, "developer.introduction", confidence)
 
@@ -272,7 +272,9 @@ def location(r: SentenceReader, tok: Tok) -> None:
     for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
         if candidate is None:
             continue
-        orgs = [m for m in r.expand(candidate) if r.fits("locatedIn", m, place)]
+        own = r.mention(candidate)  # the name itself, not the names in apposition to it
+        ms = [own] if own is not None else r.expand(candidate)
+        orgs = [m for m in ms if r.fits("locatedIn", m, place)]
         for org in orgs:  # "U.S. giants like A, B and C": each of them
             r.emit(org, "locatedIn", place, tok, "locatedIn.modifier", 0.6)
         if orgs:

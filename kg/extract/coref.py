@@ -15,6 +15,7 @@ from typing import Any
 
 from kg.extract.mentions import MentionFinder
 from kg.extract.names import is_public_body, strip_legal
+from kg.kb import load_kb
 from kg.lexicon import LEXICON
 from kg.model import Document, Mention, RelationMention, Sentence
 
@@ -51,6 +52,24 @@ def _enclosing(tok: Any, offset: int, by_token: dict[int, Mention]) -> frozenset
             if head is not None:
                 found.add(head.start)
     return frozenset(found)
+
+
+#: what a description of a public body says its name ends with ("the court": a Court)
+_BODY_HEADS = {
+    "court": {"Court", "Tribunal"}, "tribunal": {"Tribunal", "Court"},
+    "government": {"Government", "Ministry", "Department"}, "ministry": {"Ministry"},
+    "commission": {"Commission"}, "authority": {"Authority"}, "agency": {"Agency"},
+    "department": {"Department"}, "prosecutor": {"Prosecutor", "Prosecutors", "Office"},
+    "prosecutors": {"Prosecutor", "Prosecutors", "Office"},
+}  # fmt: skip
+
+
+def _named_as(m: Mention, heads: set[str]) -> bool:
+    names = [m.name]
+    entry = load_kb().entities.get(m.kb_id) if m.kb_id else None
+    if entry is not None:
+        names.append(entry.label)
+    return any(n.split()[-1] in heads for n in names if n.split())
 
 
 _SPEECH = {"say", "tell", "add", "write", "state", "explain", "announce", "post", "note"}
@@ -281,13 +300,22 @@ class DocState:
                 if cls is None:
                     return None
                 if cls in ("Organization", "Regulator"):
-                    # "the company" is no regulator; "the regulator" is one
+                    # "the company" is no regulator; "the regulator" is one, and "the
+                    # court" a court
                     public = cls == "Regulator"
+                    heads = _BODY_HEADS.get(low)
                     target = self.salient(
-                        ("Organization",), at, keep=lambda m: is_public_body(m) == public
+                        ("Organization",),
+                        offset + tok.left_edge.idx,  # not a name inside the description
+                        # itself ("the Musk-led company")
+                        keep=lambda m: (
+                            is_public_body(m) == public and (heads is None or _named_as(m, heads))
+                        ),
                     )
                 else:
-                    target = self.antecedent(_COMPATIBLE.get(cls, (cls,)), at)
+                    target = self.antecedent(
+                        _COMPATIBLE.get(cls, (cls,)), offset + tok.left_edge.idx
+                    )
             else:
                 return None
             if target is None:

@@ -23,6 +23,14 @@ Tok = Any  # a spaCy Token
 
 _LIST_PREPS = {"like", "as", "including", "include"}  # "such as", "like", "including"
 _SUBJECT_DEPS = ("nsubj", "csubj")
+_CURRENCY_NOUNS = {"euro", "dollar", "pound", "yen", "yuan", "franc", "krona", "krone",
+                   "rupee", "real", "peso", "won", "rand", "lira", "ruble", "rouble"}  # fmt: skip
+#: things a company has that are not the company: "the Veltra plant", "Veltra shares"
+_HOLDINGS = {"plant", "factory", "store", "shop", "office", "headquarters", "site",
+             "warehouse", "mine", "campus", "facility", "branch", "mall", "share", "stock",
+             "bond", "debt", "loan", "building", "tower", "station", "port", "depot",
+             "outlet", "lab", "center", "centre", "hub", "fleet", "workforce", "employee",
+             "worker", "executive", "board", "investor", "shareholder", "customer"}  # fmt: skip
 _VERBS = ("VERB", "AUX")
 
 
@@ -122,7 +130,12 @@ class Arguments:
                 named = self._compound_name(tok)  # "its standalone Sora video platform"
                 if named is not None:
                     found.append(named)
-            if not found and possessor and tok.lemma_.lower() not in LEXICON.relational:
+            if (
+                not found
+                and possessor
+                and tok.lemma_.lower() not in LEXICON.relational
+                and tok.lemma_.lower() not in _HOLDINGS
+            ):
                 # "Sora's capabilities", "the Disney characters", "players VO3.1, Kling";
                 # not "its predecessor", "Acme's rival": another thing than the possessor.
                 for c in tok.children:
@@ -205,7 +218,7 @@ class Arguments:
         head = verb.head
         if (
             verb.dep_ in ("advcl", "acl", "relcl", "xcomp")
-            and head.pos_ in ("NOUN", "PROPN")
+            and (head.pos_ in ("NOUN", "PROPN") or head.dep_ == "ROOT")
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
             and (named := self.mention(head)) is not None
         ):
@@ -266,7 +279,8 @@ class Arguments:
                 found.extend(self.expand(c))
             elif not passive and c.dep_ == "dobj":
                 found.extend(self.expand(c))
-                if not found and any(g.like_num for g in c.children):
+                money = c.ent_type_ == "MONEY" or c.lemma_.lower() in _CURRENCY_NOUNS
+                if not found and money and any(g.like_num for g in c.children):
                     for g in c.subtree:  # "fined Lockit 3 million euros"
                         if (
                             g.dep_ in ("nmod", "compound")

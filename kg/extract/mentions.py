@@ -182,6 +182,18 @@ class MentionFinder:
             cls = NER_CLASSES.get(ent.label_)
             if cls is None:
                 continue
+            if len(ent) == 1 and strip_legal("X " + ent.text) == "X":
+                # "Grupo Tavares Pagamentos S.A.", with only "S.A." tagged: the name before
+                start = ent.start
+                while (
+                    start > 0
+                    and sdoc[start - 1].dep_ == "compound"
+                    and (sdoc[start - 1].text[:1].isupper())
+                ):
+                    start -= 1
+                if start < ent.start:
+                    found.append((start, ent.end, "Organization", "ner", None))
+                continue
             # "Acme replaced Lumo": a verb inside is the tagger's mistake, and ends a name.
             verbs = [t.i for t in ent if t.pos_ == "VERB" and t.i > ent.start]
             if verbs:
@@ -231,6 +243,7 @@ class MentionFinder:
         found.extend(cue_mentions(sdoc))
         found.extend(proper_nouns(sdoc, self.text))
         found.extend(odd_names(sdoc))
+        found = _split_at_titles(sdoc, found)
         # "BOSTON - Acme said ...", "LONDON (Reuters) - ...": a dateline is no part of a name
         # and names no entity the story is about.
         lines = datelines(sdoc)
@@ -366,8 +379,8 @@ class MentionFinder:
             forms = {low, low + "s", low.removesuffix("s")}
             if any(used_as_word(f, text) for f in forms):
                 return False  # the text also uses the word in lower case: a common word
-        if len(name) < 2 or low in LEXICON.furniture.not_entities:
-            return False
+        if len(name) < 2 or low in LEXICON.furniture.not_entities or "|" in name:
+            return False  # "Veltra | Orvane": two items of a list, no one name
         if ROUND_NAME.fullmatch(low):
             return False  # "Series B": a funding round, no entity
         if all(
@@ -388,7 +401,12 @@ class MentionFinder:
             and english_word(first)
         ):
             return False  # "Quit chasing the hype": an imperative
-        if len(span) == 1 and span[0].pos_ in ("VERB", "ADJ", "ADV") and span[0].is_sent_start:
+        if (
+            len(span) == 1
+            and span[0].pos_ in ("VERB", "ADJ", "ADV")
+            and span[0].is_sent_start
+            and english_word(span[0])
+        ):
             return False  # a capitalised first word the NER model took for a name
         return low not in LEXICON.pronouns
 
@@ -414,3 +432,28 @@ class MentionFinder:
                 tok.ent_iob_ == "B" and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].ent_iob_ == "I"
             )
         ]
+
+
+def _split_at_titles(
+    sdoc: Any, found: list[tuple[int, int, str, str, str | None]]
+) -> list[tuple[int, int, str, str, str | None]]:
+    """'Sahyadri Infotech CEO Rajan': a title inside a name ends one name (the
+    organisation) and begins another (the person)."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for start, end, cls, source, key in found:
+        inner = [
+            i
+            for i in range(start + 1, end - 1)
+            if LEXICON.cue_class(sdoc[i].lower_) == "Person" and sdoc[i].lower_ in _TITLES
+        ]
+        if key is not None or not inner:
+            out.append((start, end, cls, source, key))
+            continue
+        out.append((start, inner[0], "Organization", source, None))
+        out.append((inner[-1] + 1, end, "Person", source, None))
+    return out
+
+
+#: titles that stand between a company and a person in a run of capitalised words
+_TITLES = {"ceo", "cfo", "coo", "cto", "chairman", "chairwoman", "chair", "president",
+           "founder", "co-founder", "boss", "chief", "director", "executive"}  # fmt: skip

@@ -33,8 +33,13 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
 _LEGAL = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd", "ltd.", "llc",
-          "plc", "ag", "sa", "s.a.", "nv", "n.v.", "se", "gmbh", "limited", "lp", "llp",
-          "holdings", "group"}  # fmt: skip
+          "plc", "ag", "sa", "s.a.", "s.a", "nv", "n.v.", "n.v", "se", "gmbh", "limited", "lp",
+          "llp", "asa", "ab", "oyj", "spa", "s.p.a.", "bv", "b.v.", "kk", "k.k.", "pty",
+          "pte", "sas", "srl", "ltda", "holdings", "group"}  # fmt: skip
+#: a word for "group" before a name: "Grupo Tavares Pagamentos" is Tavares Pagamentos
+_GROUP_PREFIXES = {"grupo", "gruppo", "groupe", "gruppe"}
+#: suffixes that may name a parent rather than the company itself ("Asahara Holdings")
+GROUP_WORDS = {"holdings", "group"}
 
 
 #: Heads of the names of public bodies, which may hold an "and": "Department of Health and
@@ -90,6 +95,8 @@ def strip_legal(name: str) -> str:
     words = name.replace(",", " ").split()
     while len(words) > 1 and words[-1].lower() in _LEGAL:
         words.pop()
+    if len(words) > 2 and words[0].lower() in _GROUP_PREFIXES:
+        words.pop(0)
     return " ".join(words)
 
 
@@ -253,6 +260,16 @@ def english_word(tok: Any) -> bool:
 _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
 
 
+def _in_capitals(text: str) -> bool:
+    """'SÃO', 'PAULO', 'ST.', "O'HARE": a word of a dateline's place, in capitals."""
+    return (
+        len(text) > 1
+        and text.isupper()
+        and text[0].isalpha()
+        and all(c.isalpha() or c in ".'’-" for c in text)
+    )
+
+
 def datelines(sdoc: Any) -> dict[int, int]:
     """Token index inside a dateline -> the index of the first token after it, for each
     sentence that opens with one ("SAN FRANCISCO, Calif. (Reuters) -", "HELSINKI -")."""
@@ -270,7 +287,7 @@ def _datelines(sdoc: Any) -> tuple[dict[int, int], list[tuple[int, int]]]:
     found: list[tuple[int, int]] = []
     for sent in sdoc.sents:
         i, start = sent.start, sent.start
-        while i < sent.end and re.fullmatch(r"[A-Z][A-Z.'’-]+", sdoc[i].text):
+        while i < sent.end and _in_capitals(sdoc[i].text):
             i += 1
         if i == start:
             continue
@@ -310,7 +327,7 @@ _MAGNITUDES = {"million", "billion", "trillion", "thousand", "hundred", "percent
 
 def glued_magnitude(tok: Any) -> bool:
     """'m' in '€25m': the magnitude of the number it is written against."""
-    if tok.i == 0 or tok.lower_ not in ("m", "mn", "bn", "b", "k", "tn"):
+    if tok.i == 0 or tok.lower_.rstrip(".") not in ("m", "mn", "bn", "b", "k", "tn"):
         return False
     prev = tok.doc[tok.i - 1]
     return prev.like_num and not prev.whitespace_
@@ -325,7 +342,7 @@ def _is_figure(sdoc: Any, i: int) -> bool:
     if re.fullmatch(r"\d+(?:\.\d+)?(?:bn|mn|b|m|k)", tok.text):
         return True  # "EU fines Apple 2b"
     nxt = sdoc[i + 1] if i + 1 < len(sdoc) else None
-    return nxt is not None and nxt.lower_ in _MAGNITUDES
+    return nxt is not None and nxt.lower_.rstrip(".") in _MAGNITUDES
 
 
 def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
@@ -338,7 +355,7 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
         if (
             tok.pos_ == "PROPN"
             and tok.text[:1].isupper()
-            and tok.lower_ not in _MONTHS
+            and tok.lower_.rstrip(".") not in _MONTHS
             and _VERSION.fullmatch(nxt.text)
             and not _is_figure(sdoc, nxt.i)
             and tok.ent_type_ not in ("PERSON", "GPE", "LOC", "MONEY", "PERCENT")

@@ -20,7 +20,12 @@ _PREFIXED_TITLES = [
         "chairman", "chairwoman", "lead", "led", "leads", "owner", "owners", "president",
         "head", "host", "author", "creator", "executive", "boss",
     )
-] + ["vice-president", "vice-chair", "vice-chairman", "vice-chairwoman"]  # fmt: skip
+] + ["vice-president", "vice-chair", "vice-chairman", "vice-chairwoman"] + [
+    # business nouns written with a hyphen: one word each, as the lexicon has them
+    "spin-off", "spin-offs", "start-up", "start-ups", "buy-out", "buy-outs", "take-over",
+    "take-overs", "tie-up", "tie-ups", "roll-out", "roll-outs", "shut-down", "wind-down",
+    "phase-out", "sell-off", "lay-off", "lay-offs", "joint-venture", "set-up",
+]  # fmt: skip
 _DOMAIN_NAME = re.compile(
     r"^[A-Z][\w-]*[:.](?:ai|io|com|net|org|co|app|so|me|tv|ly|gg|xyz|dev|tech|fm|AI|IO)$"
 )
@@ -41,12 +46,14 @@ def _register() -> None:
             prev = doc[tok.i - 1]
             if prev.text in (".", "!", "?") and tok.text[:1].isupper():
                 tok.is_sent_start = True
+            elif prev.text in ("|", "•", "·"):
+                tok.is_sent_start = True  # "Acme buys Lumo | Orvane sues Halvex"
             elif not prev.is_space and "\n" not in prev.whitespace_ and not _may_end(prev):
                 tok.is_sent_start = False
         return doc
 
 
-_SENTENCE_ENDS = frozenset(".!?:;\"”’')]…")
+_SENTENCE_ENDS = frozenset(".!?:;\"”’')]…|•·")  # "Acme buys Lumo | Orvane sues Halvex"
 
 
 def _may_end(tok: Any) -> bool:

@@ -95,11 +95,22 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
     return "asserted"
 
 
+_SAYING = {"say", "report", "tell", "add", "claim"}
+
+
 def _bare_infinitive(verb: Tok) -> bool:
-    """'X to buy Y' with nothing finite above: a headline's future."""
+    """'X to buy Y' with nothing finite above (a kicker such as "BREAKING:" or
+    "Exclusive:" aside): a headline's future."""
     has_to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    under_name = verb.head.dep_ == "ROOT" and verb.head.pos_ in ("NOUN", "PROPN")
-    return has_to and (verb.dep_ == "ROOT" or under_name)
+    if not has_to:
+        return False
+    finite = ("VBD", "VBZ", "VBP", "MD")
+    for a in verb.ancestors:
+        if a.pos_ in ("VERB", "AUX") and a.lemma_.lower() in _SAYING:
+            return True  # "Exclusive: Veltra to buy Orvane, sources say"
+        if a.tag_ in finite or any(c.tag_ == "MD" for c in a.children):
+            return False
+    return True
 
 
 def attribution(sent: Any) -> str | None:
@@ -118,26 +129,24 @@ def attribution(sent: Any) -> str | None:
     return None
 
 
-#: verbs by which an outlet passes a statement on ("Bloomberg reported", "told Reuters")
-_REPORTING = {"report", "reveal", "write", "cite"}
-
-
-def reporter_tokens(sent: Any) -> list[Any]:
-    """The heads of the names a sentence attributes its statement to: "according to
-    X", "per X", "X reported (that)", "X reported, citing ...", "told X", "in an
-    interview with X"."""
-    out: list[Any] = []
+def reporter_tokens(sent: Any) -> list[tuple[Any, bool]]:
+    """The heads of the names a sentence attributes its statement to, each with whether
+    the name must be an outlet's to count: "according to X", "per X" (anyone); "X
+    reported (that)", "..., X reported", "told X", "in an interview with X" (an outlet:
+    a company that reports results or tells a rival something is none)."""
+    out: list[tuple[Any, bool]] = []
     for tok in sent:
         low = tok.lower_
         if low == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
-            out += [c for c in tok.nbor().children if c.dep_ == "pobj"]
+            out += [(c, False) for c in tok.nbor().children if c.dep_ == "pobj"]
         elif low == "per" and tok.dep_ == "prep":
-            out += [c for c in tok.children if c.dep_ == "pobj"]
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() in _REPORTING:
-            out += [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+            out += [(c, False) for c in tok.children if c.dep_ == "pobj"]
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() == "report":
+            if not any(c.dep_ == "dobj" for c in tok.children):  # not "reported a loss"
+                out += [(c, True) for c in tok.children if c.dep_ == "nsubj"]
         elif tok.pos_ == "VERB" and tok.lemma_.lower() == "tell":
-            out += [c for c in tok.children if c.dep_ in ("dative", "dobj") and c.pos_ == "PROPN"]
+            out += [(c, True) for c in tok.children if c.dep_ in ("dative", "dobj")]
         elif low == "interview" and tok.pos_ == "NOUN":
             for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"):
-                out += [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+                out += [(c, True) for c in prep.children if c.dep_ == "pobj"]
     return out

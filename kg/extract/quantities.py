@@ -232,7 +232,7 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
                 start = doc[ent.start - 1].idx  # "€" before "25m" the tagger left out
         if ent.end < len(doc) and not doc[ent.end - 1].whitespace_:
             nxt = doc[ent.end]
-            if nxt.lower_ in ("m", "mn", "bn", "b", "k", "tn"):
+            if nxt.lower_.rstrip(".") in ("m", "mn", "bn", "b", "k", "tn"):  # "€25m."
                 end = nxt.idx + len(nxt.text)  # "25" + "m": 25 million
         before = text[max(0, start - 30) : start]
         after = text[end : end + 30]
@@ -344,9 +344,18 @@ def _counts_other(verb: Tok, root: Tok, trig: QuantityTrigger) -> bool:
     not count."""
     inside = {t.i for t in root.subtree}
     for c in verb.children:
-        if c.dep_ == "dobj" and c.i not in inside and root.i not in {t.i for t in c.subtree}:
-            if c.pos_ in ("NOUN", "PRON") and c.lemma_.lower() not in trig.objects:
+        if c.dep_ != "dobj" or c.pos_ not in ("NOUN", "PRON") or c.i in inside:
+            continue
+        if c.lemma_.lower() in trig.objects or c.lower_ in ("%", "percent"):
+            continue
+        if root.i in {t.i for t in c.subtree}:
+            # "cut 500 products": the figure counts the object, which is no job
+            if c.i != root.i and not any(
+                t.lemma_.lower() in trig.objects for t in c.subtree if t.i > root.i
+            ):
                 return True
+            continue
+        return True  # "cut prices by 15%"
     return False
 
 

@@ -20,7 +20,6 @@ from typing import Any
 from kg.extract import constructions
 from kg.extract.deals import read_deal
 from kg.extract.frames import Tok, figure_objects, is_passive, unique
-from kg.extract.names import english_word_text
 from kg.extract.qualifiers import modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.roles import RoleReader
@@ -199,19 +198,25 @@ class SentenceReader(RoleReader):
         outlets = unique(
             [
                 m
-                for t in reporter_tokens(self.sent)
-                if (m := self.mention(t)) is not None and m.label == "Organization"
+                for t, strict in reporter_tokens(self.sent)
+                if (m := self.mention(t)) is not None
+                and m.label == "Organization"
+                and (not strict or LEXICON.is_outlet(m.name) or m.start in self.agency_at)
             ]
         )
         if not outlets:
             return
-        about = unique(
-            [
-                r.subject
-                for r in self.out[since:]
-                if r.predicate not in ("relatedTo", "reportedOn") and r.subject.label != "Deal"
-            ]
-        )
+        facts = [
+            r
+            for r in self.out[since:]
+            if r.predicate not in ("relatedTo", "reportedOn", "locatedIn", "headquarteredIn")
+            and r.subject.label != "Deal"
+        ]
+        parties = {r.subject.name for r in facts} | {
+            r.object.name for r in facts if isinstance(r.object, Mention)
+        }
+        outlets = [o for o in outlets if o.name not in parties]  # no party to what it reports
+        about = unique([r.subject for r in facts])
         for outlet in outlets:
             for m in about:
                 if m.name != outlet.name and m.label != "Place":
@@ -297,7 +302,7 @@ class SentenceReader(RoleReader):
             # "A and B merged", "the merger of A and B": the list pairs with itself
             pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
         if not pairs and trig.pos == "noun" and self._wants_employer(prop):
-            main = self._article_organization()
+            main = self._article_organization(tok)
             if main is not None:  # "CEO Jane Roe said ...": the article's organisation
                 pairs, confidence = [(s, main) for s in subs], 0.5
         if (
@@ -344,32 +349,43 @@ class SentenceReader(RoleReader):
         found = self.triggers.domain(prop)
         return found is not None and found[0] == {"Person"} and "Organization" in found[1]
 
-    def _article_organization(self) -> Mention | None:
-        """The organisation a title without one belongs to: the one organisation the
-        sentence names as a subject or possessor ("Acme said chief executive Jane Roe
-        would step down"), or, when the sentence names none, the article's."""
-        named: dict[str, Mention] = {}
-        acting: dict[str, Mention] = {}
-        for t in self.tokens:
-            m = self.mention_at(self.offset + t.idx)
-            if m is not None and m.label == "Organization":
-                named[m.name] = m
-                if t.dep_ in ("nsubj", "nsubjpass", "poss") or t.head.dep_ in ("nsubj", "poss"):
-                    acting[m.name] = m
+    def _article_organization(self, title: Tok | None = None) -> Mention | None:
+        """The organisation a title without one belongs to: the organisation that is
+        the subject of a clause above the title ("Acme said chief executive Jane Roe
+        would step down"; not Veltra in "CEO Jane Roe said Veltra had no case"), or,
+        when the sentence names no organisation, the article's."""
+        named = [
+            m
+            for t in self.tokens
+            if (m := self.mention_at(self.offset + t.idx)) is not None and m.label == "Organization"
+        ]
         if not named:
             return self.main_organization()
-        if len(named) == 1 and len(acting) == 1:
-            return next(iter(acting.values()))
-        return None
+        if title is None:
+            return None
+        above: list[Mention] = []
+        for verb in (a for a in title.ancestors if a.pos_ in ("VERB", "AUX")):
+            for c in verb.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and not any(t.i == title.i for t in c.subtree):
+                    m = self.mention(c)
+                    if m is not None and m.label == "Organization":
+                        above.append(m)
+        found = unique(above)
+        if len(found) == 1:
+            return found[0]
+        # "CEO Jane Roe said Veltra had no case": not Veltra; the article's, if it has one
+        return self.main_organization() if not found else None
 
 
 def _full_name(name: str) -> bool:
-    """A given name and a surname, or two words the last of which is no English word
-    nor a company word ("Nomvula Dlamini"; not "Onyx Mobile")."""
+    """Two or three words the tagger calls a person's, none of them a company word
+    ("Nomvula Dlamini"; not "Onyx Mobile", "Ünlü Teknoloji")."""
     words = name.split()
-    if len(words) < 2 or words[-1] in LEXICON.org_suffixes:
-        return False
-    return words[0] in LEXICON.given_names or not english_word_text(words[-1])
+    return (
+        1 < len(words) < 4
+        and not any(w in LEXICON.org_suffixes for w in words)
+        and words[0] in LEXICON.given_names
+    )
 
 
 def _classes(m: Mention) -> tuple[str, ...]:

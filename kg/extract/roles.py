@@ -209,7 +209,9 @@ def _holders(noun: Tok) -> list[Tok]:
         clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
         objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")]
         if clause.lemma_.lower() in _SUCCEEDING:
-            objs = []  # "X replaced Y as CEO": X holds the title now
+            # "X replaced Y as CEO", "Y was replaced as CEO by X": X holds the title now
+            objs = [p for c in clause.children if c.dep_ == "agent" for p in c.children]
+            objs = [p for p in objs if p.dep_ == "pobj"]
         out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
         out.append(verb.head)  # "names Leo Tran as chief executive"
@@ -220,7 +222,7 @@ def _holders(noun: Tok) -> list[Tok]:
 
 
 #: verbs whose subject takes a title from their object ("X replaced Y as CEO")
-_SUCCEEDING = {"replace", "succeed", "follow", "supplant", "oust", "unseat", "displace"}
+_SUCCEEDING = {"replace", "succeed", "follow", "supplant"}
 _APPOINTING = {
     "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
     "install", "make", "nominate", "recruit", "poach", "bring", "confirm",
