@@ -51,7 +51,12 @@ def norm(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"^the\s+", "", text.strip())
-    text = re.sub(r"\b(inc|corp|corporation|ltd|llc|plc|co)\b\.?", "", text)
+    legal = (
+        r"\s(inc|corp|corporation|ltd|llc|plc|co|s\.?a|s\.?e|ag|n\.?v|ab|asa|gmbh|spa|bv|kk|pty)"
+        r"\.?$"
+    )
+    while (shorter := re.sub(legal, "", text.strip(" ,."))) != text.strip(" ,."):
+        text = shorter  # "Asahara Digital Co., Ltd": every legal form goes
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
