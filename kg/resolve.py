@@ -93,7 +93,9 @@ def _strip_place(name: str) -> str | None:
 class _Clusters:
     """Assigns every mention a cluster id (a KB key or a normalised name)."""
 
-    def __init__(self, mentions: Iterable[Mention]) -> None:
+    def __init__(
+        self, mentions: Iterable[Mention], headlines: dict[str, tuple[int, int]] | None = None
+    ) -> None:
         kb = load_kb()
         self.kb = kb
         mentions = list(mentions)
@@ -124,6 +126,14 @@ class _Clusters:
         # person name ending or starting with it; 'Harbor' the only longer organisation
         # name it begins. A product named after its maker ('Pocketa Split') takes no one.
         # ('Teams' is 'Microsoft Teams' all the same).
+        # Where each name is first used, headlines aside (a headline shortens names)
+        heads = headlines or {}
+        first: dict[str, tuple[str, int]] = {}
+        for m in mentions:
+            span = heads.get(m.doc_id)
+            pos = (m.doc_id, m.start + (10**9 if span and span[0] <= m.start < span[1] else 0))
+            if m.name not in first or pos < first[m.name]:
+                first[m.name] = pos
         things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
         things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
         named = Counter(m.name for m in mentions)
@@ -147,7 +157,18 @@ class _Clusters:
                     if strip_legal(p).split()[0] == name and p not in things:
                         starting[self.alias[p]] += named[p]  # "Grupo Tavares Pagamentos S.A."
                 ranked = starting.most_common()
-                if len(ranked) > 1 and ranked[0][1] >= 2 * ranked[1][1]:
+                earlier = {
+                    self.alias[p]
+                    for p in longer_names
+                    if strip_legal(p).split()[0] == name
+                    and p not in things
+                    and first[p][0] == first[name][0]
+                    and first[p][1] < first[name][1]
+                }
+                if len(ranked) > 1 and len(earlier) == 1:
+                    # 'Hanbit' is the 'Hanbit Semiconductor' named in full before it
+                    ranked = [(earlier.pop(), 1)]
+                elif len(ranked) > 1 and ranked[0][1] >= 2 * ranked[1][1]:
                     # 'Halvard' is 'Halvard Media', named far more often than 'Halvard Plus'
                     ranked = ranked[:1]
                 longer = {a for a, _ in ranked}
@@ -159,10 +180,6 @@ class _Clusters:
         # 'Harbor Street Media'.
         # Only when the longer name comes first: "Goldman Sachs" named before "Goldman Sachs
         # Asset Management" is the parent, not short for its unit.
-        first: dict[str, tuple[str, int]] = {}
-        for m in mentions:
-            if m.name not in first or (m.doc_id, m.start) < first[m.name]:
-                first[m.name] = (m.doc_id, m.start)
 
         def before(a: str, b: str) -> bool:
             return first[a][0] != first[b][0] or first[a][1] < first[b][1]
@@ -197,7 +214,8 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         if isinstance(side, Mention)
     ]
     all_mentions = list({(m.doc_id, m.start, m.end): m for m in all_mentions}.values())
-    clusters = _Clusters(all_mentions)
+    headlines = {ex.document.id: ex.document.headline for ex in extractions if ex.document.headline}
+    clusters = _Clusters(all_mentions, headlines)
     deal_keys = _deal_keys(extractions, clusters)
 
     votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))

@@ -325,6 +325,16 @@ def test_a_full_name_labels_its_entity_and_the_parent_stays_apart() -> None:
     assert names.get("Washington") == "Place" and "Washington Post" in names, names
 
 
+def test_a_short_name_is_the_company_named_in_full_before_it() -> None:
+    names = _mentions(
+        "Hanbit sues Veridian over chip patents\n\nSEOUL (Reuters) - Hanbit Semiconductor Co. "
+        "sued Veridian on Monday. Hanbit said the chips were copied. Shares of Hanbit Group, "
+        "its parent, fell 2%. Hanbit has 4,000 staff."
+    )
+    assert "Hanbit Group" in names and "Shares of Hanbit Group" not in names, names
+    assert len([n for n in names if n.startswith("Hanbit")]) == 2, names
+
+
 def test_a_key_without_latin_letters_is_the_same_every_run() -> None:
     from kg.resolve import slugify
 

@@ -291,6 +291,14 @@ class MentionFinder:
                 or (span[0].is_sent_start and span[0].lower_.endswith("ing"))
             ):
                 span = span[1:]  # "Cutting Sora" is a verb and its object
+            if (
+                len(span) > 2
+                and span[1].lower_ == "of"
+                and span[0].text.endswith("s")
+                and span[0].text not in LEXICON.org_suffixes
+                and english_word(span[0])
+            ):
+                span = span[2:]  # "Shares of Hanbit Group", not "University of Washington"
             name = normalise_name(span.text)
             known = key is not None or kb.lookup(name) is not None
             if not self._acceptable(name, span, "" if known else self.text):
