@@ -245,6 +245,11 @@ def test_characters_are_no_entities() -> None:
      ("reuters", "reportedOn", "orvane", "asserted")),
     ("Orvane will consolidate Pixie and Lumo into a single app, Halo.",
      ("lumo", "integratedInto", "halo", "planned")),
+    ("Veridian was founded in 2015 by Carlos Medeiros, a former Intel engineer who remains its "
+     "chief executive.", ("carlos-medeiros", "ceoOf", "veridian", "asserted")),
+    ("Hanbit sued Veridian in March. Veridian was founded in 2015. The company has raised $1 "
+     "billion from investors including Redwood Crest Capital.",
+     ("redwood-crest-capital", "investedIn", "veridian", "asserted")),
     ("Norwind will fight the lawsuit. Norwind said it was confident. Chief executive Jane "
      "Roe said Veltra had no case.", ("jane-roe", "ceoOf", "norwind", "asserted")),
     ("BREAKING: Veltra to buy Orvane for $3 billion", ("veltra", "acquired", "orvane", "planned")),

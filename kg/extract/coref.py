@@ -139,7 +139,12 @@ class DocState:
         for m in self.finder.mentions:
             if m.source != "coref":
                 counts[m.name] = counts.get(m.name, 0) + 1
-        return max(recent, key=lambda m: (counts.get(m.name, 0), m.start))
+        # The name used most, a subject of the nearest clauses counting for more ("Veridian
+        # was founded by ... The company has raised ..."); the nearest on a tie.
+        return max(
+            recent,
+            key=lambda m: (counts.get(m.name, 0) + 3 * (m.start in self.finder.subjects), m.start),
+        )
 
     @staticmethod
     def _speaker(
@@ -212,6 +217,17 @@ class DocState:
                     # "Acme said Jane Roe will become its chief executive": the speaker's
                     t, came = t.head, t
                     continue
+                if (
+                    tok.lower_ == "its"
+                    and t.dep_ == "relcl"
+                    and subject is not None
+                    and subject.lower_ == "who"
+                ):
+                    # "X was founded by Y, a former Intel engineer who remains its chief
+                    # executive": past the person, the clause the person is named in
+                    outer_owner = self._passive_owner(t, tok, offset)
+                    if outer_owner is not None:
+                        return outer_owner
                 for c in t.children:
                     if c.dep_ == "nsubj" and c.i < tok.i:
                         m = self.finder.by_token.get(offset + c.idx)
@@ -237,6 +253,21 @@ class DocState:
             if t.head.i == t.i:
                 return None
             t, came = t.head, t
+        return None
+
+    def _passive_owner(self, clause: Any, tok: Any, offset: int) -> Mention | None:
+        """The organisation that is the subject of the first verb above ``clause``."""
+        t = clause.head
+        for _ in range(6):
+            if t.pos_ in ("VERB", "AUX"):
+                for c in t.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i:
+                        m = self.finder.by_token.get(offset + c.idx)
+                        return m if m is not None and m.label == "Organization" else None
+                return None
+            if t.head.i == t.i:
+                return None
+            t = t.head
         return None
 
     def _quoted_speaker(self, tok: Any, offset: int) -> Mention | None:

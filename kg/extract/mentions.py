@@ -49,6 +49,8 @@ class MentionFinder:
     by_token: dict[int, Mention] = field(default_factory=dict)
     #: acronym -> the mention it abbreviates ("CMA" -> the Competition and Markets Authority)
     acronyms: dict[str, Mention] = field(default_factory=dict)
+    #: where the mentions that are the subjects of their clauses start
+    subjects: set[int] = field(default_factory=set)
     #: where a dateline names the news agency ("LONDON (Reuters) -")
     agency_at: set[int] = field(default_factory=set)
 
@@ -366,6 +368,8 @@ class MentionFinder:
             self.mentions.append(m)
             for tok in span:
                 self.by_token[offset + tok.idx] = m
+            if span.root.dep_ in ("nsubj", "nsubjpass"):
+                self.subjects.add(m.start)
 
     @staticmethod
     def _known_in(span: Any, names: dict[str, str]) -> bool:
