@@ -245,6 +245,10 @@ def test_characters_are_no_entities() -> None:
      ("reuters", "reportedOn", "orvane", "asserted")),
     ("Orvane will consolidate Pixie and Lumo into a single app, Halo.",
      ("lumo", "integratedInto", "halo", "planned")),
+    ("Dana Whitlow, who co-founded Halvex in 2014, said the money would be used to expand.",
+     ("dana-whitlow", "founderOf", "halvex", "asserted")),
+    ("Dana Whitlow founded Halvex in 2009 with Kai Lund.",
+     ("kai-lund", "founderOf", "halvex", "asserted")),
     ("Veridian was founded in 2015 by Carlos Medeiros, a former Intel engineer who remains its "
      "chief executive.", ("carlos-medeiros", "ceoOf", "veridian", "asserted")),
     ("Hanbit sued Veridian in March. Veridian was founded in 2015. The company has raised $1 "

@@ -79,7 +79,22 @@ def _register_after() -> None:
                 and any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children)
             ):
                 tok.pos_, tok.tag_ = "VERB", "VBZ"
+            if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
+                tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
+
+
+def _prefixed_lemma(word: str) -> str:
+    """The lemma of a verb with a hyphened prefix, which the lemmatiser mangles."""
+    prefix, base = word[:3], word[3:]
+    irregular = {"led": "lead", "leads": "lead", "leading": "lead", "wrote": "write",
+                 "written": "write", "ran": "run", "built": "build", "made": "make"}  # fmt: skip
+    if base in irregular:
+        return prefix + irregular[base]
+    for end in ("ing", "ed", "s"):
+        if base.endswith(end) and len(base) > len(end) + 2:
+            return prefix + base[: -len(end)]
+    return word
 
 
 @cache
