@@ -5,6 +5,7 @@
      ├── ExtractionError    the NLP pipeline cannot be loaded or fails on a text
      ├── OntologyError      ontology/ files are missing, malformed or inconsistent
      ├── QueryError         a SPARQL query that does not parse or cannot run
+ │    └── Refused       one kg will not run: an update, SERVICE, a FROM outside the store
      └── StoreError         the graph store cannot be opened, locked or written
 
 Only the command line turns these into a message and an exit code; library
@@ -19,6 +20,7 @@ __all__ = [
     "KGError",
     "OntologyError",
     "QueryError",
+    "Refused",
     "StoreError",
 ]
 
@@ -56,6 +58,10 @@ class QueryError(KGError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class Refused(QueryError):
+    """A query kg will not run: it would write, or read beyond the store."""
 
 
 class StoreError(KGError):

@@ -30,68 +30,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.sparql import ResultLimitError, _cached_store, execute, query_tokens
+from kg.sparql import (
+    Refused,
+    ResultLimitError,
+    _cached_store,
+    check_query,
+    execute,
+    store_graphs,
+)
 from kg.vocab import PREFIXES
 
 __all__ = ["Refused", "SparqlServer", "check_query", "make_server", "negotiate"]
 
 MAX_BODY = 1 << 20  # bytes of query a request may send
-
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-
-
-class Refused(QueryError):
-    """A request the sealed endpoint will not run (HTTP 400)."""
-
-
-def check_query(text: str, *, graphs: Iterable[str] | None = None) -> str:
-    """The form of ``text`` (SELECT, ASK, CONSTRUCT, DESCRIBE) if the endpoint may run it.
-
-    Raises ``Refused`` for SPARQL Update, a ``SERVICE`` clause, or a ``FROM``
-    naming an IRI not in ``graphs`` (any IRI at all when ``graphs`` is None).
-    A query whose form is not recognised is left to the parser, which rejects it.
-    """
-    tokens = query_tokens(text)
-    known = set(graphs or ())
-    prefixes, base, form = dict(PREFIXES), "", ""
-    for i, (kind, value) in enumerate(tokens):
-        word = value.upper() if kind == "word" else ""
-        if word == "PREFIX" and i + 2 < len(tokens):
-            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
-        elif word == "BASE" and i + 1 < len(tokens):
-            base = tokens[i + 1][1][1:-1]
-        elif word in _UPDATES and not form:
-            raise Refused(f"SPARQL Update ({word}) is refused: this endpoint is read-only")
-        elif word in _FORMS and not form:
-            form = word
-        elif word == "SERVICE":
-            raise Refused("SERVICE is refused: this endpoint does not query other endpoints")
-        elif word == "FROM":
-            j = i + 1
-            if j < len(tokens) and tokens[j][1].upper() == "NAMED":
-                j += 1
-            target = tokens[j] if j < len(tokens) else ("other", "")
-            iri = _resolve(target, prefixes, base)
-            if iri is None or iri not in known:
-                raise Refused(f"FROM {target[1]} is refused: it names no graph in this store")
-    return form
-
-
-def _resolve(token: tuple[str, str], prefixes: dict[str, str], base: str) -> str | None:
-    kind, value = token
-    if kind == "iri":
-        return urljoin(base, value[1:-1]) if base else value[1:-1]
-    if kind == "word" and ":" in value:
-        prefix, _, local = value.partition(":")
-        return prefixes[prefix] + local if prefix in prefixes else None
-    return None
-
 
 # ---------------------------------------------------------------- content negotiation
 
@@ -389,8 +345,7 @@ class SparqlServer(ThreadingHTTPServer):
         if "update" in params:
             return _text(400, "SPARQL Update is refused: this endpoint is read-only")
         try:
-            oxstore = _cached_store(self.store)
-            graphs = {g.value for g in oxstore.named_graphs() if isinstance(g, ox.NamedNode)}
+            graphs = store_graphs(_cached_store(self.store))
             form = check_query(query, graphs=graphs)
             default = params.get("default-graph-uri", [])
             named = params.get("named-graph-uri", [])

@@ -22,18 +22,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, TextIO, TypeVar
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, QueryError
+from kg.errors import InputError, QueryError, Refused
 from kg.export.rdf import canonical_quads, compact_iri, serialize_jsonld, serialize_turtle
+from kg.seal import SealError, is_sealed_error, run_sealed
 from kg.store import open_store
 from kg.vocab import PREFIXES
 
 __all__ = [
     "FORMATS",
     "QueryResult",
+    "Refused",
     "ResultLimitError",
+    "check_query",
     "error_context",
     "execute",
     "query_tokens",
@@ -110,7 +114,7 @@ def _read_file(path: Path) -> str:
 _TOKEN = re.compile(
     r"""
       (?P<space>\s+)
-    | (?P<comment>\#[^\n]*)
+    | (?P<comment>\#[^\n\r]*)
     | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -133,6 +137,75 @@ def query_tokens(text: str) -> list[tuple[str, str]]:
         if kind not in ("space", "comment"):
             out.append((kind, m.group()))
     return out
+
+
+# ---------------------------------------------------------------- what a query may reach
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+_SERVICE_REFUSED = "SERVICE is refused: kg queries read only the store, never another endpoint"
+
+GraphNames = Iterable[str] | Callable[[], Iterable[str]] | None
+
+
+def check_query(text: str, *, graphs: GraphNames = None, updates: bool = True) -> str:
+    """The form of ``text`` (SELECT, ASK, CONSTRUCT, DESCRIBE), or ``Refused``.
+
+    Refused: SPARQL Update (unless ``updates`` is False, for callers whose
+    parser gives its own message), a ``SERVICE`` clause, and a ``FROM`` or
+    ``FROM NAMED`` naming an IRI not in ``graphs`` (an iterable, or a function
+    that returns one, called only when there is a ``FROM``).
+
+    This reading gives the reasons a user can act on. It is not what keeps a
+    query in the store: every query runs on a sealed thread (kg/seal.py), so a
+    ``SERVICE`` this reading misses still reaches no one.
+    """
+    tokens = query_tokens(text)
+    known: set[str] | None = None
+    prefixes, base, form = dict(PREFIXES), "", ""
+    for i, (kind, value) in enumerate(tokens):
+        word = value.upper() if kind == "word" else ""
+        if word == "PREFIX" and i + 2 < len(tokens):
+            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
+        elif word == "BASE" and i + 1 < len(tokens):
+            base = tokens[i + 1][1][1:-1]
+        elif word in _UPDATES and not form:
+            if updates:
+                raise Refused(f"SPARQL Update ({word}) is refused: queries only read the store")
+        elif word in _FORMS and not form:
+            form = word
+        elif word == "SERVICE" or (
+            word.startswith("SERVICE:") and value.partition(":")[0] not in prefixes
+        ):
+            raise Refused(_SERVICE_REFUSED)
+        elif word == "FROM":
+            j = i + 1
+            if j < len(tokens) and tokens[j][1].upper() == "NAMED":
+                j += 1
+            target = tokens[j] if j < len(tokens) else ("other", "")
+            iri = _resolve(target, prefixes, base)
+            if known is None:
+                names = graphs() if callable(graphs) else graphs
+                known = set(names or ())
+            if iri is None or iri not in known:
+                raise Refused(f"FROM {target[1]} is refused: it names no graph in this store")
+    return form
+
+
+def _resolve(token: tuple[str, str], prefixes: dict[str, str], base: str) -> str | None:
+    kind, value = token
+    if kind == "iri":
+        return urljoin(base, value[1:-1]) if base else value[1:-1]
+    if kind == "word" and ":" in value:
+        prefix, _, local = value.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else None
+    return None
+
+
+def store_graphs(oxstore: ox.Store) -> set[str]:
+    """The IRIs of the store's named graphs."""
+    return {g.value for g in oxstore.named_graphs() if isinstance(g, ox.NamedNode)}
 
 
 # ---------------------------------------------------------------- running it
@@ -161,7 +234,9 @@ def run_query(
     """
     if not text.strip():
         raise QueryError("empty query")
-    return execute(_cached_store(Path(store)), text, substitutions=substitutions, max_rows=max_rows)
+    oxstore = _cached_store(Path(store))
+    check_query(text, graphs=lambda: store_graphs(oxstore), updates=False)
+    return execute(oxstore, text, substitutions=substitutions, max_rows=max_rows)
 
 
 _OPEN: dict[Path, tuple[tuple[int, int], ox.Store]] = {}
@@ -215,6 +290,12 @@ def execute(
         options["named_graphs"] = list(named_graphs)
     if substitutions:
         options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    return run_sealed(text, lambda: _evaluate(oxstore, text, options, max_rows))
+
+
+def _evaluate(
+    oxstore: ox.Store, text: str, options: dict[str, Any], max_rows: int | None
+) -> QueryResult:
     try:
         results = oxstore.query(text, **options)
         if isinstance(results, ox.QueryBoolean):
@@ -237,7 +318,11 @@ def execute(
         )
     except SyntaxError as err:
         raise _syntax_error(str(err), text) from None
-    except (OSError, RuntimeError, ValueError, TypeError) as err:
+    except (OSError, RuntimeError) as err:
+        if is_sealed_error(err):
+            raise
+        raise QueryError(f"query failed: {' '.join(str(err).split())}") from err
+    except (ValueError, TypeError) as err:
         raise QueryError(f"query failed: {' '.join(str(err).split())}") from err
 
 
@@ -292,10 +377,16 @@ _PAD = "\n" + " " * 64 + "\x01"
 _PROBE = ox.Store()  # in memory and empty: only its parser is used
 
 
+def _parse_only(text: str) -> None:
+    _PROBE.query(text, prefixes=dict(PREFIXES))  # its results are dropped on this thread
+
+
 def _parser_reach(text: str) -> tuple[int, str]:
     """How far the parser got into ``text`` (a character offset), and what it expected."""
     try:
-        _PROBE.query(text, prefixes=dict(PREFIXES))
+        run_sealed(text, lambda: _parse_only(text))
+    except SealError:
+        return len(text), ""
     except SyntaxError as err:
         match = _POSITION.match(str(err))
         if match:

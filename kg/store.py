@@ -34,7 +34,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -374,9 +374,23 @@ class _ReadOnlyOxigraph(OxigraphStore):
         return super().__len__(context)
 
     def query(self, *args: Any, **kwargs: Any) -> Result:
+        """The query, run on a sealed thread (kg/seal.py) like every kg query.
+
+        A query the store cannot run is an error, never handed to rdflib's own
+        engine, which would fetch ``SERVICE`` and ``FROM`` IRIs itself.
+        """
+        from kg.seal import run_sealed
+
         if len(args) > 3 and args[3] == "__UNION__":
             # SPARQL's default graph is the store's merged graph, as for kg query.
             args = (*args[:3], DATASET_DEFAULT_GRAPH_ID, *args[4:])
+        text = args[0] if args and isinstance(args[0], str) else ""
+        try:
+            return run_sealed(text, lambda: self._query(*args, **kwargs))
+        except NotImplementedError as err:
+            raise QueryError(f"query cannot run on the kg store: {err}") from None
+
+    def _query(self, *args: Any, **kwargs: Any) -> Result:
         result = super().query(*args, **kwargs)
         if result.type == "SELECT":
             result.bindings = [

@@ -1,0 +1,215 @@
+"""Queries run on threads that cannot open a network connection.
+
+SPARQL's ``SERVICE`` makes the engine send the query to another endpoint, and
+pyoxigraph has no option to turn that off. kg does not try to spot ``SERVICE``
+in the text: the text is read by one parser only, the engine's. Every query
+instead runs on a *sealed* thread, one on which the kernel refuses to create a
+socket (a seccomp filter, which binds the thread that installs it and every
+thread it starts, and can never be lifted). Whatever the engine parsed, it can
+reach no one: a ``SERVICE`` call fails with ``SealError``, or yields nothing
+when it is ``SILENT``. The rest of the process is untouched.
+
+Where the kernel has no seccomp (not Linux, or an architecture kg has no table
+for), the sealed threads run unsealed and every query whose text holds the word
+``service`` in any spelling SPARQL allows (any case, ``\\u`` escapes) is refused
+before it runs. That is cruder, and errs on the side of refusing. ``KG_SEAL=text``
+in the environment asks for that mode on Linux too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import platform
+import queue
+import re
+import struct
+import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from kg.errors import Refused
+
+__all__ = ["SealError", "is_sealed_error", "is_sealed_platform", "run_sealed"]
+
+_T = TypeVar("_T")
+
+#: The errno a sealed thread's socket() gets; nothing else in a query returns it.
+SEALED_ERRNO = errno.ENETUNREACH
+_SEALED_MESSAGE = "Network is unreachable"
+
+
+class SealError(Refused):
+    """A query tried to reach another endpoint (SERVICE), which kg never does."""
+
+
+# ---------------------------------------------------------------- the filter
+
+# (audit arch, socket, io_uring_setup) per machine.
+_SYSCALLS = {
+    "x86_64": (0xC000003E, 41, 425),
+    "amd64": (0xC000003E, 41, 425),
+    "aarch64": (0xC00000B7, 198, 425),
+    "arm64": (0xC00000B7, 198, 425),
+}
+_PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_SECCOMP = 22
+_SECCOMP_MODE_FILTER = 2
+_RET_ALLOW = 0x7FFF0000
+_RET_ERRNO = 0x00050000
+_LD_ABS_W, _JEQ_K, _JGE_K, _RET_K = 0x20, 0x15, 0x35, 0x06
+_X32_BIT = 0x40000000
+
+
+def _program(arch: int, socket_nr: int, uring_nr: int) -> bytes:
+    def op(code: int, jt: int, jf: int, k: int) -> bytes:
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    deny = _RET_ERRNO | SEALED_ERRNO
+    return b"".join(
+        [
+            op(_LD_ABS_W, 0, 0, 4),  # seccomp_data.arch
+            op(_JEQ_K, 1, 0, arch),
+            op(_RET_K, 0, 0, _RET_ERRNO | errno.EPERM),  # a foreign ABI: nothing at all
+            op(_LD_ABS_W, 0, 0, 0),  # seccomp_data.nr
+            op(_JGE_K, 3, 0, _X32_BIT),  # x32 calls: denied
+            op(_JEQ_K, 2, 0, socket_nr),
+            op(_JEQ_K, 1, 0, uring_nr),
+            op(_RET_K, 0, 0, _RET_ALLOW),
+            op(_RET_K, 0, 0, deny),
+        ]
+    )
+
+
+class _Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+
+def _seal_this_thread() -> bool:
+    """Install the filter on the calling thread; False where the kernel cannot."""
+    if sys.platform != "linux" or os.environ.get("KG_SEAL") == "text":
+        return False
+    table = _SYSCALLS.get(platform.machine().lower())
+    if table is None:
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    code = _program(*table)
+    buffer = ctypes.create_string_buffer(code, len(code))
+    fprog = _Fprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_char_p))
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return False
+    return bool(libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0)
+
+
+# ---------------------------------------------------------------- the threads
+
+_Task = tuple[Callable[[], object], "queue.Queue[tuple[bool, object]]"]
+_TASKS: queue.Queue[_Task] = queue.Queue()
+_STARTED = 0
+_IDLE = 0
+_LOCK = threading.Lock()
+_STATE = threading.local()
+_MAX_THREADS = 16
+
+
+def _thread_main() -> None:
+    global _IDLE
+    _STATE.sealed = _seal_this_thread()
+    while True:
+        fn, reply = _TASKS.get()
+        with _LOCK:
+            _IDLE -= 1
+        try:
+            reply.put((True, fn()))
+        except BaseException as err:  # handed to the caller, who re-raises it
+            reply.put((False, _detached(err)))
+        finally:
+            with _LOCK:
+                _IDLE += 1
+
+
+def _detached(err: BaseException) -> BaseException:
+    """``err`` without its tracebacks, whose frames must die on this thread.
+
+    pyoxigraph's result iterators may only be dropped on the thread that made
+    them, and a traceback keeps the frames that hold them alive.
+    """
+    seen: set[int] = set()
+    link: BaseException | None = err
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return err
+
+
+def _submit(fn: Callable[[], object]) -> queue.Queue[tuple[bool, object]]:
+    global _STARTED, _IDLE
+    reply: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=1)
+    with _LOCK:
+        if _IDLE == 0 and _STARTED < _MAX_THREADS:
+            _STARTED += 1
+            _IDLE += 1
+            threading.Thread(target=_thread_main, name=f"kg-sealed-{_STARTED}", daemon=True).start()
+    _TASKS.put((fn, reply))
+    return reply
+
+
+def is_sealed_platform() -> bool:
+    """Whether queries here run on threads the kernel keeps off the network."""
+    return bool(run_sealed("", lambda: getattr(_STATE, "sealed", False)))
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except (ValueError, OverflowError):
+            return m.group()
+
+    return _ESCAPE.sub(one, text)
+
+
+def run_sealed(text: str, fn: Callable[[], _T]) -> _T:
+    """``fn()`` (which runs the query ``text``) on a sealed thread; its result or its error.
+
+    A network call inside becomes ``SealError``.
+    """
+
+    def task() -> _T:
+        if not getattr(_STATE, "sealed", False) and "service" in _unescape(text).lower():
+            raise SealError(
+                "SERVICE is refused: kg queries read only the store "
+                "(and this platform cannot seal the query engine, so the word itself is refused)"
+            )
+        try:
+            return fn()
+        except (OSError, RuntimeError) as err:
+            if is_sealed_error(err):
+                raise _refusal() from None
+            raise
+
+    ok, value = _submit(task).get()
+    if not ok:
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[return-value]
+
+
+def is_sealed_error(err: BaseException) -> bool:
+    """Whether ``err`` is what a sealed thread's socket() call ends in."""
+    if isinstance(err, OSError) and err.errno == SEALED_ERRNO:
+        return True
+    return _SEALED_MESSAGE in str(err) or f"os error {SEALED_ERRNO})" in str(err)
+
+
+def _refusal() -> SealError:
+    return SealError("SERVICE is refused: kg queries read only the store, never another endpoint")
