@@ -27,10 +27,11 @@ from kg.background import Background
 from kg.cache import ExtractionCache, cache_path
 from kg.conflicts import Conflict, find_conflicts, support_counts
 from kg.errors import InputError, StoreError
-from kg.export.files import replace_files
+from kg.export.files import discard, stage_files
 from kg.export.html import load_assets, render_html
 from kg.export.rdf import render_exports
 from kg.extract import extract_documents
+from kg.faults import step
 from kg.ingest import discover, read_document
 from kg.kb import load_kb
 from kg.model import Document, Extraction
@@ -327,11 +328,15 @@ def _build(
     load_assets()
     with Background(_render_outputs, ds) as outputs:
         violations = validate(ds)
-        with staged_store(ds, store) as commit_store:
-            rendered = outputs.result()
-            commit_store()
-        exports = replace_files(out, rendered)
+        with staged_store(ds, store) as commit:
+            staged = stage_files(out, outputs.result())
+            try:
+                commit(staged)  # the store and the files, as one change
+            finally:
+                discard(staged)
+        exports = [target for _, target in staged]
     cache.keep_only(documents, also=before)
+    step("cache pruned")
 
     by_class = Counter(e.cls for k, e in resolution.entities.items() if k in present)
     by_relation = Counter(f.predicate for f in resolution.facts)

@@ -117,6 +117,15 @@ _STATE = threading.local()
 _MAX_THREADS = 16
 
 
+def _after_fork_in_child() -> None:
+    # Threads do not survive a fork: the child starts a pool of its own.
+    global _TASKS, _STARTED, _IDLE, _LOCK
+    _TASKS, _STARTED, _IDLE, _LOCK = queue.Queue(), 0, 0, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _thread_main() -> None:
     global _IDLE
     _STATE.sealed = _seal_this_thread()

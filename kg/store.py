@@ -22,7 +22,7 @@ import fcntl
 import glob
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.errors import QueryError, StoreError
+from kg.errors import KGError, QueryError, StoreError
+from kg.faults import step
+from kg.swap import SwapError, backup_of, recover, swap_in
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -62,7 +64,7 @@ def lock_path(path: Path) -> Path:
 
 
 def _backup_path(path: Path) -> Path:
-    return path.parent / f".{path.name}.old"
+    return backup_of(path)
 
 
 def _new_path(path: Path) -> Path:
@@ -189,8 +191,17 @@ def _write_lock(path: Path) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the flock
 
 
+def journal_path(path: Path) -> Path:
+    """The journal of a build being put in place of the store at ``path`` (kg/swap.py)."""
+    return path.parent / f".{path.name}.swap"
+
+
 def _recover(path: Path) -> None:
     """Undo what a killed writer left behind. The caller holds the write lock."""
+    try:
+        recover(journal_path(path))
+    except KGError as err:
+        raise StoreError(str(err)) from err
     backup = _backup_path(path)
     if backup.exists():
         if path.exists():
@@ -229,16 +240,23 @@ def write_store(ds: Dataset, path: Path) -> None:
     other than a store (it is never replaced then), or on an I/O error.
     """
     with staged_store(ds, path) as commit:
-        commit()
+        commit(())
+
+
+Commit = Callable[[Sequence[tuple[Path, Path]]], None]
 
 
 @contextmanager
-def staged_store(ds: Dataset, path: Path) -> Iterator[Callable[[], None]]:
+def staged_store(ds: Dataset, path: Path) -> Iterator[Commit]:
     """Build the store of ``ds`` beside ``path``; calling the yielded function swaps it in.
 
-    Leaving the block without that call (an error in the caller's other work)
-    discards the new store and leaves the old one as it was. The store's lock
-    is held throughout; errors are those of ``write_store``.
+    The function takes (new file, target) pairs, such as the exports staged by
+    ``kg.export.files.stage_files``, that are put in place with the store as
+    one change (kg/swap.py): a failure or a kill leaves the old store and the
+    old files, never a mix. Leaving the block without that call (an error in
+    the caller's other work) discards the new store and leaves the old one as
+    it was. The store's lock is held throughout; errors are those of
+    ``write_store``.
     """
     path = Path(path)
     with store_lock(path):
@@ -256,8 +274,12 @@ def staged_store(ds: Dataset, path: Path) -> Iterator[Callable[[], None]]:
             if isinstance(err, OSError):
                 raise StoreError(f"cannot write store {path}: {err}") from err
             raise
+
+        def commit(files: Sequence[tuple[Path, Path]] = ()) -> None:
+            _swap(new, path, files)
+
         try:
-            yield lambda: _swap(new, path)
+            yield commit
         finally:
             shutil.rmtree(new, ignore_errors=True)  # gone already once swapped in
 
@@ -287,28 +309,27 @@ def _build(ds: Dataset, new: Path) -> None:
         shutil.rmtree(new)
     store = ox.Store(str(new))
     try:
+        step("new store opened")
         store.bulk_extend(to_oxigraph(ds))
+        step("new store filled")
         merge_default_graph(store)
+        step("merged graph made")
         store.flush()
+        step("new store flushed")
     finally:
         # pyoxigraph has no close(): dropping the last reference closes RocksDB.
         del store
 
 
-def _swap(new: Path, path: Path) -> None:
-    backup = _backup_path(path)
+def _swap(new: Path, path: Path, files: Sequence[tuple[Path, Path]] = ()) -> None:
     try:
-        if path.exists():
-            path.rename(backup)
-        new.rename(path)
-    except OSError as err:
-        if not path.exists() and backup.exists():
-            backup.rename(path)
-        shutil.rmtree(new, ignore_errors=True)
-        raise StoreError(f"cannot replace store {path}: {err}") from err
-    shutil.rmtree(backup, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        _fsync_dir(path.parent)  # make the renames durable; the swap itself is done
+        swap_in(journal_path(path), [(new, path), *files])
+    except SwapError as err:
+        if err.path in (new, path, _backup_path(path)):
+            raise StoreError(f"cannot replace store {path}: {err.reason}") from err
+        raise StoreError(str(err)) from err
+    except KGError as err:
+        raise StoreError(str(err)) from err
 
 
 def open_store(path: Path) -> ox.Store:
@@ -318,8 +339,8 @@ def open_store(path: Path) -> ox.Store:
     cannot be opened.
     """
     path = Path(path)
-    if not path.exists() and _backup_path(path).exists():
-        # A writer was killed mid-swap: put the previous store back. Best effort:
+    if journal_path(path).exists() or (not path.exists() and _backup_path(path).exists()):
+        # A writer was killed mid-swap: put the previous build back. Best effort:
         # if another writer holds the lock, it recovers the store itself.
         with contextlib.suppress(StoreError, OSError), _write_lock(path):
             _recover(path)
@@ -451,7 +472,7 @@ def stored_documents(path: Path) -> dict[str, str]:
     there is no store at ``path`` yet.
     """
     path = Path(path)
-    if not path.exists() and not _backup_path(path).exists():
+    if not path.exists() and not _backup_path(path).exists() and not journal_path(path).exists():
         return {}
     store = open_store(path)
     try:

@@ -2,9 +2,9 @@
 
 Every file is written in full to a temporary name beside its target
 (``.NAME.PID.tmp``) and flushed to disk; only then are the targets replaced, by
-renames. A failure part way through leaves every old file as it was and no
-temporary file behind; the temporary files of a writer that was killed are
-removed by the next writer.
+renames under a journal (kg/swap.py). A failure part way through leaves every
+old file as it was and no temporary file behind; the temporary files of a
+writer that was killed are removed by the next writer.
 """
 
 from __future__ import annotations
@@ -16,15 +16,18 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kg.errors import KGError
+from kg.faults import step
+from kg.swap import recover, swap_in
 
-__all__ = ["replace_files"]
+__all__ = ["replace_files", "stage_files"]
 
 
-def replace_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[Path]:
-    """Write ``contents`` (file name -> bytes) into ``out_dir``; return the paths, in order.
+def stage_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[tuple[Path, Path]]:
+    """Write ``contents`` (file name -> bytes) in full beside their targets in ``out_dir``.
 
-    A file that already exists keeps its permissions. Raises ``KGError``
-    naming the path when a file cannot be written.
+    Returns (temporary file, target) pairs for ``kg.swap.swap_in``; nothing is
+    replaced yet. A file that already exists passes its permissions on. On an
+    error the temporary files are removed and ``KGError`` names the path.
     """
     out_dir = Path(out_dir)
     pending: list[tuple[Path, Path]] = []
@@ -33,6 +36,8 @@ def replace_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[Path]:
         for filename, data in contents.items():
             _remove_stale_temps(out_dir, filename)
             target = out_dir / filename
+            if target.is_dir():
+                raise KGError(f"cannot write {target}: it is a folder; move it away, then build")
             tmp = out_dir / f".{filename}.{os.getpid()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             pending.append((tmp, target))
@@ -42,16 +47,39 @@ def replace_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[Path]:
                 os.fsync(out.fileno())
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(tmp, target.stat().st_mode & 0o7777)
-        for tmp, target in pending:
-            os.replace(tmp, target)
+            step(f"{filename} written aside")
     except BaseException as err:
-        for tmp, _ in pending:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+        discard(pending)
         if isinstance(err, OSError):
             where = err.filename or out_dir
             raise KGError(f"cannot write {where}: {err.strerror or err}") from err
         raise
+    return pending
+
+
+def discard(pending: list[tuple[Path, Path]]) -> None:
+    """Remove the temporary files of ``stage_files`` that were not swapped in."""
+    for tmp, _ in pending:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def replace_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[Path]:
+    """Write ``contents`` into ``out_dir`` as one change; return the paths, in order.
+
+    Readers see the old group of files or the new one (kg/swap.py), and a
+    failure leaves the old ones. Raises ``KGError`` naming the path when a file
+    cannot be written.
+    """
+    out_dir = Path(out_dir)
+    journal = out_dir / ".kg-files.swap"
+    if out_dir.is_dir():
+        recover(journal)
+    pending = stage_files(out_dir, contents)
+    try:
+        swap_in(journal, pending)
+    finally:
+        discard(pending)
     return [target for _, target in pending]
 
 
