@@ -8,6 +8,13 @@ Linux (kg/background.py); the bench also times it in one process
 (KG_WORKERS=1) and prints CPU time, the worker's included, so that neither
 figure hides the other. The model is loaded once before timing; each figure is
 the best of --repeat runs, interleaved, since these machines are shared.
+
+    python bench/speed.py --sweep [--sizes 0.1 1 10]
+
+The size sweep builds one document of each size (in MB), made of the corpus's
+paragraphs in turn, each in a fresh process, and prints seconds per MB, the
+ratio to the smallest size's (target: 10 MB at most 1.5x per MB what 0.1 MB
+costs) and the process's peak memory.
 """
 
 from __future__ import annotations
@@ -33,7 +40,12 @@ def main() -> None:
     shared = ROOT.parent / "shared" / "corpus"
     ap.add_argument("paths", nargs="*", type=Path, default=[shared / "sora", shared / "dev"])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--sweep", action="store_true", help="time one document of each --sizes")
+    ap.add_argument("--sizes", type=float, nargs="+", default=[0.1, 1.0, 10.0])
     args = ap.parse_args()
+    if args.sweep:
+        sweep(args.paths, args.sizes)
+        return
     files, problems = discover(args.paths)
     if problems:
         raise SystemExit("; ".join(problems))
@@ -79,6 +91,65 @@ def main() -> None:
 
 
 _LABELS = ("bare spaCy pipeline", "kg build", "kg build, 1 process")
+
+_ONE_BUILD = """
+import resource, sys, tempfile, time
+from pathlib import Path
+from kg.extract.nlp import load_nlp
+from kg.pipeline import build
+load_nlp()
+with tempfile.TemporaryDirectory() as tmp:
+    t = time.perf_counter()
+    build([Path(sys.argv[1])], store=Path(tmp) / "store", out=Path(tmp) / "out",
+          max_document_mb=1000)
+    seconds = time.perf_counter() - t
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def sweep(paths: list[Path], sizes: list[float]) -> None:
+    """One document per size, each built in a process of its own."""
+    import subprocess
+
+    files, problems = discover(paths)
+    if problems:
+        raise SystemExit("; ".join(problems))
+    paragraphs = [
+        block.strip()
+        for p in files
+        for block in read_document(p).text.split("\n\n")
+        if len(block.split()) >= 20
+    ]
+    print(f"one document per size, made of {len(paragraphs)} paragraphs in turn")
+    print(f"{'MB':>7}{'seconds':>10}{'s/MB':>8}{'ratio':>8}{'peak MB':>9}")
+    first = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            doc = Path(tmp) / f"sweep-{size:g}.txt"
+            doc.write_text(_document(paragraphs, size), encoding="utf-8")
+            mb = doc.stat().st_size / 1e6
+            done = subprocess.run(
+                [sys.executable, "-c", _ONE_BUILD, str(doc)],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            )  # fmt: skip
+            seconds, peak_kb = done.stdout.split()[-2:]
+            per_mb = float(seconds) / mb
+            first = first or per_mb
+            print(
+                f"{mb:7.2f}{float(seconds):10.1f}{per_mb:8.1f}{per_mb / first:8.2f}"
+                f"{int(peak_kb) / 1024:9.0f}"
+            )
+    print("target: 10 MB at most 1.50x the seconds per MB of 0.1 MB")
+
+
+def _document(paragraphs: list[str], mb: float) -> str:
+    out, size, i = ["Sweep"], 0, 0
+    while size < mb * 1e6:
+        para = paragraphs[i % len(paragraphs)]
+        out.append(para)
+        size += len(para.encode("utf-8")) + 2
+        i += 1
+    return "\n\n".join(out) + "\n"
 
 
 def _cpu() -> float:

@@ -35,6 +35,22 @@ def _fail(err: KGError) -> None:
     sys.exit(1)
 
 
+def reading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-document-mb and --follow-symlinks, for the commands that read articles."""
+    fn = click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Read files that links inside a folder lead to outside it (skipped otherwise).",
+    )(fn)
+    return click.option(
+        "--max-document-mb",
+        type=click.FloatRange(min=0, min_open=True),
+        default=10.0,
+        show_default=True,
+        help="Refuse a file larger than this many megabytes (one line each; the rest builds).",
+    )(fn)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -61,7 +77,16 @@ def main() -> None:
     is_flag=True,
     help="Extract every article again instead of reusing the cached extractions.",
 )
-def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, rebuild: bool) -> None:
+@reading_options
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    store: Path,
+    quiet: bool,
+    rebuild: bool,
+    max_document_mb: float,
+    follow_symlinks: bool,
+) -> None:
     """Read articles, extract entities and facts, store and export the graph.
 
     PATHS are .txt, .md or .html files, or folders searched for them. With no
@@ -72,7 +97,10 @@ def build(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, rebuild:
     """
     from kg.pipeline import build as run_build
 
-    _report(run_build, paths, quiet, store=store, out=out, rebuild=rebuild)
+    _report(
+        run_build, paths, quiet, store=store, out=out, rebuild=rebuild,
+        max_document_mb=max_document_mb, follow_symlinks=follow_symlinks,
+    )  # fmt: skip
 
 
 def _progress_bar(total: int, label: str):  # type: ignore[no-untyped-def]
@@ -170,7 +198,15 @@ def _report(
 @out_option
 @store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
-def add(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
+@reading_options
+def add(
+    paths: tuple[Path, ...],
+    out: Path,
+    store: Path,
+    quiet: bool,
+    max_document_mb: float,
+    follow_symlinks: bool,
+) -> None:
     """Add articles to the store, or update the ones that changed.
 
     PATHS are .txt, .md or .html files, or folders searched for them. An
@@ -179,7 +215,10 @@ def add(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
     """
     from kg.pipeline import add as run_add
 
-    _report(run_add, paths, quiet, store=store, out=out)
+    _report(
+        run_add, paths, quiet, store=store, out=out,
+        max_document_mb=max_document_mb, follow_symlinks=follow_symlinks,
+    )  # fmt: skip
 
 
 @main.command()
@@ -309,6 +348,14 @@ def _question_params(args: list[str]) -> dict[str, str]:
     "--html", "html_page", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None, help="Graph page to serve at / (default: made from the store on first visit).",
 )  # fmt: skip
+@click.option(
+    "--max-memory-mb", type=click.IntRange(min=0), default=2048, show_default=True,
+    help="Memory each worker may use; a query past it gets a 503 (0: no limit).",
+)  # fmt: skip
+@click.option(
+    "--idle-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+    help="Seconds a connection may sit idle or take to send its request.",
+)  # fmt: skip
 def serve(
     store: Path,
     host: str,
@@ -317,6 +364,8 @@ def serve(
     max_rows: int,
     workers: int,
     html_page: Path | None,
+    max_memory_mb: int,
+    idle_timeout: float,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and the graph page (/).
 
@@ -329,7 +378,8 @@ def serve(
     try:
         server = make_server(
             store, host=host, port=port, timeout=timeout, max_rows=max_rows,
-            workers=workers, html_page=html_page,
+            workers=workers, html_page=html_page, max_memory_mb=max_memory_mb or None,
+            idle_timeout=idle_timeout,
         )  # fmt: skip
     except KGError as err:
         _fail(err)

@@ -22,7 +22,17 @@ __all__ = [
     "QueryError",
     "Refused",
     "StoreError",
+    "shown",
 ]
+
+
+def shown(name: object) -> str:
+    """A file name as a message shows it: on one line, with control characters escaped
+    (a newline in a name must not split a one-line report in two)."""
+    text = str(name)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class KGError(Exception):
@@ -36,7 +46,7 @@ class InputError(KGError):
     """
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(f"{shown(path)}: {message}" if path else message)
         self.path = path
 
 

@@ -9,6 +9,7 @@ left out of ``Document.body``, so the extractors never see them.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, shown
 from kg.lexicon import LEXICON
 from kg.model import Document
 
-__all__ = ["SUFFIXES", "discover", "document_from_text", "read_document"]
+__all__ = ["MAX_DOCUMENT_MB", "SUFFIXES", "discover", "document_from_text", "read_document"]
 
 SUFFIXES = {
     ".txt": "txt",
@@ -41,46 +42,99 @@ class _Rendered:
     meta: dict[str, str]
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """Expand folders to the article files under them, sorted; report missing paths."""
+def discover(
+    paths: Sequence[Path], *, follow_symlinks: bool = False
+) -> tuple[list[Path], list[str]]:
+    """Expand folders to the article files under them, sorted; report missing paths.
+
+    A link inside a folder that leads out of it is reported and skipped unless
+    ``follow_symlinks`` is set (a path given by name is always read).
+    """
     found: list[Path] = []
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-            )
+            files = []
+            inside = path.resolve()
+            for p in sorted(path.rglob("*")):
+                if not (p.is_file() and p.suffix.lower() in SUFFIXES):
+                    continue
+                if not follow_symlinks and _leads_out(p, inside):
+                    problems.append(
+                        f"{shown(p)}: a link to {shown(p.resolve())}, outside {shown(path)}; "
+                        "skipped (--follow-symlinks reads it)"
+                    )
+                    continue
+                files.append(p)
             if not files:
-                problems.append(f"{path}: no .txt, .md or .html files in this folder")
+                problems.append(f"{shown(path)}: no .txt, .md or .html files in this folder")
             found.extend(files)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 problems.append(
-                    f"{path}: unsupported file type {path.suffix or '(none)'!r}"
+                    f"{shown(path)}: unsupported file type {path.suffix or '(none)'!r}"
                     " (expected .txt, .md or .html)"
                 )
             else:
                 found.append(path)
         else:
-            problems.append(f"{path}: no such file or folder")
+            problems.append(f"{shown(path)}: no such file or folder")
     unique = sorted(set(found), key=lambda p: str(p))
     return unique, problems
 
 
-def read_document(path: Path) -> Document:
-    """Read one article file; raise ``InputError`` naming the file if it cannot be used."""
+#: The default ``max_mb`` of ``read_document`` (``--max-document-mb``): about 2,000
+#: pages of text, which no news article comes near.
+MAX_DOCUMENT_MB = 10.0
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's, which it begins with
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _leads_out(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (under ``folder``) is, or passes through, a link to outside it."""
     try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return True
+    return False
+
+
+def read_document(path: Path, *, max_mb: float = MAX_DOCUMENT_MB) -> Document:
+    """Read one article file; raise ``InputError`` naming the file if it cannot be used.
+
+    UTF-8 is read, and UTF-16 or UTF-32 that begins with a byte-order mark. A
+    NUL anywhere makes the file binary. A file over ``max_mb`` megabytes is
+    refused before it is read.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1_000_000:
+            raise InputError(
+                f"{size:,} bytes, over the limit of {max_mb:g} MB a document (--max-document-mb)",
+                path=str(path),
+            )
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", path=str(path)) from None
-    if b"\x00" in raw[:8192]:
-        raise InputError("binary file, not text", path=str(path))
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if encoding is None and b"\x00" in raw:
+        where = raw.index(0)
+        raise InputError(f"binary file, not text (a NUL byte at offset {where})", path=str(path))
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as err:
+        name = encoding.upper() if encoding else "UTF-8"
         raise InputError(
-            f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})", path=str(path)
+            f"not {name} text (byte 0x{raw[err.start]:02x} at offset {err.start})", path=str(path)
         ) from None
+    if "\x00" in text:
+        where = text.index("\x00")
+        raise InputError(f"binary file, not text (a NUL at character {where})", path=str(path))
     fmt = SUFFIXES.get(path.suffix.lower(), "txt")
     return document_from_text(text, source=str(path), fmt=fmt)
 
@@ -144,7 +198,8 @@ def is_furniture(line: str) -> bool:
         return True
     if any(low.startswith(p) for p in f.prefixes) and not _prose_line(line):
         return True
-    return any(c in low for c in f.contains)
+    # a paragraph that mentions a newsletter in passing is still the article
+    return len(low.split()) <= 40 and any(c in low for c in f.contains)
 
 
 def _prose_line(line: str) -> bool:
@@ -160,9 +215,14 @@ def is_trailer(line: str) -> bool:
     return bare in LEXICON.furniture.trailer
 
 
-def _prose_words(lines: Iterable[str]) -> int:
-    """Words in the lines that read as prose (a dozen words or more)."""
-    return sum(n for line in lines if (n := len(line.split())) >= 12)
+def _prose_after(lines: Iterable[str]) -> list[int]:
+    """For each line number, the words from that line on in lines that read as prose
+    (a dozen words or more)."""
+    counts = [n if (n := len(line.split())) >= 12 else 0 for line in lines]
+    out = [0] * (len(counts) + 1)
+    for i in range(len(counts) - 1, -1, -1):
+        out[i] = out[i + 1] + counts[i]
+    return out
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -185,6 +245,7 @@ def _segment(
     in_header = True
     seen_text = False
     lines = list(_lines(r.text))
+    prose_after: list[int] | None = None
     for i, (n, start, end, line) in enumerate(lines):
         stripped = line.strip()
         if in_header:
@@ -212,7 +273,9 @@ def _segment(
             # unless more of the article follows than came before (a share button near
             # the top of the page).
             before = sum(len(r.text[s:e].split()) for s, e in body)
-            if _prose_words(line for *_, line in lines[i + 1 :]) <= before:
+            if prose_after is None:  # counted once: a page may hold many such lines
+                prose_after = _prose_after(line for *_, line in lines)
+            if prose_after[i + 1] <= before:
                 break
             continue
         if n in r.headings or is_furniture(stripped) or _looks_like_heading(stripped):
@@ -348,6 +411,15 @@ class _TextExtractor(HTMLParser):
             self._in_title = True
         elif tag in _BLOCK:
             self._newline()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # As in a browser, "/>" closes only a void element: "<script src=x />" opens a
+        # script that runs to "</script>", and what follows it is script, not text.
+        self.handle_starttag(tag, attrs)
+        if tag in _VOID:
+            return
+        if tag in self.CDATA_CONTENT_ELEMENTS:
+            self.set_cdata_mode(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID or tag not in self._stack:

@@ -32,7 +32,7 @@ from kg.export.html import load_assets, render_html
 from kg.export.rdf import render_exports
 from kg.extract import extract_documents
 from kg.faults import step
-from kg.ingest import discover, read_document
+from kg.ingest import MAX_DOCUMENT_MB, discover, read_document
 from kg.kb import load_kb
 from kg.model import Document, Extraction
 from kg.rdf import add_derived, add_reference_facts, to_dataset
@@ -98,6 +98,8 @@ def build(
     out: Path,
     progress: ProgressFactory | None = None,
     rebuild: bool = False,
+    max_document_mb: float = MAX_DOCUMENT_MB,
+    follow_symlinks: bool = False,
 ) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``store`` and ``out``.
 
@@ -111,7 +113,9 @@ def build(
     """
     started = time.perf_counter()
     with store_lock(store):
-        documents, problems = _read(list(paths)) if paths else _read_sample()
+        documents, problems = (
+            _read(list(paths), max_document_mb, follow_symlinks) if paths else _read_sample()
+        )
         if not documents:
             detail = "; ".join(problems) if problems else "no input files"
             raise InputError(f"nothing to build ({detail})")
@@ -125,6 +129,8 @@ def add(
     out: Path,
     progress: ProgressFactory | None = None,
     rebuild: bool = False,
+    max_document_mb: float = MAX_DOCUMENT_MB,
+    follow_symlinks: bool = False,
 ) -> BuildReport:
     """Add the articles under ``paths`` to the store, or update them if they changed.
 
@@ -134,7 +140,7 @@ def add(
     """
     started = time.perf_counter()
     with store_lock(store):
-        new, problems = _read(list(paths))
+        new, problems = _read(list(paths), max_document_mb, follow_symlinks)
         if not new:
             detail = "; ".join(problems) if problems else "no input files"
             raise InputError(f"nothing to add ({detail})")
@@ -179,13 +185,15 @@ def remove(
         return _build(documents, [], store, out, progress, False, started)
 
 
-def _read(paths: list[Path]) -> tuple[list[Document], list[str]]:
-    files_, problems = discover(paths)
+def _read(
+    paths: list[Path], max_document_mb: float = MAX_DOCUMENT_MB, follow_symlinks: bool = False
+) -> tuple[list[Document], list[str]]:
+    files_, problems = discover(paths, follow_symlinks=follow_symlinks)
     documents: list[Document] = []
     seen: set[str] = set()
     for path in files_:
         try:
-            doc = read_document(path)
+            doc = read_document(path, max_mb=max_document_mb)
         except InputError as err:
             problems.append(str(err))
             continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import multiprocessing
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Iterable
@@ -143,10 +144,27 @@ class Job:
     named_graphs: tuple[str, ...] = ()
 
 
-def _worker_main(store: str, max_rows: int, conn: Connection) -> None:
+def _cap_memory(max_memory_mb: int | None) -> None:
+    """Cap this process's address space: a query past it fails here, not the machine."""
+    if not max_memory_mb:
+        return
+    import resource
+
+    cap = max_memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _worker_main(store: str, max_rows: int, conn: Connection, max_memory_mb: int | None) -> None:
     """A worker process: answer jobs from ``conn`` until it closes."""
+    import os
+
+    os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line, not pages
     try:
         _cached_store(Path(store))
+        _cap_memory(max_memory_mb)
         conn.send("ready")
     except KGError as err:
         conn.send(str(err))
@@ -167,6 +185,8 @@ def _worker_main(store: str, max_rows: int, conn: Connection) -> None:
             reply = (200, result.render(job.fmt).encode())
         except ResultLimitError as err:
             reply = (500, f"{err}; add LIMIT or narrow the query".encode())
+        except MemoryError:
+            reply = (503, _OUT_OF_MEMORY.format(max_memory_mb).encode())
         except QueryError as err:
             reply = (400, str(err).encode())
         except KGError as err:
@@ -174,11 +194,16 @@ def _worker_main(store: str, max_rows: int, conn: Connection) -> None:
         conn.send(reply)
 
 
+_OUT_OF_MEMORY = "the query needed more than the worker's {} MB of memory and was stopped"
+
+
 class _Worker:
-    def __init__(self, ctx: SpawnContext, store: Path, max_rows: int) -> None:
+    def __init__(
+        self, ctx: SpawnContext, store: Path, max_rows: int, max_memory_mb: int | None
+    ) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(str(store), max_rows, child), daemon=True
+            target=_worker_main, args=(str(store), max_rows, child, max_memory_mb), daemon=True
         )
         self.process.start()
         child.close()
@@ -202,11 +227,14 @@ class _Worker:
 class WorkerPool:
     """Worker processes, each with the store open, that run one query at a time."""
 
-    def __init__(self, store: Path, *, size: int, max_rows: int) -> None:
+    def __init__(
+        self, store: Path, *, size: int, max_rows: int, max_memory_mb: int | None = None
+    ) -> None:
         # spawn, not fork: the parent runs HTTP threads, and a forked child would
         # inherit their locks and pyoxigraph's handle.
         self._ctx = multiprocessing.get_context("spawn")
         self._store, self._max_rows = store, max_rows
+        self.max_memory_mb = max_memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._closed = False
@@ -220,7 +248,7 @@ class WorkerPool:
             raise
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._ctx, self._store, self._max_rows)
+        worker = _Worker(self._ctx, self._store, self._max_rows, self.max_memory_mb)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -251,7 +279,12 @@ class WorkerPool:
                 self._idle.put(worker)
                 return reply
         except (EOFError, OSError):
+            worker.process.join(2)
+            died = worker.process.exitcode
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+            if self.max_memory_mb and died == -signal.SIGABRT:
+                # the engine aborts when an allocation fails: that is the memory cap
+                return 503, _OUT_OF_MEMORY.format(self.max_memory_mb).encode()
             return 500, b"the query worker stopped unexpectedly"
         # pyoxigraph cannot interrupt a query: stop the process, start another.
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
@@ -309,11 +342,13 @@ class SparqlServer(ThreadingHTTPServer):
         pool: WorkerPool,
         timeout: float,
         html_page: Path | None,
+        idle_timeout: float = 30.0,
     ) -> None:
         super().__init__(address, _Handler)
         self.store = store
         self.pool = pool
         self.query_timeout = timeout
+        self.idle_timeout = idle_timeout
         self.html_page = html_page
         self._graph_html: bytes | None = None
         self._html_lock = threading.Lock()
@@ -339,6 +374,14 @@ class SparqlServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up or stalls is no error of the server's: say nothing.
+        Anything else is one line on stderr, not a traceback."""
+        err = sys.exc_info()[1]
+        if isinstance(err, (ConnectionError, TimeoutError)):
+            return
+        print(f"kg: error serving {client_address}: {err!r}", file=sys.stderr)
 
     def answer(self, query: str, params: dict[str, list[str]], accept: str | None) -> Reply:
         """Check, negotiate and run one protocol request."""
@@ -385,6 +428,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
     server_version = "kg-sparql"
+
+    def setup(self) -> None:
+        super().setup()
+        # Seconds a connection may sit idle, or a request take to arrive in full.
+        self.connection.settimeout(self.server.idle_timeout)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib's name)
         pass  # quiet by default; the CLI prints the address once
@@ -435,7 +483,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(_text(413, f"a request body must be at most {MAX_BODY} bytes"))
             return
-        body = self.rfile.read(length).decode("utf-8", "replace")
+        try:
+            raw = self.rfile.read(length)
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True  # a body shorter than its Content-Length
+            return
+        if len(raw) < length:
+            self.close_connection = True  # the client closed before sending it all
+            return
+        body = raw.decode("utf-8", "replace")
         params = parse_qs(url.query)
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if media == "application/x-www-form-urlencoded":
@@ -469,21 +525,26 @@ def make_server(
     max_rows: int = 100_000,
     workers: int = 4,
     html_page: Path | None = None,
+    max_memory_mb: int | None = 2048,
+    idle_timeout: float = 30.0,
 ) -> SparqlServer:
     """A ready endpoint over the store at ``store`` (call ``serve_forever`` on it).
 
     ``timeout`` is each query's time limit in seconds, ``max_rows`` the most
     solutions or triples one answer may hold, ``workers`` how many queries run
-    at once. Port 0 picks a free port (see ``server.url``). Raises
-    ``StoreError`` when the store cannot be opened.
+    at once, ``max_memory_mb`` the address space each worker may use (a query
+    past it gets a 503; None: no cap), ``idle_timeout`` how long a connection
+    may sit idle or take to send its request. Port 0 picks a free port (see
+    ``server.url``). Raises ``StoreError`` when the store cannot be opened.
     """
     store = Path(store)
     _cached_store(store)  # fail early, in this process, with the usual message
-    pool = WorkerPool(store, size=max(1, workers), max_rows=max_rows)
+    pool = WorkerPool(store, size=max(1, workers), max_rows=max_rows, max_memory_mb=max_memory_mb)
     try:
         return SparqlServer(
-            (host, port), store=store, pool=pool, timeout=timeout, html_page=html_page
-        )
+            (host, port), store=store, pool=pool, timeout=timeout, html_page=html_page,
+            idle_timeout=idle_timeout,
+        )  # fmt: skip
     except OSError as err:
         pool.close()
         raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from err

@@ -51,7 +51,7 @@ def test_build_reports_bad_files_and_builds_the_rest(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"kg: error: {missing}: no such file or folder",
-        f"kg: error: {corpus / 'binary.txt'}: binary file, not text",
+        f"kg: error: {corpus / 'binary.txt'}: binary file, not text (a NUL byte at offset 0)",
         f"kg: error: {corpus / 'empty.md'}: empty document",
         f"kg: error: {corpus / 'latin1.txt'}: not UTF-8 text (byte 0xe9 at offset 3)",
     ]
@@ -71,7 +71,7 @@ def test_build_with_nothing_readable_keeps_the_old_exports(tmp_path: Path) -> No
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        f"kg: error: nothing to build ({bad}: not UTF-8 text (byte 0xff at offset 0))\n"
+        f"kg: error: nothing to build ({bad}: not UTF-16 text (byte 0xfa at offset 2))\n"
     )
     assert (out / "graph.ttl").read_text(encoding="utf-8") == "# a good export\n"
     assert not (tmp_path / "store").exists()

@@ -504,6 +504,12 @@ def test_in_chromium_offline_safe_and_explorable(
     links = tab.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.href)")
     assert links == []
 
+    # Ids that name properties of every object name nothing here.
+    for fragment in ("#edge=__proto__", "#node=toString", "#node=hasOwnProperty", "#node=valueOf"):
+        tab.evaluate(f"location.hash = {json.dumps(fragment)}")
+        tab.evaluate("new Promise(r => setTimeout(r, 50))")
+    assert tab.console == []
+
     # Filters hide classes and relations; the toggle turns physics back on.
     tab.evaluate("document.querySelector('.class-filter[value=Organization]').click()")
     assert tab.evaluate("document.body.dataset.visibleNodes") == "4"

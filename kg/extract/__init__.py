@@ -15,6 +15,7 @@ The stages, one module each:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,16 +26,68 @@ from kg.extract.qualifiers import attribution
 from kg.extract.relations import SentenceReader
 from kg.extract.rules import Rules, load_rules
 from kg.extract.triggers import Triggers, load_triggers
-from kg.model import Document, Extraction, RelationMention, Sentence
+from kg.model import Document, Extraction, Mention, RelationMention, Sentence
 
 __all__ = ["extract_documents"]
 
 
-def _prose(doc: Document) -> str:
+#: A block (a paragraph, as ingest cuts them) longer than this is cut at sentence
+#: ends, or else at a space, before it is parsed.
+BLOCK_CHARS = 5_000
+#: A document longer than this is read as sections of about this size, cut between
+#: blocks, each read as an article of its own (names, "the company", "it"), so that
+#: reading costs the same per character however long the document is.
+SECTION_CHARS = 30_000
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+Span = tuple[int, int]
+
+
+def _prose(doc: Document, spans: Sequence[Span] | None = None) -> str:
     """The text that is read: the body and the headline, without header lines or URLs
     (a lower-case name in a SOURCE: address is not the name used as a common word)."""
-    spans = [*doc.body, *([doc.headline] if doc.headline else [])]
+    if spans is None:
+        spans = [*doc.body, *([doc.headline] if doc.headline else [])]
     return "\n".join(doc.text[s:e] for s, e in spans)
+
+
+def _cut_block(text: str, start: int, end: int, limit: int = BLOCK_CHARS) -> list[Span]:
+    """``text[start:end]`` as spans of at most ``limit`` characters, cut after a
+    sentence's end where there is one, else at a space, else anywhere."""
+    out: list[Span] = []
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = 0
+        for m in _SENTENCE_END.finditer(window, limit // 2):
+            cut = m.end()
+        if not cut:
+            for m in _SPACE.finditer(window, limit // 2):
+                cut = m.end()
+        cut = cut or limit
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, end))
+    return out
+
+
+def _sections(doc: Document) -> list[tuple[list[Span], Span | None]]:
+    """The document's body spans (cut to size) grouped into sections, each with the
+    headline when it is the first."""
+    spans = [piece for s, e in doc.body for piece in _cut_block(doc.text, s, e)]
+    sections: list[list[Span]] = [[]]
+    size = 0
+    for span in spans:
+        if sections[-1] and size + span[1] - span[0] > SECTION_CHARS:
+            sections.append([])
+            size = 0
+        sections[-1].append(span)
+        size += span[1] - span[0]
+    head = doc.headline
+    if head and head[1] - head[0] > BLOCK_CHARS:
+        head = None  # no headline runs to thousands of characters: nothing to read twice
+    return [(spans, head if i == 0 else None) for i, spans in enumerate(sections)]
 
 
 def _read_block(
@@ -118,17 +171,20 @@ def extract_documents(
     """Extract mentions and relation mentions from each document, in order."""
     rules = load_rules()
     triggers = load_triggers()
-    states = [DocState(d, MentionFinder(d.id, _prose(d))) for d in documents]
-    # The headline comes after the body, so that names in it can be checked against
-    # the names the body uses (a title-case headline capitalises every word).
-    blocks = [
-        (st, start, end, headline)
-        for st in states
-        for (start, end), headline in (
-            *((span, False) for span in st.doc.body),
-            *([(st.doc.headline, True)] if st.doc.headline else []),
-        )
-    ]
+    states: list[DocState] = []
+    blocks: list[tuple[DocState, int, int, bool]] = []
+    last_section: set[int] = set()
+    for d in documents:
+        for spans, head in _sections(d):
+            st = DocState(d, MentionFinder(d.id, _prose(d, [*spans, head] if head else spans)))
+            states.append(st)
+            # The headline comes after the body, so that names in it can be checked
+            # against the names the body uses (a title-case headline capitalises
+            # every word).
+            blocks += [(st, start, end, False) for start, end in spans]
+            if head:
+                blocks.append((st, head[0], head[1], True))
+        last_section.add(id(states[-1]))
     texts = [st.doc.text[s:e] for st, s, e, _h in blocks]
     # Each document's blocks are parsed and their names found first, then its
     # sentences are read: a class one block gives a name holds in every block.
@@ -148,9 +204,10 @@ def extract_documents(
             _read_block(state, start, headline, block, sdoc, rules, triggers)
         _dateline_agency(state)
         pending.clear()
-        if progress is not None:
-            progress(1)
-        done_docs += 1
+        if id(state) in last_section:
+            if progress is not None:
+                progress(1)
+            done_docs += 1
 
     for (st, start, _end, headline), block, sdoc in zip(blocks, texts, parse(texts), strict=True):
         if pending and pending[0][0] is not st:
@@ -160,9 +217,13 @@ def extract_documents(
     read_pending()
     if progress is not None:
         progress(len(documents) - done_docs)
+    merged: dict[str, tuple[Document, list[Sentence], list[Mention], list[RelationMention]]] = {}
+    for st in states:
+        _doc, sentences, mentions, relations = merged.setdefault(st.doc.id, (st.doc, [], [], []))
+        sentences += st.sentences
+        mentions += st.finder.mentions + st.deals
+        relations += st.relations
     return [
-        Extraction(
-            st.doc, tuple(st.sentences), tuple(st.finder.mentions + st.deals), tuple(st.relations)
-        )
-        for st in states
+        Extraction(doc, tuple(sentences), tuple(mentions), tuple(relations))
+        for doc, sentences, mentions, relations in (merged[d.id] for d in documents)
     ]
