@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -528,33 +529,29 @@ def _derived(
         if (e := entities.get(k)) is not None and e.maker in present and (k, e.maker) not in stated
     }
     if wanted:
-        by_sentence: dict[int, set[str]] = defaultdict(set)
+        # The sentences naming each entity, in order (found by bisection: a long
+        # document has many sentences and many mentions).
         starts = sorted(ex.sentences, key=lambda s: s.start)
+        begins = [s.start for s in starts]
+        naming: dict[str, list[int]] = defaultdict(list)
         for m in ex.mentions:
             k = key_for(m)
-            sent = next((s for s in starts if s.start <= m.start < s.end), None)
-            if k is not None and sent is not None:
-                by_sentence[sent.start].add(k)
+            i = bisect_right(begins, m.start) - 1
+            if k is not None and i >= 0 and m.start < starts[i].end:
+                naming[k].append(i)
         # Evidence: the first sentence naming both; failing that, the product's first
         # sentence (the document names the maker elsewhere).
-        for sent, alone in [*((s, False) for s in starts), *((s, True) for s in starts)]:
-            for product, maker in sorted(wanted):
-                here = by_sentence.get(sent.start, set())
-                if product in here and (maker in here or alone):
-                    ev = Evidence(ex.document.id, sent.text, sent.start, sent.end)
-                    out.append(
-                        Fact(
-                            product,
-                            "developer",
-                            maker,
-                            True,
-                            ev,
-                            "developer.reference",
-                            "asserted",
-                            0.5,
-                        )
-                    )
-                    wanted.discard((product, maker))
+        for product, maker in sorted(wanted):
+            mine = sorted(set(naming.get(product, ())))
+            if not mine:
+                continue
+            theirs = set(naming.get(maker, ()))
+            i = next((i for i in mine if i in theirs), mine[0])
+            sent = starts[i]
+            ev = Evidence(ex.document.id, sent.text, sent.start, sent.end)
+            out.append(
+                Fact(product, "developer", maker, True, ev, "developer.reference", "asserted", 0.5)
+            )
     return out
 
 
