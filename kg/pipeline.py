@@ -13,6 +13,7 @@ source path, so ``add`` and ``remove`` start from what the store holds.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from kg.background import Background
 from kg.cache import ExtractionCache, cache_path
 from kg.conflicts import Conflict, find_conflicts, support_counts
 from kg.errors import InputError, StoreError
-from kg.export.files import discard, stage_files
+from kg.export.files import discard, export_lock, stage_files
 from kg.export.html import load_assets, render_html
 from kg.export.rdf import render_exports
 from kg.extract import extract_documents
@@ -39,6 +40,7 @@ from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
 from kg.resources import data_dir
 from kg.store import staged_store, store_lock, stored_documents
+from kg.swap import check_targets
 from kg.validate import Violation, validate
 
 __all__ = ["BuildReport", "Changes", "add", "build", "remove", "sample_corpus"]
@@ -282,6 +284,9 @@ def _extract(
     return [got for d in documents if (got := found[d.id]) is not None], len(missing)
 
 
+_OUTPUT_NAMES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.html")
+
+
 def _render_outputs(ds: Dataset) -> dict[str, bytes]:
     """The output folder's files: the RDF exports, then the graph page."""
     return render_exports(ds) | {"graph.html": render_html(ds).encode()}
@@ -314,6 +319,7 @@ def _build(
     started: float,
 ) -> BuildReport:
     """Extract (or reuse), resolve, encode, validate, store, export. The caller holds the lock."""
+    check_targets([(Path(os.devnull), out / name) for name in _OUTPUT_NAMES])  # fail early
     unique = {d.id: d for d in documents}  # a document named twice is one document
     # Resolution sees the documents in content-hash order, so that a store reached by
     # adds and removes is the same as one built from scratch from the same articles.
@@ -336,7 +342,7 @@ def _build(
     load_assets()
     with Background(_render_outputs, ds) as outputs:
         violations = validate(ds)
-        with staged_store(ds, store) as commit:
+        with staged_store(ds, store) as commit, export_lock(out):
             staged = stage_files(out, outputs.result())
             try:
                 commit(staged)  # the store and the files, as one change

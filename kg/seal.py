@@ -26,6 +26,7 @@ import queue
 import re
 import struct
 import sys
+import sysconfig
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -92,7 +93,10 @@ def _seal_this_thread() -> bool:
     if sys.platform != "linux" or os.environ.get("KG_SEAL") == "text":
         return False
     table = _SYSCALLS.get(platform.machine().lower())
-    if table is None:
+    # platform.machine() is the kernel's: a 32-bit or x32 Python on a 64-bit kernel
+    # makes other system calls than the table's, and must not be filtered by it.
+    multiarch = str(sysconfig.get_config_var("MULTIARCH") or "")
+    if table is None or sys.maxsize <= 2**32 or multiarch.endswith("x32"):
         return False
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -129,15 +133,15 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 def _thread_main() -> None:
     global _IDLE
     _STATE.sealed = _seal_this_thread()
+    _STATE.pooled = True
     while True:
         fn, reply = _TASKS.get()
-        with _LOCK:
-            _IDLE -= 1
         try:
             reply.put((True, fn()))
         except BaseException as err:  # handed to the caller, who re-raises it
             reply.put((False, _detached(err)))
         finally:
+            del fn, reply  # the task's closure holds a store open
             with _LOCK:
                 _IDLE += 1
 
@@ -165,6 +169,7 @@ def _submit(fn: Callable[[], object]) -> queue.Queue[tuple[bool, object]]:
             _STARTED += 1
             _IDLE += 1
             threading.Thread(target=_thread_main, name=f"kg-sealed-{_STARTED}", daemon=True).start()
+        _IDLE -= 1  # this task's thread: taken now, given back when the task is done
     _TASKS.put((fn, reply))
     return reply
 
@@ -206,6 +211,8 @@ def run_sealed(text: str, fn: Callable[[], _T]) -> _T:
                 raise _refusal() from None
             raise
 
+    if getattr(_STATE, "pooled", False):
+        return task()  # already on a sealed thread (a query made while reading one)
     ok, value = _submit(task).get()
     if not ok:
         assert isinstance(value, BaseException)
@@ -214,10 +221,14 @@ def run_sealed(text: str, fn: Callable[[], _T]) -> _T:
 
 
 def is_sealed_error(err: BaseException) -> bool:
-    """Whether ``err`` is what a sealed thread's socket() call ends in."""
+    """Whether ``err`` is what a sealed thread's socket() call ends in (a host name's
+    lookup, which needs a socket too, fails before any connection is tried)."""
     if isinstance(err, OSError) and err.errno == SEALED_ERRNO:
         return True
-    return _SEALED_MESSAGE in str(err) or f"os error {SEALED_ERRNO})" in str(err)
+    text = str(err)
+    if getattr(_STATE, "sealed", False) and "failed to lookup address information" in text:
+        return True
+    return _SEALED_MESSAGE in text or f"os error {SEALED_ERRNO})" in text
 
 
 def _refusal() -> SealError:

@@ -22,6 +22,8 @@ import fcntl
 import glob
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,7 +163,9 @@ def store_lock(path: Path) -> Iterator[None]:
 def _write_lock(path: Path) -> Iterator[None]:
     """Hold the store's lock file exclusively for the duration, or fail at once."""
     lock = lock_path(path)
-    held = str(lock.resolve())
+    # Re-entrant for the thread that holds it; another thread of this process takes
+    # the flock on a descriptor of its own, and so waits its turn like any process.
+    held = f"{lock.resolve()}\0{threading.get_ident()}"
     if held in _HELD:
         yield
         return
@@ -339,11 +343,17 @@ def open_store(path: Path) -> ox.Store:
     cannot be opened.
     """
     path = Path(path)
-    if journal_path(path).exists() or (not path.exists() and _backup_path(path).exists()):
-        # A writer was killed mid-swap: put the previous build back. Best effort:
-        # if another writer holds the lock, it recovers the store itself.
-        with contextlib.suppress(StoreError, OSError), _write_lock(path):
-            _recover(path)
+    deadline = time.monotonic() + 10
+    while journal_path(path).exists() or (not path.exists() and _backup_path(path).exists()):
+        # A writer is swapping a build in, or was killed doing so: put the previous
+        # build back if the lock is free, else wait for the writer to finish.
+        try:
+            with _write_lock(path):
+                _recover(path)
+        except (StoreError, OSError):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
     if not path.exists():
         raise StoreError(f"no store at {path}: run `kg build` first")
     if not path.is_dir() or not (path / _MARKER).is_file():
@@ -443,13 +453,34 @@ class _ReadOnlyOxigraph(OxigraphStore):
         raise self._read_only()
 
 
+_OWN_ENGINE_REFUSED = "a query on the kg store runs in the store; rdflib's own engine is refused"
+
+
+class _SealedDataset(Dataset):
+    """A ``Dataset`` whose queries run only in the store (on a sealed thread).
+
+    rdflib's own engine, which ``use_store_provided=False`` or a ``processor``
+    would pick, fetches ``SERVICE``, ``FROM`` and ``LOAD`` IRIs itself: it is refused.
+    """
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        processor = args[0] if args else kwargs.get("processor", "sparql")
+        if kwargs.get("use_store_provided") is False or processor != "sparql" or len(args) > 1:
+            raise QueryError(_OWN_ENGINE_REFUSED)
+        kwargs.pop("processor", None)
+        return super().query(query_object, **kwargs)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        raise StoreError("the kg store is open read-only; `kg build` rewrites it")
+
+
 def load_dataset(path: Path) -> Dataset:
     """An rdflib ``Dataset`` backed by the store at ``path`` (read-only, via oxrdflib).
 
     It holds the named graphs a build wrote (one per document, and kg's own); the
     store's merged default graph, which repeats them, is left out.
     """
-    ds = Dataset(store=_ReadOnlyOxigraph(path, open_store(path)), default_union=True)
+    ds = _SealedDataset(store=_ReadOnlyOxigraph(path, open_store(path)), default_union=True)
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True, replace=True)
     return ds

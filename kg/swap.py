@@ -26,7 +26,7 @@ from pathlib import Path
 from kg.errors import KGError
 from kg.faults import step
 
-__all__ = ["SwapError", "backup_of", "recover", "swap_in"]
+__all__ = ["SwapError", "backup_of", "check_targets", "recover", "swap_in"]
 
 
 class SwapError(KGError):
@@ -68,13 +68,17 @@ def _write_journal(journal: Path, entries: list[dict[str, object]]) -> None:
     _fsync_dir(journal.parent)
 
 
-def _check_targets(pairs: Sequence[tuple[Path, Path]]) -> None:
+def check_targets(pairs: Sequence[tuple[Path, Path]]) -> None:
+    """``KGError`` for a target that is a link, or a folder where a file goes (or the
+    other way round): it is never replaced."""
     for new, target in pairs:
+        if target.is_symlink():
+            raise KGError(f"cannot write {target}: it is a link; move it away, then build")
         if not target.exists():
             continue
-        if new.is_dir() != target.is_dir() or target.is_symlink():
+        if new.is_dir() != target.is_dir():
             kind = "a folder" if target.is_dir() else "not a folder"
-            raise KGError(f"cannot write {target}: it is {kind}; move it away and build again")
+            raise KGError(f"cannot write {target}: it is {kind}; move it away, then build")
 
 
 def swap_in(journal: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
@@ -83,7 +87,11 @@ def swap_in(journal: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
     Raises ``KGError`` naming the path when a target cannot be replaced; the old
     targets are all back in place then.
     """
-    _check_targets(pairs)
+    check_targets(pairs)
+    for _new, target in pairs:  # left by a swap whose clean-up was cut short: stale
+        backup = backup_of(target)
+        if backup.is_symlink() or backup.exists():
+            _remove(backup)
     entries: list[dict[str, object]] = [  # absolute: the next process may run elsewhere
         {"new": os.path.abspath(new), "target": os.path.abspath(target), "existed": target.exists()}
         for new, target in pairs
@@ -110,19 +118,21 @@ def swap_in(journal: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
         raise
     journal.unlink()
     _fsync_dir(journal.parent)
-    step("journal removed (committed)")
+    # Committed: from here a fault can only kill (a failure is no failure now).
+    with contextlib.suppress(OSError):
+        step("journal removed (committed)")
     for entry in entries:
         if entry["existed"]:
             with contextlib.suppress(OSError):
                 _remove(backup_of(Path(str(entry["target"]))))
-            step(f"old {Path(str(entry['target'])).name} deleted")
+                step(f"old {Path(str(entry['target'])).name} deleted")
 
 
 def _roll_back(journal: Path, entries: list[dict[str, object]]) -> None:
     for entry in reversed(entries):
         new, target = Path(str(entry["new"])), Path(str(entry["target"]))
         backup = backup_of(target)
-        if backup.exists():
+        if entry["existed"] and backup.exists():
             if target.exists():
                 _remove(target)  # the new one
             backup.rename(target)

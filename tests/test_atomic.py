@@ -116,7 +116,8 @@ def test_kg_build_killed_mid_swap_is_undone_then_completed(builds, tmp_path: Pat
         hidden = [p.name for p in (where / "exports").iterdir() if p.name.startswith(".")]
         assert hidden == [], (n, hidden)
         around = sorted(p.name for p in where.iterdir())
-        assert around == [".kg-store.cache", ".kg-store.lock", "articles", "exports", "kg-store"], n
+        expected = [".exports.lock", ".kg-store.cache", ".kg-store.lock", "articles", "exports"]
+        assert around == [*expected, "kg-store"], n
 
 
 def test_a_failure_at_any_step_leaves_the_old_build_or_the_new(  # type: ignore[no-untyped-def]
@@ -162,3 +163,45 @@ def test_an_export_that_cannot_be_replaced_changes_nothing(builds, tmp_path: Pat
     del store
     assert [(where / "exports" / n).read_bytes() for n in EXPORTS[:3]] == files
     assert sorted(p.name for p in (where / "exports").iterdir()) == sorted(EXPORTS)
+
+
+def test_stale_copies_set_aside_by_an_older_build_never_come_back(  # type: ignore[no-untyped-def]
+    builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill after a commit leaves the old copies (.NAME.old); a later failed build
+    must restore what it set aside, not those."""
+    from kg.pipeline import build
+
+    old, old_state, _, _ = builds
+    where = _fresh(old, tmp_path / "stale")
+    for name in EXPORTS:
+        (where / "exports" / f".{name}.old").write_bytes(b"two builds ago")
+    monkeypatch.chdir(where)
+    monkeypatch.setenv("KG_FAULT", "13")  # after the store and graph.ttl are swapped
+    faults.reset()
+    with pytest.raises(KGError, match="fault injected"):
+        build([Path("articles")], store=Path("kg-store"), out=Path("exports"))
+    monkeypatch.delenv("KG_FAULT")
+    assert _state(where) == old_state
+    assert sorted(p.name for p in (where / "exports").iterdir()) == sorted(EXPORTS)
+
+
+def test_a_reader_in_another_thread_waits_for_a_live_swap(builds, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from kg.store import journal_path, store_lock
+
+    old, old_state, _, _ = builds
+    where = _fresh(old, tmp_path / "live")
+    store = where / "kg-store"
+    journal = journal_path(store)
+    opened: list[int] = []
+    with store_lock(store):
+        journal.write_text('{"entries": []}')  # as a writer between its renames
+        reader = threading.Thread(target=lambda: opened.append(len(open_store(store))))
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive() and journal.exists()  # it neither reads nor undoes
+        journal.unlink()  # the writer commits
+    reader.join(15)
+    assert opened and _state(where) == old_state

@@ -75,3 +75,10 @@ def test_kg_build_reads_a_one_mebibyte_line(tmp_path: Path) -> None:
     assert done.stderr == ""
     assert "Documents:  1" in done.stdout
     assert "discontinued" in done.stdout
+
+
+def test_a_headline_of_thousands_of_characters_is_read_as_text() -> None:
+    head = "# " + "Acme Corp said on Monday it would shut down Pixie, its photo app " * 120
+    doc = document_from_text(head.rstrip() + "\n\nBody.\n", fmt="md")
+    [ex] = extract_documents([doc])
+    assert len(ex.sentences) >= 2 and any(r.predicate == "discontinued" for r in ex.relations)

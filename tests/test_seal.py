@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, URIRef
 
-from kg.errors import QueryError, Refused
+from kg.errors import KGError, QueryError, Refused
 from kg.seal import SealError, is_sealed_platform, run_sealed
 from kg.sparql import execute, run_query
 from kg.store import load_dataset, open_store, write_store
@@ -217,3 +217,35 @@ def test_without_seccomp_the_word_is_refused(store: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("SealError SERVICE is refused")
+
+
+def test_rdflibs_own_engine_is_refused_on_the_store(canary: Canary, store: Path) -> None:
+    ds = load_dataset(store)
+    query = f"SELECT * WHERE {{ SERVICE <{canary.endpoint}sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError, match="rdflib's own engine is refused"):
+        ds.query(query, use_store_provided=False)
+    with pytest.raises(KGError, match="read-only"):
+        ds.update(f"LOAD <{canary.endpoint}data.ttl>")
+    assert canary.settled() == 0
+
+
+def test_a_service_named_by_host_name_is_refused_too(store: Path) -> None:
+    oxstore = open_store(store)
+    with pytest.raises(SealError, match="SERVICE is refused"):
+        execute(oxstore, "SELECT * WHERE { SERVICE <http://sparql.example.org/q> { ?s ?p ?o } }")
+
+
+def test_many_threads_with_syntax_errors_at_once_all_finish(store: Path) -> None:
+    """Finding an error's position queries the parser again: on the same sealed thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def bad(_: int) -> str:
+        try:
+            run_query("SELECT ?s WHERE { ?s ?p ?o . FILTER(?o > ) }", store=store)
+        except QueryError as err:
+            return str(err)
+        return ""
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        messages = list(pool.map(bad, range(48), timeout=60))
+    assert all(m.startswith("syntax error at line 1") for m in messages), messages[:2]

@@ -10,16 +10,46 @@ writer that was killed are removed by the next writer.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import KGError
 from kg.faults import step
-from kg.swap import recover, swap_in
+from kg.swap import check_targets, recover, swap_in
 
-__all__ = ["replace_files", "stage_files"]
+__all__ = ["discard", "export_lock", "replace_files", "stage_files"]
+
+
+FILES_JOURNAL = ".kg-files.swap"
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file a writer of the files in ``out_dir`` holds (beside the folder)."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+@contextmanager
+def export_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir``'s write lock for the duration, or fail at once with ``KGError``."""
+    lock = lock_path(out_dir)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise KGError(f"cannot create lock file {lock}: {err.strerror}") from err
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise KGError(f"{out_dir} is being written by another kg process") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def stage_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[tuple[Path, Path]]:
@@ -31,13 +61,14 @@ def stage_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[tuple[Path
     """
     out_dir = Path(out_dir)
     pending: list[tuple[Path, Path]] = []
+    if (out_dir / FILES_JOURNAL).exists():
+        recover(out_dir / FILES_JOURNAL)  # a killed replace_files: its old files come back
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for filename, data in contents.items():
             _remove_stale_temps(out_dir, filename)
             target = out_dir / filename
-            if target.is_dir():
-                raise KGError(f"cannot write {target}: it is a folder; move it away, then build")
+            check_targets([(Path(os.devnull), target)])
             tmp = out_dir / f".{filename}.{os.getpid()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             pending.append((tmp, target))
@@ -72,14 +103,12 @@ def replace_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[Path]:
     cannot be written.
     """
     out_dir = Path(out_dir)
-    journal = out_dir / ".kg-files.swap"
-    if out_dir.is_dir():
-        recover(journal)
-    pending = stage_files(out_dir, contents)
-    try:
-        swap_in(journal, pending)
-    finally:
-        discard(pending)
+    with export_lock(out_dir):
+        pending = stage_files(out_dir, contents)
+        try:
+            swap_in(out_dir / FILES_JOURNAL, pending)
+        finally:
+            discard(pending)
     return [target for _, target in pending]
 
 

@@ -75,7 +75,12 @@ def _cut_block(text: str, start: int, end: int, limit: int = BLOCK_CHARS) -> lis
 def _sections(doc: Document) -> list[tuple[list[Span], Span | None]]:
     """The document's body spans (cut to size) grouped into sections, each with the
     headline when it is the first."""
-    spans = [piece for s, e in doc.body for piece in _cut_block(doc.text, s, e)]
+    head = doc.headline
+    body = list(doc.body)
+    if head and head[1] - head[0] > BLOCK_CHARS:
+        body.insert(0, head)  # no headline runs to thousands of characters: read as text
+        head = None
+    spans = [piece for s, e in body for piece in _cut_block(doc.text, s, e)]
     sections: list[list[Span]] = [[]]
     size = 0
     for span in spans:
@@ -84,9 +89,6 @@ def _sections(doc: Document) -> list[tuple[list[Span], Span | None]]:
             size = 0
         sections[-1].append(span)
         size += span[1] - span[0]
-    head = doc.headline
-    if head and head[1] - head[0] > BLOCK_CHARS:
-        head = None  # no headline runs to thousands of characters: nothing to read twice
     return [(spans, head if i == 0 else None) for i, spans in enumerate(sections)]
 
 
