@@ -401,3 +401,24 @@ def test_every_trigger_names_a_property_with_classes() -> None:
         "departedFrom", "succeeded", "developer", "launched", "discontinued",
         "headquarteredIn", "poweredBy", "integratedInto", "replacedBy",
     }  # fmt: skip
+
+
+def test_a_persons_title_and_the_company_are_the_organisation_tied_to_them(read_facts) -> None:  # type: ignore[no-untyped-def]
+    """With no organisation in the sentence, not the one the article is mostly about."""
+    facts = read_facts(
+        "Tavares Group has completed its takeover of Quetzal Holdings. Tavares Group "
+        "paid $780 million in cash. Tavares Group is the largest payments firm in Brazil. "
+        "Quetzal Holdings was founded in 2017 by Ximena Ruiz and Tomas Aguilar. "
+        "Aguilar, who served as chief technology officer, left the company in 2022."
+    )
+    assert ("tomas-aguilar", "leaderOf", "quetzal-holdings", "asserted") in facts
+    assert ("tomas-aguilar", "departedFrom", "quetzal-holdings", "asserted") in facts
+    assert not {f for f in facts if f[0] == "tomas-aguilar" and f[2] == "tavares-group"}
+    # tied to two organisations: the article's, as before
+    facts = read_facts(
+        "Tavares Group has completed its takeover of Quetzal Holdings. Tavares Group "
+        "paid $780 million in cash. Tavares Group is the largest payments firm in Brazil. "
+        "Tomas Aguilar founded Quetzal Holdings and Lumo Labs. "
+        "Aguilar, the chief technology officer, said the deal was good news."
+    )
+    assert ("tomas-aguilar", "leaderOf", "tavares-group", "asserted") in facts

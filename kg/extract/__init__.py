@@ -123,6 +123,7 @@ def _read_block(
             triggers=triggers,
             last_deal=lambda: st.deals[-1] if st.deals else None,
             main_organization=st.main_organization,
+            affiliation=st.affiliation,
             register_deal=st.deals.append,
             out=st.relations,
             attribution=attribution(sent),

@@ -55,6 +55,9 @@ def _enclosing(tok: Any, offset: int, by_token: dict[int, Mention]) -> frozenset
 
 
 #: what a description of a public body says its name ends with ("the court": a Court)
+#: A person's ties to an organisation that make it "the company" of their clauses.
+_AFFILIATIONS = frozenset({"founderOf", "ceoOf", "leaderOf", "worksFor"})
+
 _BODY_HEADS = {
     "court": {"Court", "Tribunal"}, "tribunal": {"Tribunal", "Court"},
     "government": {"Government", "Ministry", "Department"}, "ministry": {"Ministry"},
@@ -168,6 +171,45 @@ class DocState:
                     else None
                 )
         return None
+
+    def affiliation(self, person: Mention) -> Mention | None:
+        """The one organisation the document has so far tied ``person`` to (founded,
+        leads, works for), matched by full name or surname; None if none or several."""
+        if person.label != "Person":
+            return None
+        last = person.name.split()[-1]
+        orgs: dict[str, Mention] = {}
+        for r in self.relations:
+            obj = r.object
+            if (
+                r.predicate in _AFFILIATIONS
+                and isinstance(obj, Mention)
+                and obj.label == "Organization"
+                and (r.subject.name == person.name or r.subject.name.split()[-1] == last)
+            ):
+                orgs.setdefault(strip_legal(obj.name), obj)
+        return next(iter(orgs.values())) if len(orgs) == 1 else None
+
+    def _affiliation(self, tok: Any, offset: int) -> Mention | None:
+        """'Aguilar, who served as CTO, left the company'; 'Ruiz, its chief executive,
+        will ...': with no organisation named earlier in the sentence, "its" or "the
+        company" by a person (the subject of its verb, or the person a title it
+        qualifies is in apposition to) is the organisation tied to that person."""
+        if any(
+            (m := self.finder.by_token.get(offset + t.idx)) is not None
+            and m.label == "Organization"
+            for t in tok.sent
+            if t.i < tok.i
+        ):
+            return None
+        anchor = None
+        if tok.dep_ == "poss" and tok.head.dep_ == "appos":
+            anchor = tok.head.head
+        elif tok.dep_ in ("dobj", "pobj"):
+            verb = tok.head if tok.dep_ == "dobj" else tok.head.head
+            anchor = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        person = self.finder.by_token.get(offset + anchor.idx) if anchor is not None else None
+        return self.affiliation(person) if person is not None else None
 
     def _as_organization(self, m: Mention) -> Mention | None:
         """'Parlaro said it would ...': a one-word name the tagger took for a person,
@@ -320,6 +362,7 @@ class DocState:
                     speaker
                     or owner
                     or (self.antecedent(("Organization",), at, skip) if agent else None)
+                    or (self._affiliation(tok, offset) if low in ("its", "their") else None)
                     or self.antecedent(classes, at, skip)
                 )
             elif tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in tok.children):
@@ -335,7 +378,8 @@ class DocState:
                     # court" a court
                     public = cls == "Regulator"
                     heads = _BODY_HEADS.get(low)
-                    target = self.salient(
+                    target = None if public else self._affiliation(tok, offset)
+                    target = target or self.salient(
                         ("Organization",),
                         offset + tok.left_edge.idx,  # not a name inside the description
                         # itself ("the Musk-led company")

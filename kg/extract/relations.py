@@ -75,6 +75,7 @@ class SentenceReader(RoleReader):
     triggers: Triggers = field(default=None)  # type: ignore[assignment]
     last_deal: Callable[[], Mention | None] = lambda: None
     main_organization: Callable[[], Mention | None] = lambda: None
+    affiliation: Callable[[Mention], Mention | None] = lambda person: None
     register_deal: Callable[[Mention], None] = lambda m: None
     out: list[RelationMention] = field(default_factory=list)
     #: the named entities of the sentence (``Span.ents`` walks the whole block)
@@ -304,7 +305,9 @@ class SentenceReader(RoleReader):
         if not pairs and trig.pos == "noun" and self._wants_employer(prop):
             main = self._article_organization(tok)
             if main is not None:  # "CEO Jane Roe said ...": the article's organisation
-                pairs, confidence = [(s, main) for s in subs], 0.5
+                # unless the sentence names none and the document has tied the
+                # person to one ("Aguilar, who served as chief technology officer")
+                pairs, confidence = [(s, self._own_organization(s, main)) for s in subs], 0.5
         if (
             prop == "ceoOf"
             and tok.lower_ in ("chief", "boss", "head")
@@ -348,6 +351,12 @@ class SentenceReader(RoleReader):
     def _wants_employer(self, prop: str) -> bool:
         found = self.triggers.domain(prop)
         return found is not None and found[0] == {"Person"} and "Organization" in found[1]
+
+    def _own_organization(self, person: Mention, main: Mention) -> Mention:
+        article = self.main_organization()
+        if article is None or main.name != article.name:
+            return main  # found in the sentence itself
+        return self.affiliation(person) or main
 
     def _article_organization(self, title: Tok | None = None) -> Mention | None:
         """The organisation a title without one belongs to: the organisation that is
