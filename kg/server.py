@@ -19,6 +19,7 @@ workers go on serving.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import multiprocessing
 import queue
@@ -205,6 +206,8 @@ class _Worker:
         self.process = ctx.Process(
             target=_worker_main, args=(str(store), max_rows, child, max_memory_mb), daemon=True
         )
+        self._stopping = threading.Lock()
+        self._stopped = False
         self.process.start()
         child.close()
 
@@ -218,10 +221,17 @@ class _Worker:
             raise StoreError(f"query worker failed: {message}")
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.conn.close()
+        """Kill the process and close the pipe; safe to call from two threads at once
+        (the pool's close and a replacement after a crash)."""
+        with self._stopping:
+            if self._stopped:
+                return
+            self._stopped = True
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            with contextlib.suppress(OSError):
+                self.conn.close()
 
 
 class WorkerPool:
@@ -264,6 +274,9 @@ class WorkerPool:
             fresh.wait_ready()
         except (KGError, OSError):
             return  # the pool runs one worker short rather than failing every request
+        if self._closed:  # closed while it started: it is no one's to stop but ours
+            fresh.stop()
+            return
         self._idle.put(fresh)
 
     def run(self, job: Job, timeout: float, *, wait: float = 30.0) -> tuple[int, bytes]:
