@@ -13,7 +13,6 @@ source path, so ``add`` and ``remove`` start from what the store holds.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -30,7 +29,7 @@ from kg.conflicts import Conflict, find_conflicts, support_counts
 from kg.errors import InputError, StoreError
 from kg.export.files import discard, export_lock, stage_files
 from kg.export.html import load_assets, render_html
-from kg.export.rdf import render_exports
+from kg.export.rdf import DEFAULT_FORMATS, EXPORT_FORMATS, render_exports
 from kg.extract import extract_documents
 from kg.faults import step
 from kg.ingest import MAX_DOCUMENT_MB, discover, read_document
@@ -40,7 +39,7 @@ from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
 from kg.resources import data_dir
 from kg.store import staged_store, store_lock, stored_documents
-from kg.swap import check_targets
+from kg.swap import check_target
 from kg.validate import Violation, validate
 
 __all__ = ["BuildReport", "Changes", "add", "build", "remove", "sample_corpus"]
@@ -284,7 +283,8 @@ def _extract(
     return [got for d in documents if (got := found[d.id]) is not None], len(missing)
 
 
-_OUTPUT_NAMES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.html")
+#: The output folder's files, as ``_render_outputs`` makes them.
+OUTPUT_NAMES = (*(EXPORT_FORMATS[f][0] for f in DEFAULT_FORMATS), "graph.html")
 
 
 def _render_outputs(ds: Dataset) -> dict[str, bytes]:
@@ -319,7 +319,8 @@ def _build(
     started: float,
 ) -> BuildReport:
     """Extract (or reuse), resolve, encode, validate, store, export. The caller holds the lock."""
-    check_targets([(Path(os.devnull), out / name) for name in _OUTPUT_NAMES])  # fail early
+    for name in OUTPUT_NAMES:  # before any work: a folder in a file's place is refused
+        check_target(out / name, folder=False)
     unique = {d.id: d for d in documents}  # a document named twice is one document
     # Resolution sees the documents in content-hash order, so that a store reached by
     # adds and removes is the same as one built from scratch from the same articles.

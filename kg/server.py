@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import html
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -160,8 +161,6 @@ def _cap_memory(max_memory_mb: int | None) -> None:
 
 def _worker_main(store: str, max_rows: int, conn: Connection, max_memory_mb: int | None) -> None:
     """A worker process: answer jobs from ``conn`` until it closes."""
-    import os
-
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line, not pages
     try:
         _cached_store(Path(store))

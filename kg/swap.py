@@ -26,7 +26,7 @@ from pathlib import Path
 from kg.errors import KGError
 from kg.faults import step
 
-__all__ = ["SwapError", "backup_of", "check_targets", "recover", "swap_in"]
+__all__ = ["SwapError", "backup_of", "check_target", "recover", "swap_in"]
 
 
 class SwapError(KGError):
@@ -68,17 +68,14 @@ def _write_journal(journal: Path, entries: list[dict[str, object]]) -> None:
     _fsync_dir(journal.parent)
 
 
-def check_targets(pairs: Sequence[tuple[Path, Path]]) -> None:
-    """``KGError`` for a target that is a link, or a folder where a file goes (or the
-    other way round): it is never replaced."""
-    for new, target in pairs:
-        if target.is_symlink():
-            raise KGError(f"cannot write {target}: it is a link; move it away, then build")
-        if not target.exists():
-            continue
-        if new.is_dir() != target.is_dir():
-            kind = "a folder" if target.is_dir() else "not a folder"
-            raise KGError(f"cannot write {target}: it is {kind}; move it away, then build")
+def check_target(target: Path, *, folder: bool) -> None:
+    """``KGError`` if ``target`` cannot be replaced by a folder (``folder``) or a file:
+    it is a link, or a folder where a file goes (or the other way round)."""
+    if target.is_symlink():
+        raise KGError(f"cannot write {target}: it is a link; move it away, then build")
+    if target.exists() and target.is_dir() != folder:
+        kind = "a folder" if target.is_dir() else "not a folder"
+        raise KGError(f"cannot write {target}: it is {kind}; move it away, then build")
 
 
 def swap_in(journal: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
@@ -87,7 +84,8 @@ def swap_in(journal: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
     Raises ``KGError`` naming the path when a target cannot be replaced; the old
     targets are all back in place then.
     """
-    check_targets(pairs)
+    for new, target in pairs:
+        check_target(target, folder=new.is_dir())
     for _new, target in pairs:  # left by a swap whose clean-up was cut short: stale
         backup = backup_of(target)
         if backup.is_symlink() or backup.exists():

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kg.errors import KGError
 from kg.faults import step
-from kg.swap import check_targets, recover, swap_in
+from kg.swap import check_target, recover, swap_in
 
 __all__ = ["discard", "export_lock", "replace_files", "stage_files"]
 
@@ -68,7 +68,7 @@ def stage_files(out_dir: Path, contents: Mapping[str, bytes]) -> list[tuple[Path
         for filename, data in contents.items():
             _remove_stale_temps(out_dir, filename)
             target = out_dir / filename
-            check_targets([(Path(os.devnull), target)])
+            check_target(target, folder=False)
             tmp = out_dir / f".{filename}.{os.getpid()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             pending.append((tmp, target))
