@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.store import merge_default_graph
 from kg.vocab import PREFIXES
 
 KG, KGR, KGD, KGF = (PREFIXES[p] for p in ("kg", "kgr", "kgd", "kgf"))
@@ -135,6 +136,7 @@ def write(path: Path, triples: int) -> int:
     """Write a synthetic store at ``path`` (which must not exist); return its quad count."""
     store = ox.Store(str(path))
     store.bulk_extend(generate(triples))
+    merge_default_graph(store)  # as a build leaves it: the merged graph is the default one
     store.flush()
     count = len(store)
     del store

@@ -342,7 +342,11 @@ def _question_params(args: list[str]) -> dict[str, str]:
 )  # fmt: skip
 @click.option(
     "--workers", type=click.IntRange(min=1), default=4, show_default=True,
-    help="Worker processes, i.e. how many queries run at once.",
+    help="Worker processes per front, i.e. how many queries each front runs at once.",
+)  # fmt: skip
+@click.option(
+    "--fronts", type=click.IntRange(min=1), default=None,
+    help="Processes that serve HTTP on the one port [default: one per core, at most 4].",
 )  # fmt: skip
 @click.option(
     "--html", "html_page", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -366,20 +370,21 @@ def serve(
     html_page: Path | None,
     max_memory_mb: int,
     idle_timeout: float,
+    fronts: int | None,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint (/sparql) and the graph page (/).
 
     Updates, SERVICE and FROM naming anything but the store's graphs are
     refused; a query past --timeout or --max-rows gets an error, not a hang.
     """
-    from kg.server import make_server
+    from kg.server import default_fronts, make_server
     from kg.server import serve as run_server
 
     try:
         server = make_server(
             store, host=host, port=port, timeout=timeout, max_rows=max_rows,
             workers=workers, html_page=html_page, max_memory_mb=max_memory_mb or None,
-            idle_timeout=idle_timeout,
+            idle_timeout=idle_timeout, fronts=fronts or default_fronts(),
         )  # fmt: skip
     except KGError as err:
         _fail(err)

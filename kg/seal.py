@@ -33,7 +33,13 @@ from typing import TypeVar
 
 from kg.errors import Refused
 
-__all__ = ["SealError", "is_sealed_error", "is_sealed_platform", "run_sealed"]
+__all__ = [
+    "SealError",
+    "is_sealed_error",
+    "is_sealed_platform",
+    "run_sealed",
+    "seal_current_thread",
+]
 
 _T = TypeVar("_T")
 
@@ -172,6 +178,16 @@ def _submit(fn: Callable[[], object]) -> queue.Queue[tuple[bool, object]]:
         _IDLE -= 1  # this task's thread: taken now, given back when the task is done
     _TASKS.put((fn, reply))
     return reply
+
+
+def seal_current_thread() -> bool:
+    """Seal the calling thread, and every thread it starts from now on, and run the
+    queries made on it in place rather than on the pool: for a process that exists
+    to run queries (``kg serve``'s workers). False where the kernel cannot seal, in
+    which case the text check of ``run_sealed`` applies on this thread."""
+    _STATE.sealed = _seal_this_thread()
+    _STATE.pooled = True
+    return bool(_STATE.sealed)
 
 
 def is_sealed_platform() -> bool:

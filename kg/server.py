@@ -11,33 +11,41 @@ and ``FROM``/``FROM NAMED`` (or ``default-graph-uri``/``named-graph-uri``)
 naming anything but a graph of the store, so no request makes the process
 open a URL or a file; the store itself is opened read-only.
 
-Queries run in a small pool of worker processes , because a
-pyoxigraph query cannot be interrupted: past the time limit the worker is
-killed and replaced, the client gets a 503 with the reason, and the other
-workers go on serving.
+HTTP is served by one asyncio loop, which reads every connection and checks
+and negotiates each request. The queries themselves run in a small pool of
+worker processes, each with the store open read-only and its thread sealed,
+which write the answer's bytes; a process because a pyoxigraph query cannot
+be interrupted: past the time limit the worker is killed and replaced, the
+client gets a 503 with the reason, and the other workers go on serving.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
+import json
 import multiprocessing
 import os
-import queue
 import signal
+import socket
+import struct
 import sys
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
+from kg.seal import run_sealed, seal_current_thread
 from kg.sparql import (
     Refused,
     ResultLimitError,
@@ -135,6 +143,8 @@ def negotiate(form: str, accept: str | None, formats: Iterable[str] = ()) -> str
 
 # ---------------------------------------------------------------- worker processes
 
+# ---------------------------------------------------------------- worker processes
+
 
 @dataclass(frozen=True)
 class Job:
@@ -144,6 +154,14 @@ class Job:
     fmt: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+
+    def encode(self) -> bytes:
+        return json.dumps([self.query, self.fmt, self.default_graphs, self.named_graphs]).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Job:
+        query, fmt, default, named = json.loads(data)
+        return cls(query, fmt, tuple(default), tuple(named))
 
 
 def _cap_memory(max_memory_mb: int | None) -> None:
@@ -159,45 +177,145 @@ def _cap_memory(max_memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+_REPLY = struct.Struct("!HI")  # a worker's reply: status, microseconds, then the body
+
+
+def run_job(
+    oxstore: ox.Store, job: Job, max_rows: int, max_memory_mb: int | None
+) -> tuple[int, bytes]:
+    """(HTTP status, body) of ``job`` on ``oxstore``, on the calling (sealed) thread."""
+    try:
+        result = execute(
+            oxstore,
+            job.query,
+            max_rows=max_rows,
+            default_graph=[ox.NamedNode(g) for g in job.default_graphs],
+            named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
+        )
+        return 200, result.render(job.fmt).encode()
+    except ResultLimitError as err:
+        return 500, f"{err}; add LIMIT or narrow the query".encode()
+    except MemoryError:
+        return 503, _OUT_OF_MEMORY.format(max_memory_mb).encode()
+    except QueryError as err:
+        return 400, str(err).encode()
+    except KGError as err:
+        return 500, str(err).encode()
+
+
+_ENGINE_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "csv": ox.QueryResultsFormat.CSV,
+}
+
+
+def _solutions_bytes(oxstore: ox.Store, job: Job) -> bytes | None:
+    """The answer to a SELECT ``job`` already known to fit ``max_rows``, written by
+    pyoxigraph itself: the same bytes ``run_job`` makes, row by row in Python, for
+    these formats. None for anything else (ASK, graphs, an error): ``run_job`` then.
+    """
+    fmt = _ENGINE_FORMATS.get(job.fmt)
+    if fmt is None:
+        return None
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+
+    def write() -> bytes | None:
+        results = oxstore.query(job.query, **options)
+        if not isinstance(results, ox.QuerySolutions):
+            return None
+        body = results.serialize(format=fmt) or b""
+        return body if body.endswith(b"\n") else body + b"\n"
+
+    try:
+        return run_sealed(job.query, write)
+    except (KGError, OSError, RuntimeError, SyntaxError, ValueError, TypeError):
+        return None
+
+
 def _worker_main(store: str, max_rows: int, conn: Connection, max_memory_mb: int | None) -> None:
-    """A worker process: answer jobs from ``conn`` until it closes."""
+    """A worker process: answer jobs from ``conn`` until it closes.
+
+    The process exists to run queries, so its one thread is sealed and runs them
+    in place. A job is JSON; a reply is the HTTP status, the microseconds the
+    query took, and the body.
+    """
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line, not pages
     try:
         _cached_store(Path(store))
         _cap_memory(max_memory_mb)
-        conn.send("ready")
+        seal_current_thread()
+        conn.send_bytes(b"ready")
     except KGError as err:
-        conn.send(str(err))
+        conn.send_bytes(str(err).encode())
         return
     while True:
         try:
-            job: Job = conn.recv()
+            job = Job.decode(conn.recv_bytes())
         except EOFError:
             return
-        try:
-            result = execute(
-                _cached_store(Path(store)),  # reopens if a build swapped the store
-                job.query,
-                max_rows=max_rows,
-                default_graph=[ox.NamedNode(g) for g in job.default_graphs],
-                named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
-            )
-            reply = (200, result.render(job.fmt).encode())
-        except ResultLimitError as err:
-            reply = (500, f"{err}; add LIMIT or narrow the query".encode())
-        except MemoryError:
-            reply = (503, _OUT_OF_MEMORY.format(max_memory_mb).encode())
-        except QueryError as err:
-            reply = (400, str(err).encode())
-        except KGError as err:
-            reply = (500, str(err).encode())
-        conn.send(reply)
+        started = time.perf_counter()
+        oxstore = _cached_store(Path(store))  # reopens if a build swapped the store
+        status, body = run_job(oxstore, job, max_rows, max_memory_mb)
+        took = min(int((time.perf_counter() - started) * 1e6), 0xFFFFFFFF)
+        conn.send_bytes(_REPLY.pack(status, took) + body)
 
 
 _OUT_OF_MEMORY = "the query needed more than the worker's {} MB of memory and was stopped"
+_HEADER = struct.Struct("!i")  # multiprocessing's frame header: the length, big-endian
+
+
+class _WorkerGone(Exception):
+    """The worker's pipe closed while a job was out."""
+
+
+class _Frames(asyncio.Protocol):
+    """The front's end of a worker's pipe: writes jobs, reads length-framed replies."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[bytes] | None = None
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if len(self.buffer) < 4:
+            return
+        (size,) = _HEADER.unpack_from(self.buffer)
+        if len(self.buffer) < 4 + size:
+            return
+        frame = bytes(self.buffer[4 : 4 + size])
+        del self.buffer[: 4 + size]
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(frame)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(_WorkerGone())
+
+    def ask(self, payload: bytes) -> asyncio.Future[bytes]:
+        loop = asyncio.get_running_loop()
+        self.waiter = loop.create_future()
+        if self.closed or self.transport is None:
+            self.waiter.set_exception(_WorkerGone())
+        else:
+            self.transport.write(_HEADER.pack(len(payload)) + payload)
+        return self.waiter
 
 
 class _Worker:
+    """A worker process, and (once attached to the event loop) its pipe."""
+
     def __init__(
         self, ctx: SpawnContext, store: Path, max_rows: int, max_memory_mb: int | None
     ) -> None:
@@ -205,6 +323,7 @@ class _Worker:
         self.process = ctx.Process(
             target=_worker_main, args=(str(store), max_rows, child, max_memory_mb), daemon=True
         )
+        self.frames: _Frames | None = None
         self._stopping = threading.Lock()
         self._stopped = False
         self.process.start()
@@ -212,12 +331,18 @@ class _Worker:
 
     def wait_ready(self) -> None:
         try:
-            message = self.conn.recv() if self.conn.poll(60) else "did not start in 60 s"
+            message = self.conn.recv_bytes().decode() if self.conn.poll(60) else "no reply in 60 s"
         except EOFError:
             message = f"exited with status {self.process.exitcode} while starting"
         if message != "ready":
             self.stop()
             raise StoreError(f"query worker failed: {message}")
+
+    async def attach(self) -> None:
+        """Read and write the pipe from the running event loop."""
+        sock = socket.socket(fileno=os.dup(self.conn.fileno()))
+        self.conn.close()  # the socket holds its own descriptor of the pipe
+        _, self.frames = await asyncio.get_running_loop().connect_accepted_socket(_Frames, sock)
 
     def stop(self) -> None:
         """Kill the process and close the pipe; safe to call from two threads at once
@@ -232,26 +357,37 @@ class _Worker:
             with contextlib.suppress(OSError):
                 self.conn.close()
 
+    def detach(self) -> None:
+        """Close the pipe's end in the event loop (on the loop's thread)."""
+        if self.frames is not None and self.frames.transport is not None:
+            self.frames.transport.abort()
+        self.frames = None
+
 
 class WorkerPool:
-    """Worker processes, each with the store open, that run one query at a time."""
+    """Worker processes, each with the store open, that run one query at a time.
+
+    A process, not a thread, because a pyoxigraph query cannot be interrupted:
+    one past its time limit is killed with its process, which is replaced.
+    """
 
     def __init__(
         self, store: Path, *, size: int, max_rows: int, max_memory_mb: int | None = None
     ) -> None:
-        # spawn, not fork: the parent runs HTTP threads, and a forked child would
-        # inherit their locks and pyoxigraph's handle.
+        # spawn, not fork: a forked child would inherit pyoxigraph's handle and locks.
         self._ctx = multiprocessing.get_context("spawn")
         self._store, self._max_rows = store, max_rows
+        self.max_rows = max_rows
         self.max_memory_mb = max_memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._ready: list[_Worker] = []
+        self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._closed = False
         self._lock = threading.Lock()
         try:
             for worker in [self._start() for _ in range(size)]:
                 worker.wait_ready()
-                self._idle.put(worker)
+                self._ready.append(worker)
         except BaseException:
             self.close()
             raise
@@ -262,45 +398,92 @@ class WorkerPool:
             self._all.add(worker)
         return worker
 
-    def _replace(self, worker: _Worker) -> None:
-        with self._lock:
-            self._all.discard(worker)
-        worker.stop()
+    async def open(self) -> None:
+        """Attach the workers to the running event loop (``run`` needs it)."""
+        self._idle = asyncio.Queue()
+        for worker in self._ready:
+            await worker.attach()
+            self._idle.put_nowait(worker)
+        self._ready = []
+
+    def _fresh(self) -> _Worker | None:
+        """A started and ready worker to replace a lost one (blocking: run in a thread)."""
         if self._closed:
-            return
+            return None
         try:
             fresh = self._start()
             fresh.wait_ready()
         except (KGError, OSError):
-            return  # the pool runs one worker short rather than failing every request
+            return None  # the pool runs one worker short rather than failing every request
+        return fresh
+
+    async def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        loop = asyncio.get_running_loop()
+        worker.detach()
+        await loop.run_in_executor(None, worker.stop)
+        fresh = await loop.run_in_executor(None, self._fresh)
+        if fresh is None:
+            return
         if self._closed:  # closed while it started: it is no one's to stop but ours
             fresh.stop()
             return
-        self._idle.put(fresh)
+        await fresh.attach()
+        assert self._idle is not None
+        self._idle.put_nowait(fresh)
 
-    def run(self, job: Job, timeout: float, *, wait: float = 30.0) -> tuple[int, bytes]:
-        """(HTTP status, body) for ``job``: at most ``wait`` s queued, ``timeout`` s running."""
+    async def run(
+        self, job: Job, timeout: float, *, wait: float = 30.0
+    ) -> tuple[int, bytes, float]:
+        """(HTTP status, body, seconds the worker spent) for ``job``: at most ``wait`` s
+        queued, ``timeout`` s running (the seconds are inf for a reply no worker sent)."""
+        inf = float("inf")
+        assert self._idle is not None, "WorkerPool.open() first"
         try:
-            worker = self._idle.get(timeout=wait)
-        except queue.Empty:
-            return 503, f"server busy: no query worker free within {wait:g} s".encode()
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), wait)
+            except TimeoutError:
+                return 503, f"server busy: no query worker free within {wait:g} s".encode(), inf
+        assert worker.frames is not None
+        reply = worker.frames.ask(job.encode())
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(timeout, _expire, reply)
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(timeout):
-                reply: tuple[int, bytes] = worker.conn.recv()
-                self._idle.put(worker)
-                return reply
-        except (EOFError, OSError):
-            worker.process.join(2)
+            frame = await reply
+        except TimeoutError:
+            # pyoxigraph cannot interrupt a query: stop the process, start another.
+            self._keep(loop.create_task(self._replace(worker)))
+            stopped = f"the query ran past the time limit of {timeout:g} s and was stopped"
+            return 503, stopped.encode(), inf
+        except _WorkerGone:
+            await loop.run_in_executor(None, worker.process.join, 2)
             died = worker.process.exitcode
-            threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+            self._keep(loop.create_task(self._replace(worker)))
             if self.max_memory_mb and died == -signal.SIGABRT:
                 # the engine aborts when an allocation fails: that is the memory cap
-                return 503, _OUT_OF_MEMORY.format(self.max_memory_mb).encode()
-            return 500, b"the query worker stopped unexpectedly"
-        # pyoxigraph cannot interrupt a query: stop the process, start another.
-        threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
-        return 503, f"the query ran past the time limit of {timeout:g} s and was stopped".encode()
+                return 503, _OUT_OF_MEMORY.format(self.max_memory_mb).encode(), inf
+            return 500, b"the query worker stopped unexpectedly", inf
+        finally:
+            timer.cancel()
+        self._idle.put_nowait(worker)
+        status, took = _REPLY.unpack_from(frame)
+        return status, frame[_REPLY.size :], took / 1e6
+
+    _tasks: set[asyncio.Task[None]] = set()
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)  # the loop holds tasks weakly
+        task.add_done_callback(self._tasks.discard)
+
+    def detach(self) -> None:
+        """Close the pipes' ends in the event loop, which is about to stop."""
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            worker.detach()
 
     def close(self) -> None:
         """Stop every worker."""
@@ -310,6 +493,11 @@ class WorkerPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
+
+
+def _expire(reply: asyncio.Future[bytes]) -> None:
+    if not reply.done():
+        reply.set_exception(TimeoutError())
 
 
 # ---------------------------------------------------------------- HTTP
@@ -340,15 +528,31 @@ The graph page is at <a href="/">/</a>.</p>
 """
 _EXAMPLE = "SELECT ?org ?product WHERE {\n  ?org kg:discontinued ?product\n} LIMIT 20\n"
 
+MAX_HEAD = 64 * 1024  # bytes of request line and headers
+_REMEMBERED = 4096  # query texts whose check, or speed, is remembered
+FAST_S = 0.002  # a job a worker ran this fast is run by the front next time
 
-class SparqlServer(ThreadingHTTPServer):
-    """The endpoint: a threading HTTP server handing queries to a worker pool."""
 
-    daemon_threads = True
+@dataclass
+class Request:
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+    keep_alive: bool
+
+
+class SparqlServer:
+    """The endpoint: an asyncio HTTP/1.1 front that hands queries to a worker pool.
+
+    ``serve_forever`` runs it (in the calling thread) until ``shutdown`` is
+    called from another thread; ``server_close`` then releases the socket and
+    the workers.
+    """
 
     def __init__(
         self,
-        address: tuple[str, int],
+        sock: socket.socket,
         *,
         store: Path,
         pool: WorkerPool,
@@ -356,7 +560,8 @@ class SparqlServer(ThreadingHTTPServer):
         html_page: Path | None,
         idle_timeout: float = 30.0,
     ) -> None:
-        super().__init__(address, _Handler)
+        self.socket = sock
+        self.server_address = sock.getsockname()
         self.store = store
         self.pool = pool
         self.query_timeout = timeout
@@ -364,11 +569,82 @@ class SparqlServer(ThreadingHTTPServer):
         self.html_page = html_page
         self._graph_html: bytes | None = None
         self._html_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._done = threading.Event()
+        self._connections: set[_Connection] = set()
+        self._graphs: tuple[ox.Store, set[str]] | None = None
+        self._graphs_checked = 0.0
+        self._checked: dict[str, str] = {}
+        self._fast: set[Job] = set()
+        self._targets: dict[str, tuple[str, dict[str, list[str]]]] = {}
+        self.fronts: _Fronts | None = None  # the other front processes, if this one started them
+        self.parent: int | None = None  # a front started by another stops when it is gone
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}/"
+
+    # -------------------------------------------------------- running
+
+    def serve_forever(self) -> None:
+        """Serve until ``shutdown``."""
+        self._done.clear()
+        try:
+            with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                runner.run(self._serve())
+        finally:
+            self._done.set()
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        seal_current_thread()  # the front runs the queries it knows to be fast
+        self._loop.set_exception_handler(_quiet)
+        self._stop = asyncio.Event()
+        await self.pool.open()
+        listener = await self._loop.create_server(
+            lambda: _Connection(self), sock=self.socket, backlog=1024
+        )
+        if threading.current_thread() is threading.main_thread():
+            self._loop.add_signal_handler(signal.SIGTERM, self._stop.set)
+        watch = self._loop.create_task(self._watch())
+        try:
+            await self._stop.wait()
+        finally:
+            watch.cancel()
+            listener.close()
+            for conn in list(self._connections):
+                conn.close()
+            self.pool.detach()
+
+    async def _watch(self) -> None:
+        """Once a second: replace a front process that died; stop a front whose
+        starter is gone."""
+        assert self._loop is not None and self._stop is not None
+        while True:
+            await asyncio.sleep(1.0)
+            if self.parent is not None and os.getppid() != self.parent:
+                self._stop.set()
+            if self.fronts is not None:
+                await self._loop.run_in_executor(None, self.fronts.replace_dead)
+
+    def shutdown(self) -> None:
+        """Stop ``serve_forever`` (from another thread) and wait until it has returned."""
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(stop.set)
+            self._done.wait()
+
+    def server_close(self) -> None:
+        if self.fronts is not None:
+            self.fronts.close()
+        with contextlib.suppress(OSError):
+            self.socket.close()
+        self.pool.close()
+
+    # -------------------------------------------------------- answers
 
     def graph_html(self) -> bytes:
         """The graph page: the --html file, or one made from the store on first use."""
@@ -383,25 +659,45 @@ class SparqlServer(ThreadingHTTPServer):
                     self._graph_html = render_html(load_dataset(self.store)).encode()
             return self._graph_html
 
-    def server_close(self) -> None:
-        super().server_close()
-        self.pool.close()
+    def _store_graphs(self) -> tuple[ox.Store, set[str]]:
+        """The store and its graph names; whether a build swapped the store is
+        looked at once a second, not on every request."""
+        now = time.monotonic()
+        if self._graphs is None or now >= self._graphs_checked + 1.0:
+            oxstore = _cached_store(self.store)  # a new handle when a build swapped the store
+            if self._graphs is None or self._graphs[0] is not oxstore:
+                self._graphs = (oxstore, store_graphs(oxstore))
+                self._checked.clear()
+                self._fast.clear()
+            self._graphs_checked = now
+        return self._graphs
 
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that hangs up or stalls is no error of the server's: say nothing.
-        Anything else is one line on stderr, not a traceback."""
-        err = sys.exc_info()[1]
-        if isinstance(err, (ConnectionError, TimeoutError)):
-            return
-        print(f"kg: error serving {client_address}: {err!r}", file=sys.stderr)
+    def _check(self, query: str, graphs: set[str]) -> str:
+        """``check_query``, remembered per query text until the store changes."""
+        form = self._checked.get(query)
+        if form is None:
+            form = check_query(query, graphs=graphs)  # a refusal is not remembered
+            if len(self._checked) >= _REMEMBERED:
+                self._checked.clear()
+            self._checked[query] = form
+        return form
 
-    def answer(self, query: str, params: dict[str, list[str]], accept: str | None) -> Reply:
-        """Check, negotiate and run one protocol request."""
+    def prepare(
+        self, query: str, params: dict[str, list[str]], accept: str | None
+    ) -> Reply | tuple[Job, str]:
+        """A protocol request checked and negotiated: the reply, or the job for a
+        worker and the reply's media type.
+
+        A job whose very text, format and dataset a worker already answered on
+        this store in under ``FAST_S`` is run here, on the loop's sealed thread:
+        on a read-only store it does the same work again, so it cannot run long,
+        and it saves the trip to a worker and back.
+        """
         if "update" in params:
             return _text(400, "SPARQL Update is refused: this endpoint is read-only")
         try:
-            graphs = store_graphs(_cached_store(self.store))
-            form = check_query(query, graphs=graphs)
+            oxstore, graphs = self._store_graphs()
+            form = self._check(query, graphs)
             default = params.get("default-graph-uri", [])
             named = params.get("named-graph-uri", [])
             for iri in default + named:
@@ -412,17 +708,90 @@ class SparqlServer(ThreadingHTTPServer):
         fmt = negotiate(
             form or "SELECT", accept, params.get("format", []) + params.get("output", [])
         )
+        graph = form in ("CONSTRUCT", "DESCRIBE")
         if fmt is None:
-            table = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_TYPES
+            table = GRAPH_TYPES if graph else SOLUTION_TYPES
             offered = ", ".join(table.values())
             return _text(406, f"cannot answer in any type the client accepts; offered: {offered}")
+        media = f"{(GRAPH_TYPES if graph else SOLUTION_TYPES)[fmt]}; charset=utf-8"
         job = Job(query, fmt, tuple(default), tuple(named))
-        status, body = self.pool.run(job, self.query_timeout)
-        if status != 200:
-            return _text(status, body.decode())
-        graph = form in ("CONSTRUCT", "DESCRIBE")
-        media = (GRAPH_TYPES if graph else SOLUTION_TYPES)[fmt]
-        return Reply(200, f"{media}; charset=utf-8", body)
+        if job in self._fast:
+            fast = _solutions_bytes(oxstore, job)
+            if fast is not None:
+                return Reply(200, media, fast)
+            status, body = run_job(oxstore, job, self.pool.max_rows, None)
+            return self._reply(status, body, media)
+        return job, media
+
+    async def run(self, job: Job, media: str) -> Reply:
+        """The reply to ``job``, from a worker."""
+        status, body, took = await self.pool.run(job, self.query_timeout)
+        if status == 200 and took < FAST_S:
+            if len(self._fast) >= _REMEMBERED:
+                self._fast.clear()
+            self._fast.add(job)
+        return self._reply(status, body, media)
+
+    @staticmethod
+    def _reply(status: int, body: bytes, media: str) -> Reply:
+        return Reply(200, media, body) if status == 200 else _text(status, body.decode())
+
+    def _target(self, target: str) -> tuple[str, dict[str, list[str]]]:
+        """The path and parameters of a request target, remembered (clients repeat
+        their queries, and a long one takes a while to unquote); not to be changed."""
+        found = self._targets.get(target)
+        if found is None:
+            url = urlsplit(target)
+            found = (url.path, parse_qs(url.query))
+            if len(self._targets) >= _REMEMBERED:
+                self._targets.clear()
+            self._targets[target] = found
+        return found
+
+    def route(self, request: Request) -> Reply | tuple[Job, str] | None:
+        """The reply to ``request`` when it can be made at once; the job and media
+        type when a worker must run it; None for the graph page."""
+        path, params = self._target(request.target)
+        accept = request.headers.get("accept")
+        if request.method in ("GET", "HEAD"):
+            if path == "/":
+                return None
+            if path == "/sparql":
+                queries = params.get("query", [])
+                if not queries:
+                    return self.query_page()
+                if len(queries) > 1:
+                    return _text(400, "give one query parameter, not several")
+                return self.prepare(queries[0], params, accept)
+            return _text(404, f"no page at {path}; the endpoint is /sparql")
+        if request.method != "POST":
+            return _text(501, f"method {request.method} is not served; use GET or POST")
+        if path != "/sparql":
+            return _text(404, f"no endpoint at {path}; POST to /sparql")
+        params = {key: list(values) for key, values in params.items()}  # added to below
+        body = request.body.decode("utf-8", "replace")
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(body).items():
+                params.setdefault(key, []).extend(values)
+            queries = params.get("query", [])
+            if "update" not in params and len(queries) != 1:
+                return _text(400, "give exactly one query parameter")
+            return self.prepare(queries[0] if queries else "", params, accept)
+        if media == "application/sparql-query":
+            return self.prepare(body, params, accept)
+        if media == "application/sparql-update":
+            return _text(400, "SPARQL Update is refused: this endpoint is read-only")
+        return _text(415, "send application/x-www-form-urlencoded or application/sparql-query")
+
+    async def page(self) -> Reply:
+        """The graph page, made in a thread the first time."""
+        loop = asyncio.get_running_loop()
+        try:
+            page = await loop.run_in_executor(None, self.graph_html)
+        except (KGError, OSError) as err:
+            return _text(500, f"cannot make the graph page: {err}")
+        return Reply(200, "text/html; charset=utf-8", page)
 
     def query_page(self, query: str = _EXAMPLE) -> Reply:
         choices = [*SOLUTION_TYPES.items(), *(i for i in GRAPH_TYPES.items() if i[0] != "xml")]
@@ -436,96 +805,314 @@ class SparqlServer(ThreadingHTTPServer):
         return Reply(200, "text/html; charset=utf-8", page.encode())
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: SparqlServer
-    protocol_version = "HTTP/1.1"
-    server_version = "kg-sparql"
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (about twice as fast at HTTP), else
+    the standard library's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
-    def setup(self) -> None:
-        super().setup()
-        # Seconds a connection may sit idle, or a request take to arrive in full.
-        self.connection.settimeout(self.server.idle_timeout)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib's name)
-        pass  # quiet by default; the CLI prints the address once
+def _quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """A client that hangs up or stalls is no error of the server's: say nothing.
+    Anything else is one line on stderr, not a traceback."""
+    err = context.get("exception")
+    if isinstance(err, (ConnectionError, TimeoutError)):
+        return
+    print(f"kg: error serving a request: {err or context.get('message')!r}", file=sys.stderr)
 
-    def _send(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Cache-Control", "no-store")
-        if reply.content_type.startswith("text/html"):
-            self.send_header("Referrer-Policy", "no-referrer")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
 
-    def do_GET(self) -> None:  # noqa: N802 (stdlib's name)
-        url = urlsplit(self.path)
-        params = parse_qs(url.query)
-        if url.path == "/":
-            try:
-                self._send(Reply(200, "text/html; charset=utf-8", self.server.graph_html()))
-            except (KGError, OSError) as err:
-                self._send(_text(500, f"cannot make the graph page: {err}"))
-        elif url.path == "/sparql":
-            queries = params.get("query", [])
-            if not queries:
-                self._send(self.server.query_page())
-            elif len(queries) > 1:
-                self._send(_text(400, "give one query parameter, not several"))
-            else:
-                self._send(self.server.answer(queries[0], params, self.headers.get("Accept")))
-        else:
-            self._send(_text(404, f"no page at {url.path}; the endpoint is /sparql"))
+_REASONS = {s.value: s.phrase for s in HTTPStatus}
 
-    do_HEAD = do_GET
 
-    def do_POST(self) -> None:  # noqa: N802 (stdlib's name)
-        url = urlsplit(self.path)
-        if url.path != "/sparql":
-            self._send(_text(404, f"no endpoint at {url.path}; POST to /sparql"))
+def _head(status: int, content_type: str, length: int, *, close: bool) -> bytes:
+    lines = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, '')}",
+        "Server: kg-sparql",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {length}",
+        "X-Content-Type-Options: nosniff",
+        "Cache-Control: no-store",
+    ]
+    if content_type.startswith("text/html"):
+        lines.append("Referrer-Policy: no-referrer")
+    if close:
+        lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: HTTP/1.1 requests read in turn, answered in order.
+
+    A request must arrive in full within the idle timeout of the moment the
+    server started waiting for it (so a client that trickles bytes is closed as
+    surely as one that sends none), and a body must be as long as its
+    Content-Length says. Replies the front can make at once are written at once;
+    one that needs a worker holds the connection's later requests until it is
+    written.
+    """
+
+    def __init__(self, server: SparqlServer) -> None:
+        self.server = server
+        self.loop = asyncio.get_running_loop()
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.busy = False
+        self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0
+
+    # -------------------------------------------------------- the transport
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        self.server._connections.add(self)
+        self._wait()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server._connections.discard(self)
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.busy:
+            self._next()
+        elif len(self.buffer) > MAX_HEAD + MAX_BODY and self.transport is not None:
+            self.transport.pause_reading()  # pipelined faster than it is answered
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def _wait(self) -> None:
+        """Start the clock on the next request (one timer per connection, moved on
+        lazily, rather than one per request)."""
+        self.deadline = self.loop.time() + self.server.idle_timeout
+        if self.timer is None:
+            self.timer = self.loop.call_at(self.deadline, self._idle)
+
+    def _idle(self) -> None:
+        self.timer = None
+        if self.transport is None or self.busy:
+            return  # busy: the clock starts again when the reply is written
+        if self.loop.time() < self.deadline:
+            self.timer = self.loop.call_at(self.deadline, self._idle)
             return
+        self.transport.abort()
+
+    # -------------------------------------------------------- requests
+
+    def _fail(self, status: int, message: str) -> None:
+        self._write(_text(status, message), head_only=False, close=True)
+
+    def _take(self) -> Request | None:
+        """The next request in the buffer, once it has arrived in full."""
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self.buffer) > MAX_HEAD:
+                self._fail(431, f"the request line and headers must be at most {MAX_HEAD} bytes")
+            return None
         try:
-            length = int(self.headers.get("Content-Length") or "0")
+            request_line, *lines = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
+            method, target, version = request_line.split(" ")
+            if not version.startswith("HTTP/1."):
+                raise ValueError(version)
+            headers: dict[str, str] = {}
+            for line in lines:
+                name, sep, value = line.partition(":")
+                if not sep or not name or name != name.strip():
+                    raise ValueError(line)
+                headers[name.lower()] = value.strip()
+        except ValueError:
+            self._fail(400, "malformed HTTP request")
+            return None
+        if "transfer-encoding" in headers:
+            self._fail(411, "send the request body with a Content-Length")
+            return None
+        try:
+            length = int(headers.get("content-length") or "0")
         except ValueError:
             length = -1
         if not 0 <= length <= MAX_BODY:
-            self.close_connection = True
-            self._send(_text(413, f"a request body must be at most {MAX_BODY} bytes"))
-            return
-        try:
-            raw = self.rfile.read(length)
-        except (TimeoutError, ConnectionError):
-            self.close_connection = True  # a body shorter than its Content-Length
-            return
-        if len(raw) < length:
-            self.close_connection = True  # the client closed before sending it all
-            return
-        body = raw.decode("utf-8", "replace")
-        params = parse_qs(url.query)
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if media == "application/x-www-form-urlencoded":
-            form = parse_qs(body)
-            for key, values in form.items():
-                params.setdefault(key, []).extend(values)
-            queries = params.get("query", [])
-            if "update" not in params and len(queries) != 1:
-                self._send(_text(400, "give exactly one query parameter"))
+            self._fail(413, f"a request body must be at most {MAX_BODY} bytes")
+            return None
+        if len(self.buffer) < end + 4 + length:
+            return None  # the body is still on its way (the clock runs on)
+        body = bytes(self.buffer[end + 4 : end + 4 + length])
+        del self.buffer[: end + 4 + length]
+        connection = headers.get("connection", "").lower()
+        keep_alive = "close" not in connection and (
+            version == "HTTP/1.1" or "keep-alive" in connection
+        )
+        return Request(method, target, headers, body, keep_alive)
+
+    def _next(self) -> None:
+        """Answer the requests that have arrived in full, in order, until one needs
+        a worker (or the graph page)."""
+        while self.transport is not None and not self.busy:
+            request = self._take()
+            if request is None:
                 return
-            query = queries[0] if queries else ""
-        elif media == "application/sparql-query":
-            query = body
-        elif media == "application/sparql-update":
-            self._send(_text(400, "SPARQL Update is refused: this endpoint is read-only"))
+            try:
+                outcome = self.server.route(request)
+            except Exception as err:  # noqa: BLE001 (one line on stderr, a 500 to the client)
+                outcome = _internal(err)
+            if isinstance(outcome, Reply):
+                self._done(request, outcome)
+                continue
+            self.busy = True
+            task = self.loop.create_task(self._later(request, outcome))
+            _RUNNING.add(task)
+            task.add_done_callback(_RUNNING.discard)
+
+    async def _later(self, request: Request, outcome: tuple[Job, str] | None) -> None:
+        try:
+            reply = await (self.server.page() if outcome is None else self.server.run(*outcome))
+        except Exception as err:  # noqa: BLE001
+            reply = _internal(err)
+        self.busy = False
+        self._done(request, reply)
+        if self.transport is not None:
+            self.transport.resume_reading()
+            self._next()
+
+    def _done(self, request: Request, reply: Reply) -> None:
+        self._write(reply, head_only=request.method == "HEAD", close=not request.keep_alive)
+        if self.transport is not None:
+            self._wait()
+
+    def _write(self, reply: Reply, *, head_only: bool, close: bool) -> None:
+        if self.transport is None:
             return
-        else:
-            self._send(
-                _text(415, "send application/x-www-form-urlencoded or application/sparql-query")
-            )
-            return
-        self._send(self.server.answer(query, params, self.headers.get("Accept")))
+        head = _head(reply.status, reply.content_type, len(reply.body), close=close)
+        self.transport.write(head if head_only else head + reply.body)
+        if close:
+            self.transport.close()
+            self.transport = None
+
+
+def _internal(err: Exception) -> Reply:
+    print(f"kg: error serving a request: {err!r}", file=sys.stderr)
+    return _text(500, "internal error")
+
+
+_RUNNING: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What every front needs to make its own server (picklable, for a spawned front)."""
+
+    store: Path
+    timeout: float
+    max_rows: int
+    workers: int
+    html_page: Path | None
+    max_memory_mb: int | None
+    idle_timeout: float
+
+
+def _front(sock: socket.socket, options: _Options) -> SparqlServer:
+    pool = WorkerPool(
+        options.store,
+        size=max(1, options.workers),
+        max_rows=options.max_rows,
+        max_memory_mb=options.max_memory_mb,
+    )
+    return SparqlServer(
+        sock, store=options.store, pool=pool, timeout=options.timeout,
+        html_page=options.html_page, idle_timeout=options.idle_timeout,
+    )  # fmt: skip
+
+
+def _front_main(sock: socket.socket, options: _Options, conn: Connection) -> None:
+    """Another front process: it accepts on the same listening socket, with workers of
+    its own, until SIGTERM or until the process that started it is gone."""
+    parent = os.getppid()
+    try:
+        server = _front(sock, options)
+    except KGError as err:
+        conn.send_bytes(str(err).encode())
+        return
+    conn.send_bytes(b"ready")
+    conn.close()
+    server.parent = parent
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+class _Fronts:
+    """The other front processes, started and watched by the first."""
+
+    def __init__(self, sock: socket.socket, options: _Options, count: int) -> None:
+        self._ctx = multiprocessing.get_context("spawn")
+        self._sock, self._options = sock, options
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self._closed = False
+        self._pending = [self._spawn() for _ in range(count)]
+
+    def _spawn(self) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+        conn, child = self._ctx.Pipe(duplex=False)
+        process = self._ctx.Process(
+            target=_front_main, args=(self._sock, self._options, child), daemon=False
+        )
+        process.start()
+        child.close()
+        return process, conn
+
+    def wait_ready(self) -> None:
+        """Wait for the fronts started so far; StoreError if one fails."""
+        pending, self._pending = self._pending, []
+        for process, conn in pending:
+            try:
+                message = conn.recv_bytes().decode() if conn.poll(90) else "no reply in 90 s"
+            except EOFError:
+                message = f"exited with status {process.exitcode} while starting"
+            finally:
+                conn.close()
+            self.processes.append(process)
+            if message != "ready":
+                self.close()
+                raise StoreError(f"front process failed: {message}")
+
+    def replace_dead(self) -> None:
+        """Start a front for each that has died (blocking: run in a thread)."""
+        for process in [p for p in self.processes if not p.is_alive()]:
+            if self._closed:
+                return
+            process.join()
+            self.processes.remove(process)
+            self._pending.append(self._spawn())
+            with contextlib.suppress(StoreError):
+                self.wait_ready()
+
+    def close(self) -> None:
+        """SIGTERM each front (which stops its workers), then kill what is left."""
+        self._closed = True
+        for process, conn in self._pending:
+            conn.close()
+            self.processes.append(process)
+        self._pending = []
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self.processes = []
+
+
+def default_fronts() -> int:
+    """Front processes ``kg serve`` starts by default: one per core, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def make_server(
@@ -539,27 +1126,44 @@ def make_server(
     html_page: Path | None = None,
     max_memory_mb: int | None = 2048,
     idle_timeout: float = 30.0,
+    fronts: int = 1,
 ) -> SparqlServer:
     """A ready endpoint over the store at ``store`` (call ``serve_forever`` on it).
 
     ``timeout`` is each query's time limit in seconds, ``max_rows`` the most
-    solutions or triples one answer may hold, ``workers`` how many queries run
-    at once, ``max_memory_mb`` the address space each worker may use (a query
+    solutions or triples one answer may hold, ``workers`` how many queries a
+    front runs at once, ``max_memory_mb`` the address space each worker may use (a query
     past it gets a 503; None: no cap), ``idle_timeout`` how long a connection
-    may sit idle or take to send its request. Port 0 picks a free port (see
-    ``server.url``). Raises ``StoreError`` when the store cannot be opened.
+    may sit idle or take to send its request. ``fronts`` is how many processes
+    serve HTTP on the one socket: this one, plus ``fronts - 1`` that it starts
+    and stops, each with ``workers`` workers of its own. Port
+    0 picks a free port (see ``server.url``). Raises ``StoreError`` when the
+    store cannot be opened.
     """
     store = Path(store)
     _cached_store(store)  # fail early, in this process, with the usual message
-    pool = WorkerPool(store, size=max(1, workers), max_rows=max_rows, max_memory_mb=max_memory_mb)
     try:
-        return SparqlServer(
-            (host, port), store=store, pool=pool, timeout=timeout, html_page=html_page,
-            idle_timeout=idle_timeout,
-        )  # fmt: skip
+        sock = socket.create_server((host, port), backlog=1024)
     except OSError as err:
-        pool.close()
         raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from err
+    fronts = max(1, fronts)
+    options = _Options(
+        store, timeout, max_rows, max(1, workers), html_page, max_memory_mb, idle_timeout
+    )
+    others: _Fronts | None = None
+    try:
+        if fronts > 1:
+            others = _Fronts(sock, options, fronts - 1)
+        server = _front(sock, options)
+        if others is not None:
+            others.wait_ready()
+    except BaseException:
+        if others is not None:
+            others.close()
+        sock.close()
+        raise
+    server.fronts = others
+    return server
 
 
 def serve(server: SparqlServer) -> None:

@@ -249,3 +249,27 @@ def test_many_threads_with_syntax_errors_at_once_all_finish(store: Path) -> None
     with ThreadPoolExecutor(max_workers=32) as pool:
         messages = list(pool.map(bad, range(48), timeout=60))
     assert all(m.startswith("syntax error at line 1") for m in messages), messages[:2]
+
+
+def test_the_front_runs_the_queries_it_knows_to_be_fast_sealed(canary: Canary, store: Path) -> None:
+    from kg.server import Job, make_server
+
+    server = make_server(store, port=0, timeout=5, max_rows=100, workers=1)
+    queries = service_queries(canary.endpoint, 30, seed=5)
+    # Past the up-front check, and taken for fast ones a worker already answered,
+    # these run on the front's own thread: only the seal stands in their way.
+    server._check = lambda query, graphs: "SELECT"  # type: ignore[method-assign]
+    server._fast.update(Job(q, "json") for q in queries)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(timeout=30) as client:
+            for query in queries:
+                reply = client.post(server.url + "sparql", data={"query": query})
+                assert reply.status_code in (200, 400), (query, reply.text)
+                if reply.status_code == 400:
+                    assert "is refused" in reply.text or "query failed" in reply.text
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert canary.settled() == 0
