@@ -261,6 +261,10 @@ def test_characters_are_no_entities() -> None:
     ("Veltra to buy Orvane for $3 billion", ("veltra", "acquired", "orvane", "planned")),
     ("Norwind cut its sales force by 10%.",
      ("norwind", "jobCuts", ("percent", Decimal(10), "%", None, "exact"), "asserted")),
+    ("Halvex's backers include Redwood Crest Capital and Larchmont Ventures.",
+     ("larchmont-ventures", "investedIn", "halvex", "asserted")),
+    ("Alcott Industries, whose brands include Vesta and Nomad, reported higher sales.",
+     ("alcott-industries", "owns", "nomad", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

@@ -203,6 +203,8 @@ def _holders(noun: Tok) -> list[Tok]:
         out += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     elif t.dep_ == "nsubj" and verb.lemma_ == "be":  # "whose parent company is Y"
         out += [c for c in verb.children if c.dep_ == "attr"]
+    elif t.dep_ == "nsubj" and verb.lemma_ in _LISTING:  # "its backers include A and B"
+        out += [c for c in verb.children if c.dep_ == "dobj"]
     elif t.dep_ == "oprd":  # "named Y CEO"
         out += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
@@ -221,6 +223,8 @@ def _holders(noun: Tok) -> list[Tok]:
     return out
 
 
+#: verbs that list what their subject noun names ("its investors include A and B")
+_LISTING = {"include", "comprise"}
 #: verbs whose subject takes a title from their object ("X replaced Y as CEO")
 _SUCCEEDING = {"replace", "succeed", "follow", "supplant"}
 _APPOINTING = {
