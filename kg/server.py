@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
@@ -52,6 +53,7 @@ from kg.sparql import (
     _cached_store,
     check_query,
     execute,
+    query_options,
     store_graphs,
 )
 from kg.vocab import PREFIXES
@@ -219,11 +221,10 @@ def _solutions_bytes(oxstore: ox.Store, job: Job) -> bytes | None:
     fmt = _ENGINE_FORMATS.get(job.fmt)
     if fmt is None:
         return None
-    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
-    if job.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    options = query_options(
+        default_graph=[ox.NamedNode(g) for g in job.default_graphs],
+        named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
+    )
 
     def write() -> bytes | None:
         results = oxstore.query(job.query, **options)
@@ -313,6 +314,14 @@ class _Frames(asyncio.Protocol):
         return self.waiter
 
 
+def _first_word(conn: Connection, process: BaseProcess, seconds: float) -> str:
+    """What a starting process says first ("ready", or why not), or why it said nothing."""
+    try:
+        return conn.recv_bytes().decode() if conn.poll(seconds) else f"no reply in {seconds:g} s"
+    except EOFError:
+        return f"exited with status {process.exitcode} while starting"
+
+
 class _Worker:
     """A worker process, and (once attached to the event loop) its pipe."""
 
@@ -330,10 +339,7 @@ class _Worker:
         child.close()
 
     def wait_ready(self) -> None:
-        try:
-            message = self.conn.recv_bytes().decode() if self.conn.poll(60) else "no reply in 60 s"
-        except EOFError:
-            message = f"exited with status {self.process.exitcode} while starting"
+        message = _first_word(self.conn, self.process, 60)
         if message != "ready":
             self.stop()
             raise StoreError(f"query worker failed: {message}")
@@ -376,8 +382,7 @@ class WorkerPool:
     ) -> None:
         # spawn, not fork: a forked child would inherit pyoxigraph's handle and locks.
         self._ctx = multiprocessing.get_context("spawn")
-        self._store, self._max_rows = store, max_rows
-        self.max_rows = max_rows
+        self._store, self.max_rows = store, max_rows
         self.max_memory_mb = max_memory_mb
         self._ready: list[_Worker] = []
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -393,7 +398,7 @@ class WorkerPool:
             raise
 
     def _start(self) -> _Worker:
-        worker = _Worker(self._ctx, self._store, self._max_rows, self.max_memory_mb)
+        worker = _Worker(self._ctx, self._store, self.max_rows, self.max_memory_mb)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -455,13 +460,13 @@ class WorkerPool:
             frame = await reply
         except TimeoutError:
             # pyoxigraph cannot interrupt a query: stop the process, start another.
-            self._keep(loop.create_task(self._replace(worker)))
+            _keep(loop.create_task(self._replace(worker)))
             stopped = f"the query ran past the time limit of {timeout:g} s and was stopped"
             return 503, stopped.encode(), inf
         except _WorkerGone:
             await loop.run_in_executor(None, worker.process.join, 2)
             died = worker.process.exitcode
-            self._keep(loop.create_task(self._replace(worker)))
+            _keep(loop.create_task(self._replace(worker)))
             if self.max_memory_mb and died == -signal.SIGABRT:
                 # the engine aborts when an allocation fails: that is the memory cap
                 return 503, _OUT_OF_MEMORY.format(self.max_memory_mb).encode(), inf
@@ -471,12 +476,6 @@ class WorkerPool:
         self._idle.put_nowait(worker)
         status, took = _REPLY.unpack_from(frame)
         return status, frame[_REPLY.size :], took / 1e6
-
-    _tasks: set[asyncio.Task[None]] = set()
-
-    def _keep(self, task: asyncio.Task[None]) -> None:
-        self._tasks.add(task)  # the loop holds tasks weakly
-        task.add_done_callback(self._tasks.discard)
 
     def detach(self) -> None:
         """Close the pipes' ends in the event loop, which is about to stop."""
@@ -965,9 +964,7 @@ class _Connection(asyncio.Protocol):
                 self._done(request, outcome)
                 continue
             self.busy = True
-            task = self.loop.create_task(self._later(request, outcome))
-            _RUNNING.add(task)
-            task.add_done_callback(_RUNNING.discard)
+            _keep(self.loop.create_task(self._later(request, outcome)))
 
     async def _later(self, request: Request, outcome: tuple[Job, str] | None) -> None:
         try:
@@ -1000,7 +997,13 @@ def _internal(err: Exception) -> Reply:
     return _text(500, "internal error")
 
 
-_RUNNING: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
+_RUNNING: set[asyncio.Task[None]] = set()
+
+
+def _keep(task: asyncio.Task[None]) -> None:
+    """Hold ``task`` until it is done: the event loop holds its tasks weakly."""
+    _RUNNING.add(task)
+    task.add_done_callback(_RUNNING.discard)
 
 
 @dataclass(frozen=True)
@@ -1053,11 +1056,11 @@ class _Fronts:
     def __init__(self, sock: socket.socket, options: _Options, count: int) -> None:
         self._ctx = multiprocessing.get_context("spawn")
         self._sock, self._options = sock, options
-        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.processes: list[BaseProcess] = []
         self._closed = False
         self._pending = [self._spawn() for _ in range(count)]
 
-    def _spawn(self) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    def _spawn(self) -> tuple[BaseProcess, Connection]:
         conn, child = self._ctx.Pipe(duplex=False)
         process = self._ctx.Process(
             target=_front_main, args=(self._sock, self._options, child), daemon=False
@@ -1071,9 +1074,7 @@ class _Fronts:
         pending, self._pending = self._pending, []
         for process, conn in pending:
             try:
-                message = conn.recv_bytes().decode() if conn.poll(90) else "no reply in 90 s"
-            except EOFError:
-                message = f"exited with status {process.exitcode} while starting"
+                message = _first_word(conn, process, 90)
             finally:
                 conn.close()
             self.processes.append(process)

@@ -268,6 +268,20 @@ def _cached_store(path: Path) -> ox.Store:
         return oxstore
 
 
+def query_options(
+    *,
+    default_graph: Sequence[ox.NamedNode] | None = None,
+    named_graphs: Sequence[ox.NamedNode] | None = None,
+) -> dict[str, Any]:
+    """The keyword arguments of ``Store.query`` for kg's prefixes and a dataset."""
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
+    if default_graph:
+        options["default_graph"] = list(default_graph)
+    if named_graphs:
+        options["named_graphs"] = list(named_graphs)
+    return options
+
+
 def execute(
     oxstore: ox.Store,
     text: str,
@@ -283,11 +297,7 @@ def execute(
     protocol's ``default-graph-uri`` and ``named-graph-uri``); by default the
     default graph is the store's merged graph.
     """
-    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
-    if default_graph:
-        options["default_graph"] = list(default_graph)
-    if named_graphs:
-        options["named_graphs"] = list(named_graphs)
+    options = query_options(default_graph=default_graph, named_graphs=named_graphs)
     if substitutions:
         options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     return run_sealed(text, lambda: _evaluate(oxstore, text, options, max_rows))

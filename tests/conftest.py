@@ -146,19 +146,14 @@ def read_facts():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def sparql_server(sora_build):  # type: ignore[no-untyped-def]
     """`kg serve` over the Sora store on a free port: 3 workers, 1.5 s and 200 rows per query."""
-    import threading
-
     from kg.server import make_server
+    from tests.servers import serving
 
     _, store, exports = sora_build
     server = make_server(
         store, port=0, timeout=1.5, max_rows=200, workers=3, html_page=exports / "graph.html"
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    yield from serving(server)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from kg.server import Job, SparqlServer, make_server
+from tests.servers import serving
 
 pytestmark = pytest.mark.slow  # a server over the Sora build
 
@@ -25,19 +26,11 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 SMALL = "SELECT DISTINCT ?o WHERE { kgr:openai kg:discontinued ?o }"
 
 
-def _serving(srv: SparqlServer) -> Iterator[SparqlServer]:
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
 @pytest.fixture(scope="module")
 def server(sora_build) -> Iterator[SparqlServer]:  # type: ignore[no-untyped-def]
     _, store, _ = sora_build
     srv = make_server(store, port=0, timeout=2, workers=4, idle_timeout=2)
-    yield from _serving(srv)
+    yield from serving(srv)
 
 
 def _small(url: str) -> httpx.Response:
