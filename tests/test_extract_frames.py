@@ -265,6 +265,30 @@ def test_characters_are_no_entities() -> None:
      ("larchmont-ventures", "investedIn", "halvex", "asserted")),
     ("Alcott Industries, whose brands include Vesta and Nomad, reported higher sales.",
      ("alcott-industries", "owns", "nomad", "asserted")),
+    ("Orvane Group agreed to take a stake in Lumira Inc, the mapping company owned by "
+     "carmakers Halvex Motors and Brightcart Auto.",
+     ("halvex-motors", "owns", "lumira-inc", "asserted")),
+    ("Orvane Group makes sensors. Veltra Systems has a new chip. Lumira, the mapping company "
+     "owned by Halvex Motors, uses them.", ("halvex-motors", "owns", "lumira", "asserted")),
+    ("Norwind Capital, the parent company of Zappo, Pixie and Lumo, reported a loss.",
+     ("norwind-capital", "owns", "pixie", "asserted")),
+    ("Veridian raised $50 million in new funding. Existing investors Redwood Crest Capital "
+     "and Larchmont Ventures took part.",
+     ("larchmont-ventures", "investedIn", "veridian", "asserted")),
+    ("Veridian raised $50 million in new funding. Halvex took part, alongside new backers that "
+     "included Redwood Crest Capital.",
+     ("redwood-crest-capital", "investedIn", "veridian", "asserted")),
+    ("Veridian Labs was founded in 2015. Redwood Crest Capital and Dana Whitlow, the "
+     "co-founder of Halvex, were among its first backers.",
+     ("redwood-crest-capital", "investedIn", "veridian-labs", "asserted")),
+    ("Brightwall counts Redwood Crest Capital among its backers.",
+     ("redwood-crest-capital", "investedIn", "brightwall", "asserted")),
+    ("Arvo licenses its designs to chipmakers, including Halvex and Orvane's rival Veltra.",
+     ("veltra", "competesWith", "orvane", "asserted")),
+    ("Orvane said it would fold the feature into Zappo Mail, the company's email service.",
+     ("zappo-mail", "developer", "orvane", "asserted")),
+    ("Zappo has struggled to keep pace with Orvane Systems.",
+     ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -296,6 +320,10 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),
     ("Pixie is faster than its predecessor.", "competesWith"),
     ("Quit chasing the hype, Orvane said.", "entity:quit"),
+    ("Veridian Labs was founded in 2015. Redwood Crest Capital and Dana Whitlow were among "
+     "its first backers.", "investedIn:dana-whitlow>redwood-crest-capital"),
+    ("Koval Games will cut 300 jobs and has cancelled a game codenamed Project Nightjar, the "
+     "Warsaw-based video game developer said on Tuesday.", "locatedIn:project-nightjar"),
 ])  # fmt: skip
 def test_a_construction_does_not_give_a_wrong_fact(read_facts, text: str, wrong: str) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -335,7 +363,8 @@ def test_a_full_name_labels_its_entity_and_the_parent_stays_apart() -> None:
     names = _mentions("Goldman Sachs advised Veltra. Goldman Sachs Asset Management invested.")
     assert {"Goldman Sachs", "Goldman Sachs Asset Management"} <= set(names), names
     names = _mentions("Norwind opened an office in Washington. The Washington Post reported it.")
-    assert names.get("Washington") == "Place" and "Washington Post" in names, names
+    assert names.get("Washington") == "Place", names
+    assert any(n.endswith("Washington Post") for n in names), names
 
 
 def test_a_short_name_is_the_company_named_in_full_before_it() -> None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
 
 __all__ = ["introductions", "investors", "is_round_noun", "location", "open_relation",
-           "possessive"]  # fmt: skip
+           "possessive", "rival_pair"]  # fmt: skip
 
 _WEAK_SOURCES = {"ner", "propn"}
 _PRODUCTS = ("Product", "AIModel")
@@ -83,6 +83,28 @@ def open_relation(r: SentenceReader, verb: Tok) -> None:
                     0.3,
                     text=text,
                 )
+
+
+#: nouns that, between two names, say the two compete ("Nvidia's rival Qualcomm")
+_RIVAL_NOUNS = {"rival", "competitor", "archrival", "arch-rival", "challenger"}
+
+
+def rival_pair(r: SentenceReader, tok: Tok) -> None:
+    """'Nvidia's rival Qualcomm', 'Google rival Yandex': a rival noun between two names,
+    read from the words themselves (the parser often makes the noun an adjective)."""
+    if tok.lower_ not in _RIVAL_NOUNS or tok.i + 1 >= len(tok.doc) or tok.i < 1:
+        return
+    after = r.mention_at(r.offset + tok.doc[tok.i + 1].idx)
+    left = tok.doc[tok.i - 1]
+    if left.text in ("'s", "’s", "'", "’") and tok.i >= 2:
+        left = tok.doc[tok.i - 2]
+    before = r.mention_at(r.offset + left.idx)
+    if before is None or after is None or before.name == after.name:
+        return
+    if before.end != r.offset + left.idx + len(left.text):
+        return  # the name must end just before the noun
+    if {before.label, after.label} <= {"Organization", "Product", "AIModel"}:
+        r.emit(after, "competesWith", before, tok, "competesWith.rival-pair", 0.6)
 
 
 def possessive(r: SentenceReader, tok: Tok) -> None:
@@ -191,13 +213,19 @@ def investors(r: SentenceReader, tok: Tok) -> None:
         elif is_round_participle(tok):  # "X raised $N in a round led by A"
             investors = r.subjects(tok)
             target = [m for m in r.role(tok.head, "clause") if m.label == "Organization"]
-    elif tok.pos_ == "NOUN" and lemma in ("investor", "backer"):
+    elif tok.pos_ == "NOUN" and lemma in ("investor", "backer", "shareholder"):
         investors = [
             m
             for c in tok.children
             if c.dep_ == "prep" and c.lower_ in ("like", "as", "including")
             for m in r.pobjs(c)
         ]
+        # "new backers that included A and B"
+        for c in tok.children:
+            if c.dep_ == "relcl" and c.lemma_.lower() in ("include", "comprise"):
+                investors += [m for o in c.children if o.dep_ == "dobj" for m in r.expand(o)]
+        if not investors and tok.tag_ == "NNS":
+            investors = _listed_after(r, tok)  # "existing investors A, B and C took part"
     elif tok.lower_ == "backed" and tok.i > 1 and tok.nbor(-1).text in "-–":
         named = r.mention(tok.doc[tok.i - 2])  # "Microsoft-backed Mistral AI"
         investors = [named] if named is not None else []
@@ -216,6 +244,20 @@ def investors(r: SentenceReader, tok: Tok) -> None:
             continue
         for t in target:
             r.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
+
+
+def _listed_after(r: SentenceReader, tok: Tok) -> list[Mention]:
+    """The names a plural noun introduces when they follow it at once ("investors A, B
+    and C"), however the parser has hung them."""
+    if tok.i + 1 >= len(tok.doc):
+        return []
+    first = r.mention_at(r.offset + tok.doc[tok.i + 1].idx)
+    if first is None or first.source == "coref":
+        return []
+    t = tok.doc[tok.i + 1]
+    while t.head.i != t.i and r.mention_at(r.offset + t.head.idx) is first:
+        t = t.head
+    return r.expand(t)
 
 
 def location(r: SentenceReader, tok: Tok) -> None:

@@ -30,6 +30,9 @@ _COMPATIBLE = {
 }
 
 
+#: verbs that make a description just before them the speaker
+_SAID_BY = frozenset({"say", "tell", "add", "announce", "report", "write", "confirm", "state"})
+
 #: what a pronoun refers to when it refers to something that is not a name
 _NOBODY = Mention("", 0, 0, "", "", "")
 
@@ -270,15 +273,20 @@ class DocState:
                     outer_owner = self._passive_owner(t, tok, offset)
                     if outer_owner is not None:
                         return outer_owner
+                described = self._holders_of(tok.head, offset) if not outer else frozenset()
                 for c in t.children:
                     if c.dep_ == "nsubj" and c.i < tok.i:
                         m = self.finder.by_token.get(offset + c.idx)
+                        if m is not None and m.start in described:
+                            return None  # "A and B were among its backers": not A's
                         if m is None and tok.lower_ == "their" and c.tag_ == "NNS":
                             return _NOBODY  # "the companies ... their products": not a name
                         if m is None and resolve is not None and c.pos_ == "NOUN":
                             m = resolve(c)  # "the company may use ... its app"
                         fits = (
-                            ("Organization", "Product", "AIModel") if outer else ("Organization",)
+                            ("Organization", "Product", "AIModel")
+                            if outer or tok.lower_ == "its"
+                            else ("Organization",)
                         )
                         return m if m is not None and m.label in fits else None
                 if t.lemma_.lower() in _SPEECH and tok.lower_ == "its":
@@ -327,6 +335,42 @@ class DocState:
                 return None
         return None
 
+    def _holders_of(self, noun: Any, offset: int) -> frozenset[int]:
+        """Starts of the mentions a noun describes ("A and B were among the backers")."""
+        from kg.extract.roles import _holders
+
+        found: set[int] = set()
+        for h in _holders(noun):
+            for t in h.subtree:  # "A, the co-founder of B, was among its backers": nor B
+                m = self.finder.by_token.get(offset + t.idx)
+                if m is not None and m.source != "coref":
+                    found.add(m.start)
+        return frozenset(found)
+
+    def _apposed(self, tok: Any, offset: int) -> Mention | None:
+        """The name a definite description stands beside: "X, the company that ...", "the
+        company, X, ..."; also when the parser has not made the pair an apposition."""
+        if tok.dep_ in ("poss", "compound") or not any(
+            c.lower_ in ("the", "this") for c in tok.children
+        ):
+            return None  # "X, the company's email service": the service is X, not the company
+        after = tok.right_edge.i + 1
+        if after < len(tok.doc) and tok.doc[after].lemma_.lower() in _SAID_BY:
+            return None  # "..., the video game developer said": the speaker, not X
+        at = self.finder.by_token.get
+        first = tok.left_edge
+        if first.i >= 2 and tok.dep_ not in ("nsubj", "nsubjpass"):
+            comma, before = tok.doc[first.i - 1], tok.doc[first.i - 2]
+            if comma.text == "," and comma.sent.start <= before.i:
+                m = at(offset + before.idx)
+                if m is not None and m.end == offset + before.idx + len(before.text):
+                    return m if m.source != "coref" else None  # the name just before wins
+        named: list[Mention | None] = []
+        if tok.dep_ == "appos":
+            named.append(at(offset + tok.head.idx))
+        named += [at(offset + c.idx) for c in tok.children if c.dep_ == "appos" and c.i > tok.i]
+        return next((m for m in named if m is not None and m.source != "coref"), None)
+
     def resolver(self, offset: int) -> Callable[[Any], Mention | None]:
         def resolve(tok: Any) -> Mention | None:
             low = tok.lower_
@@ -345,6 +389,10 @@ class DocState:
                     return None
                 # Not the noun the pronoun's own clause hangs on ("a tool it released").
                 skip = _enclosing(tok, offset, self.finder.by_token)
+                if tok.dep_ == "poss" and tok.head.pos_ == "NOUN":
+                    # "A and B were among its backers", "B, its chief executive": what the
+                    # noun describes is not what owns it
+                    skip = skip | self._holders_of(tok.head, offset)
                 if tok.dep_ in ("dobj", "dative") and low in ("it", "them"):
                     # "X fined it": an object pronoun is not its own verb's subject
                     skip = skip | {
@@ -373,7 +421,15 @@ class DocState:
                 cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
                 if cls is None:
                     return None
-                if cls in ("Organization", "Regulator"):
+                # a company, its product and its model are told apart less well than a
+                # person from any of them
+                kinds = ("Person",) if cls == "Person" else ("Organization", "Product", "AIModel")
+                named = self._apposed(tok, offset)
+                if named is not None and named.label not in kinds:
+                    return None  # "in Lumira, the mapping company": a place is no company
+                if named is not None:
+                    target = named  # "HERE, the digital mapping company owned by ...": HERE
+                elif cls in ("Organization", "Regulator"):
                     # "the company" is no regulator; "the regulator" is one, and "the
                     # court" a court
                     public = cls == "Regulator"

@@ -237,7 +237,13 @@ class MentionFinder:
             for tok in ent:
                 if whole and tok.lower_ in ("and", "&"):
                     continue
-                if (tok.dep_ == "case" or tok.lower_ in ("and", "or")) and tok.i > start:
+                listed = (  # "Facebook, Instagram and WhatsApp"; not "Acme Co., Ltd"
+                    tok.text == ","
+                    and tok.i + 1 < ent.end
+                    and sdoc[tok.i + 1].text[:1].isupper()
+                    and strip_legal("X " + sdoc[tok.i + 1].text) != "X"
+                )
+                if (tok.dep_ == "case" or tok.lower_ in ("and", "or") or listed) and tok.i > start:
                     found.append((start, tok.i, cls, "ner", None))
                     start = tok.i + 1
             if start < ent.end:

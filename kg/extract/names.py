@@ -13,7 +13,13 @@ from kg.kb import load_kb
 from kg.lexicon import LEXICON
 from kg.model import Mention
 
-__all__ = ["NER_CLASSES", "is_public_body", "normalise_name", "strip_legal"]
+__all__ = [
+    "NER_CLASSES",
+    "dateline_at",
+    "is_public_body",
+    "normalise_name",
+    "strip_legal",
+]
 
 #: spaCy NER labels -> ontology classes (others are not entities).
 NER_CLASSES = {
@@ -286,26 +292,38 @@ def _datelines(sdoc: Any) -> tuple[dict[int, int], list[tuple[int, int]]]:
     out: dict[int, int] = {}
     found: list[tuple[int, int]] = []
     for sent in sdoc.sents:
-        i, start = sent.start, sent.start
-        while i < sent.end and _in_capitals(sdoc[i].text):
-            i += 1
-        if i == start:
-            continue
-        if i < sent.end and sdoc[i].text == ",":  # "AUSTIN, Texas"
-            i += 1
-            while i < sent.end and sdoc[i].text[:1].isupper() and sdoc[i].text not in "-—–":
-                i += 1
-        agency: tuple[int, int] | None = None
-        if i + 2 < sent.end and sdoc[i].text == "(":
-            close = next((j for j in range(i + 2, min(i + 6, sent.end)) if sdoc[j].text == ")"), 0)
-            if close and all(t.text[:1].isupper() or t.text == "&" for t in sdoc[i + 1 : close]):
-                agency, i = (i + 1, close), close + 1  # "(Reuters)", "(Bloomberg News)"
-        if i < sent.end and sdoc[i].text in ("-", "—", "–", ":", "--"):
-            end = i + 1
-            out.update(dict.fromkeys(range(start, end), end))
+        line = dateline_at(sdoc, sent.start, sent.end)
+        if line is not None:
+            end, agency = line
+            out.update(dict.fromkeys(range(sent.start, end), end))
             if agency is not None:
                 found.append(agency)
     return out, found
+
+
+def dateline_at(
+    sdoc: Any, start: int, stop: int | None = None
+) -> tuple[int, tuple[int, int] | None] | None:
+    """The dateline opening at token ``start`` ("SAN FRANCISCO, Calif. (Reuters) -",
+    "HELSINKI -"): the index of the first token after it and the agency's span, if any."""
+    end = len(sdoc) if stop is None else stop
+    i = start
+    while i < end and _in_capitals(sdoc[i].text):
+        i += 1
+    if i == start:
+        return None
+    if i < end and sdoc[i].text == ",":  # "AUSTIN, Texas"
+        i += 1
+        while i < end and sdoc[i].text[:1].isupper() and sdoc[i].text not in "-—–":
+            i += 1
+    agency: tuple[int, int] | None = None
+    if i + 2 < end and sdoc[i].text == "(":
+        close = next((j for j in range(i + 2, min(i + 6, end)) if sdoc[j].text == ")"), 0)
+        if close and all(t.text[:1].isupper() or t.text == "&" for t in sdoc[i + 1 : close]):
+            agency, i = (i + 1, close), close + 1  # "(Reuters)", "(Bloomberg News)"
+    if i < end and sdoc[i].text in ("-", "—", "–", ":", "--"):
+        return i + 1, agency
+    return None
 
 
 _MONTHS = {

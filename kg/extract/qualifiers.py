@@ -65,6 +65,10 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
             and any(c.dep_ == "mark" and c.lower_ != "if" for c in t.children)
         ):
             break  # "X will appeal, after Y fined it": a finite clause of its own
+        if t.dep_ in ("acl", "relcl") and not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in t.children
+        ):
+            break  # "agreed to buy X, a firm owned by Y": the clause describes X as it is
         t = t.head
         chain.append(t)
     negated = False

@@ -183,6 +183,7 @@ class SentenceReader(RoleReader):
             if self._triggers_at(tok, matches[tok.i]):
                 fired.add(tok.i)
             constructions.possessive(self, tok)
+            constructions.rival_pair(self, tok)
             constructions.investors(self, tok)
             constructions.location(self, tok)
             read_deal(self, tok)

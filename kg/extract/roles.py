@@ -218,8 +218,12 @@ def _holders(noun: Tok) -> list[Tok]:
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
         out.append(verb.head)  # "names Leo Tran as chief executive"
     elif t.dep_ == "pobj" and verb.lower_ == "among" and verb.head.pos_ in ("AUX", "VERB"):
-        # "A and B were among the investors": each of them
-        out += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # "A and B were among the investors": each of them; "X counts A among its
+        # backers": the object
+        objects = [c for c in verb.head.children if c.dep_ == "dobj"]
+        if verb.head.lemma_ == "be" or not objects:
+            objects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        out += objects
     return out
 
 
