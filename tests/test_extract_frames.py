@@ -32,6 +32,7 @@ def _mentions(text: str) -> dict[str, str]:
     ("Cybersecurity firm Halvex raised $20 million on Monday.", "Halvex", "Organization"),
     ("Mike Brenner and Dana Whitlow founded Halvex in 2019.", "Dana Whitlow", "Person"),
     ("Orvane opened an office in Colorado last year.", "Colorado", "Place"),
+    ("Orvane raised $2 billion in backing from Hollywood studios.", "Hollywood", "Place"),
     ("Orvane said the Competition and Markets Authority had cleared the deal.",
      "Competition and Markets Authority", "Organization"),
     ("Prince Talal bin Nayef invested in Orvane.", "Talal bin Nayef", "Person"),
@@ -287,6 +288,12 @@ def test_characters_are_no_entities() -> None:
      ("veltra", "competesWith", "orvane", "asserted")),
     ("Orvane said it would fold the feature into Zappo Mail, the company's email service.",
      ("zappo-mail", "developer", "orvane", "asserted")),
+    ("Orvane Systems makes the VantaQ family of vision chips.",
+     ("vantaq", "developer", "orvane-systems", "asserted")),
+    ("An inquiry into Orvane's ZapSense advertising business is under way.",
+     ("zapsense", "developer", "orvane", "asserted")),
+    ("Orvane said on Monday that Dana Whitlow, its chief legal officer, would retire.",
+     ("dana-whitlow", "leaderOf", "orvane", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip
@@ -322,6 +329,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Quit chasing the hype, Orvane said.", "entity:quit"),
     ("Veridian Labs was founded in 2015. Redwood Crest Capital and Dana Whitlow were among "
      "its first backers.", "investedIn:dana-whitlow>redwood-crest-capital"),
+    ("Halvex Games sued Apple on Thursday. Halvex asked the court to bar the iPhone maker "
+     "from restricting how apps are sold.", "developer:iphone>halvex-games"),
     ("Koval Games will cut 300 jobs and has cancelled a game codenamed Project Nightjar, the "
      "Warsaw-based video game developer said on Tuesday.", "locatedIn:project-nightjar"),
 ])  # fmt: skip

@@ -113,6 +113,17 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
         return
     owner = r.mention_at(r.offset + tok.idx)
     thing = r.mention_at(r.offset + tok.head.idx)
+    if thing is None and tok.head.pos_ == "NOUN":
+        # "Google's AdSense advertising business": the name the possessed noun is named by
+        named = unique(
+            [
+                m
+                for c in tok.doc[tok.i + 1 : tok.head.i]
+                if c.dep_ == "compound" and c.head.i <= tok.head.i
+                if (m := r.mention_at(r.offset + c.idx)) is not None and m.source != "coref"
+            ]
+        )
+        thing = named[0] if len(named) == 1 else None
     if owner is None or thing is None or owner.name == thing.name:
         return
     thing_class = thing.label

@@ -33,6 +33,9 @@ _COMPATIBLE = {
 #: verbs that make a description just before them the speaker
 _SAID_BY = frozenset({"say", "tell", "add", "announce", "report", "write", "confirm", "state"})
 
+#: nouns that describe a company by what it makes ("the iPhone maker")
+_MAKER_NOUNS = frozenset({"maker", "developer", "creator", "owner", "manufacturer"})
+
 #: what a pronoun refers to when it refers to something that is not a name
 _NOBODY = Mention("", 0, 0, "", "", "")
 
@@ -347,6 +350,23 @@ class DocState:
                     found.add(m.start)
         return frozenset(found)
 
+    def _maker_of_named(self, tok: Any, offset: int) -> Mention | None:
+        """'the iPhone maker': the maker the reference KB gives the product named in the
+        description, when the document names that maker."""
+        if tok.lower_ not in _MAKER_NOUNS:
+            return None
+        kb = load_kb()
+        for c in tok.children:
+            if c.dep_ != "compound" or c.i > tok.i:
+                continue
+            product = self.finder.by_token.get(offset + c.idx)
+            entry = kb.entities.get(product.kb_id) if product and product.kb_id else None
+            if entry is None or not entry.maker:
+                continue
+            named = [m for m in self.finder.mentions if m.kb_id == entry.maker]
+            return named[-1] if named else None
+        return None
+
     def _apposed(self, tok: Any, offset: int) -> Mention | None:
         """The name a definite description stands beside: "X, the company that ...", "the
         company, X, ..."; also when the parser has not made the pair an apposition."""
@@ -424,7 +444,7 @@ class DocState:
                 # a company, its product and its model are told apart less well than a
                 # person from any of them
                 kinds = ("Person",) if cls == "Person" else ("Organization", "Product", "AIModel")
-                named = self._apposed(tok, offset)
+                named = self._apposed(tok, offset) or self._maker_of_named(tok, offset)
                 if named is not None and named.label not in kinds:
                     return None  # "in Lumira, the mapping company": a place is no company
                 if named is not None:

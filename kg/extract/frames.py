@@ -125,6 +125,11 @@ class Arguments:
                     found.extend(self.pobjs(c, depth + 1))
                 elif c.dep_ == "appos":
                     found.extend(self.expand(c, depth + 1))
+                elif c.dep_ == "acl" and c.lemma_.lower() == "range":
+                    # "brands ranging from A and B to C": each of them
+                    for p in c.subtree:
+                        if p.dep_ == "prep" and p.lower_ in ("from", "to"):
+                            found.extend(self.pobjs(p, depth + 1))
             common = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.text.islower())
             if not found and common:
                 named = self._compound_name(tok)  # "its standalone Sora video platform"

@@ -266,6 +266,11 @@ def english_word(tok: Any) -> bool:
 _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
 
 
+#: a word with a capital inside it after a small letter, which English words never have:
+#: "EyeQ", "AdSense", "iCloud" (not "McDonald", a name of a person or a company)
+_CAMEL_CASE = re.compile(r"^(?!Mc|Mac)[A-Za-z]*[a-z][A-Z][A-Za-z]*$")
+
+
 def _in_capitals(text: str) -> bool:
     """'SÃO', 'PAULO', 'ST.', "O'HARE": a word of a dateline's place, in capitals."""
     return (
@@ -398,6 +403,8 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
         if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
             if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
                 out.append((tok.i, tok.i + 1, "Product", "propn", None))
+        elif _CAMEL_CASE.match(tok.text) and tok.ent_type_ in ("", "PRODUCT"):
+            out.append((tok.i, tok.i + 1, "Product", "propn", None))  # "the EyeQ family"
     return out
 
 
