@@ -294,6 +294,13 @@ def test_characters_are_no_entities() -> None:
      ("zapsense", "developer", "orvane", "asserted")),
     ("Orvane said on Monday that Dana Whitlow, its chief legal officer, would retire.",
      ("dana-whitlow", "leaderOf", "orvane", "asserted")),
+    ("Halvex Bank said on Thursday it would cut 900 jobs, as new chief executive Dana "
+     "Whitlow tries to rescue the lender.", ("dana-whitlow", "ceoOf", "halvex-bank", "asserted")),
+    ("Halvex Bank agreed to pay $3 billion to resolve investigations by the Federal Trade "
+     "Regulator into its sales practices.",
+     ("federal-trade-regulator", "investigates", "halvex-bank", "planned")),
+    ("Orvane Systems makes drones. Critics describe the Redmond, Washington-based company as "
+     "secretive.", ("orvane-systems", "locatedIn", "redmond", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip

@@ -275,6 +275,7 @@ def location(r: SentenceReader, tok: Tok) -> None:
     """'Swedish streaming service Spotify', 'the Delaware-based firm', 'San Jose,
     California': where it is."""
     place: Mention | None = None
+    also: list[Mention] = []
     country = LEXICON.demonyms.get(tok.text)
     if country is None and tok.dep_ == "compound" and tok.text in LEXICON.place_names:
         if LEXICON.cue_class(tok.head.lemma_) == "Organization":
@@ -292,13 +293,15 @@ def location(r: SentenceReader, tok: Tok) -> None:
         )
     elif tok.lower_ == "based" and tok.dep_ in ("amod", "acl"):
         named = [
-            m
+            (c, m)
             for c in tok.children
             if c.dep_ in ("npadvmod", "compound")
             and (m := r.mention(c)) is not None
             and m.label == "Place"
         ]
-        place = named[0] if named else None
+        place = named[0][1] if named else None
+        if named:  # "the Redmond, Washington-based company": in Redmond too
+            also = r._place_before(*named[0])
     elif tok.dep_ == "poss" and tok.head.pos_ in ("NOUN", "PROPN"):
         owner = r.mention(tok)  # "Britain's Financial Conduct Authority",
         if owner is not None and owner.label == "Place":  # "Gabon's largest bank"
@@ -329,7 +332,8 @@ def location(r: SentenceReader, tok: Tok) -> None:
         ms = [own] if own is not None else r.expand(candidate)
         orgs = [m for m in ms if r.fits("locatedIn", m, place)]
         for org in orgs:  # "U.S. giants like A, B and C": each of them
-            r.emit(org, "locatedIn", place, tok, "locatedIn.modifier", 0.6)
+            for where in also or [place]:  # the city, not its state as well
+                r.emit(org, "locatedIn", where, tok, "locatedIn.modifier", 0.6)
         if orgs:
             return
 

@@ -300,6 +300,9 @@ class DocState:
                                 m = self.finder.by_token.get(offset + c.idx)
                                 if m is not None and m.label == "Organization":
                                     return m
+                if t.dep_ == "xcomp" and tok.lower_ == "its":
+                    t, came = t.head, t  # "X agreed to pay ... into its practices": X's
+                    continue
                 if t.dep_ not in ("advcl", "conj") or tok.lower_ != "its":
                     return None
                 outer = True

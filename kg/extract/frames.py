@@ -73,6 +73,19 @@ class Arguments:
             m = self._introduced.get(tok.i)
         return m if m is not None else self.resolve(tok)
 
+    def _place_before(self, tok: Tok, place: Mention) -> list[Mention]:
+        """'Redmond, Washington': the city named just before its state or country."""
+        first = tok
+        while first.i > 0 and self.mention_at(self.offset + first.nbor(-1).idx) is place:
+            first = first.nbor(-1)
+        if first.i < 2 or first.nbor(-1).text != ",":
+            return []
+        before = first.doc[first.i - 2]
+        city = self.mention_at(self.offset + before.idx)
+        if city is None or city.label != "Place" or city.name == place.name:
+            return []
+        return [city]
+
     def expand(self, tok: Tok, depth: int = 0, possessor: bool = True) -> list[Mention]:
         """The entities an argument token stands for.
 
@@ -119,6 +132,8 @@ class Arguments:
                 m = self.mention(before)
         if m is not None:
             found.append(m)
+            if m.label == "Place":
+                found.extend(self._place_before(tok, m))  # "Redmond, Washington-based"
         else:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:

@@ -381,8 +381,8 @@ class SentenceReader(RoleReader):
                     if m is not None and m.label == "Organization":
                         above.append(m)
         found = unique(above)
-        if len(found) == 1:
-            return found[0]
+        if len({m.name for m in found}) == 1:
+            return found[0]  # "Acme said it would ..., as chief executive Jane Roe ...": Acme
         # "CEO Jane Roe said Veltra had no case": not Veltra; the article's, if it has one
         return self.main_organization() if not found else None
 
