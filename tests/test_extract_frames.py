@@ -301,6 +301,12 @@ def test_characters_are_no_entities() -> None:
      ("federal-trade-regulator", "investigates", "halvex-bank", "planned")),
     ("Orvane Systems makes drones. Critics describe the Redmond, Washington-based company as "
      "secretive.", ("orvane-systems", "locatedIn", "redmond", "asserted")),
+    ("Zappo, the streaming service founded by film producer Dana Whitlow, will close.",
+     ("dana-whitlow", "founderOf", "zappo", "asserted")),
+    ("General Motors will end production of the Chevrolet Volta EV at the end of the year.",
+     ("chevrolet-volta-ev", "developer", "general-motors", "planned")),
+    ("Orvane will stop building the Zappo X1 next year.",
+     ("orvane", "discontinued", "zappo-x1", "planned")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip

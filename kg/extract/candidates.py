@@ -19,7 +19,7 @@ from kg.extract.names import (
 )
 from kg.lexicon import LEXICON
 
-__all__ = ["cue_mentions", "proper_nouns"]
+__all__ = ["brand_models", "cue_mentions", "proper_nouns"]
 
 #: participles whose hyphened agent is a company: "Amazon-owned", "SoftBank-backed"
 _COMPANY_PARTICIPLES = {"owned", "backed", "funded", "financed", "controlled", "operated",
@@ -126,6 +126,39 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
             start -= 1  # "Riverbend Capital", with "Riverbend" tagged as a noun
         out.append((start, tok.i + 1, "Organization", "propn", None))
     return out
+
+
+def brand_models(
+    sdoc: Any, found: list[tuple[int, int, str, str, str | None]]
+) -> list[tuple[int, int, str, str, str | None]]:
+    """'Chevrolet Bolt EV', 'Tesla Model Y', 'Apple Watch': a company's name that
+    modifies the capitalised words after it in one noun phrase names a product with
+    them, however the tagger split the run."""
+    out: list[tuple[int, int, str, str, str | None]] = []
+    for start, end, cls, _source, _key in found:
+        last = sdoc[end - 1]
+        if cls != "Organization" or last.dep_ != "compound" or last.head.i != end:
+            continue
+        head = last.head
+        while head.dep_ == "compound" and head.head.i == head.i + 1 and _model_word(head.head):
+            head = head.head
+        words = list(sdoc[end : head.i + 1])
+        if words and all(_model_word(t) for t in words):
+            out.append((start, head.i + 1, "Product", "propn", None))
+    return out
+
+
+def _model_word(tok: Any) -> bool:
+    """A word of a model's name: capitalised or a number, and no title, company word,
+    place or given name ("Bolt", "EV", "3"; not "CEO", "Labs", "Texas", "Tim")."""
+    text = tok.text
+    if not (text[:1].isupper() or text[:1].isdigit()) or tok.pos_ in ("PUNCT", "VERB"):
+        return False
+    if text in LEXICON.org_suffixes or text in LEXICON.given_names:
+        return False
+    if text in LEXICON.place_names or text in LEXICON.demonyms:
+        return False
+    return LEXICON.cue_class(tok.lemma_.lower()) not in ("Person", "Organization")
 
 
 def cue_mentions(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.extract.candidates import cue_mentions, proper_nouns
+from kg.extract.candidates import brand_models, cue_mentions, proper_nouns
 from kg.extract.names import (
     NER_CLASSES,
     PUBLIC_BODIES,
@@ -248,6 +248,7 @@ class MentionFinder:
                     start = tok.i + 1
             if start < ent.end:
                 found.append((start, ent.end, cls, "ner", None))
+        found.extend(brand_models(sdoc, found))
         found.extend(cue_mentions(sdoc))
         found.extend(proper_nouns(sdoc, self.text))
         found.extend(odd_names(sdoc))

@@ -409,6 +409,24 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
 
 
 def cue_type(span: Any, name: str) -> str | None:
+    """The class that the words around a name give it, if any; a person's full name
+    stays a person's whatever noun types it ("Hollywood producer Jeffrey Katzenberg",
+    "investor Peter Thiel")."""
+    cls = _cue_type(span, name)
+    words = name.split()
+    if (
+        cls == "Organization"
+        and 1 < len(words) < 4
+        and words[0] in LEXICON.given_names
+        and all(w[:1].isupper() and w.isalpha() for w in words)
+        and words[-1] not in LEXICON.org_suffixes
+        and load_kb().lookup(name) is None
+    ):
+        return "Person"
+    return cls
+
+
+def _cue_type(span: Any, name: str) -> str | None:
     """The class that the words around a name give it, if any.
 
     "Glimmer, its photo app" and "the Glimmer app" make a product; "Acme CEO"
