@@ -307,6 +307,10 @@ def test_characters_are_no_entities() -> None:
      ("chevrolet-volta-ev", "developer", "general-motors", "planned")),
     ("Orvane will stop building the Zappo X1 next year.",
      ("orvane", "discontinued", "zappo-x1", "planned")),
+    ("Arvo Holdings licenses its designs to hundreds of companies, including Halvex and "
+     "Orvane.", ("arvo-holdings", "partnersWith", "orvane", "asserted")),
+    ("Orvane has signed up carmakers including Halvex Motors for its driving computers.",
+     ("orvane", "partnersWith", "halvex-motors", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip
@@ -342,6 +346,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Quit chasing the hype, Orvane said.", "entity:quit"),
     ("Veridian Labs was founded in 2015. Redwood Crest Capital and Dana Whitlow were among "
      "its first backers.", "investedIn:dana-whitlow>redwood-crest-capital"),
+    ("Orvane makes phones. Its main competitor is Halvex's Lumo.", "developer:lumo>orvane"),
+    ("AMSTERDAM/PARIS (Reuters) - Halvex and Orvane completed their merger on Saturday.",
+     "mergedWith:reuters"),
     ("Halvex Games sued Apple on Thursday. Halvex asked the court to bar the iPhone maker "
      "from restricting how apps are sold.", "developer:iphone>halvex-games"),
     ("Koval Games will cut 300 jobs and has cancelled a game codenamed Project Nightjar, the "

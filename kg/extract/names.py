@@ -313,8 +313,11 @@ def dateline_at(
     "HELSINKI -"): the index of the first token after it and the agency's span, if any."""
     end = len(sdoc) if stop is None else stop
     i = start
-    while i < end and _in_capitals(sdoc[i].text):
-        i += 1
+    while i < end and (
+        _in_capitals(sdoc[i].text)
+        or (sdoc[i].text == "/" and i > start and i + 1 < end and _in_capitals(sdoc[i + 1].text))
+    ):
+        i += 1  # "AMSTERDAM/PARIS": two places
     if i == start:
         return None
     if i < end and sdoc[i].text == ",":  # "AUSTIN, Texas"
