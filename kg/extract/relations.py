@@ -290,6 +290,9 @@ class SentenceReader(RoleReader):
             subs = [m for m in subs if m.start not in both]
             objs = [m for m in objs if m.start not in both]
         rule, confidence = trig.rule_id(), 0.7 if trig.pos == "verb" else 0.6
+        if prop in (*_POSTS, "departedFrom") and any(o.label == "Organization" for o in objs):
+            # "X replaced Y as chief executive of Acme": Y left Acme, not X
+            objs = [o for o in objs if o.label != "Person"]
         if prop == "departedFrom" and trig.pos == "verb" and not objs and trig.subject == ("subj",):
             self._departures += [(s, tok, trig) for s in subs if s.label == "Person"]
             return
@@ -399,7 +402,7 @@ def _full_name(name: str) -> bool:
 
 
 def _classes(m: Mention) -> tuple[str, ...]:
-    if m.label == "Person" and m.source == "ner" and _full_name(m.name):
+    if m.label == "Person" and _full_name(m.name):
         return ("Person",)  # "Nomvula Dlamini": a full name is no company
     if m.source in _WEAK_SOURCES:
         return _MAYBE.get(m.label, (m.label,))
