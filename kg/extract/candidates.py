@@ -202,5 +202,7 @@ def cue_mentions(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
         ):
             start = min(c.left_edge.i for c in comps)
             end = max(c.i for c in comps) + 1
+            if sdoc[start:end].text in LEXICON.place_names:
+                continue  # "the San Francisco startup": a place, however many words
             out.append((start, end, cls, "cue", None))
     return out

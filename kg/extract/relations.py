@@ -381,6 +381,9 @@ class SentenceReader(RoleReader):
             for c in verb.children:
                 if c.dep_ in ("nsubj", "nsubjpass") and not any(t.i == title.i for t in c.subtree):
                     m = self.mention(c)
+                    if m is None and c.pos_ == "NOUN":  # "Acme's board has fired ...": Acme
+                        owners = [p for p in c.children if p.dep_ == "poss"]
+                        m = self.mention(owners[0]) if owners else None
                     if m is not None and m.label == "Organization":
                         above.append(m)
         found = unique(above)
