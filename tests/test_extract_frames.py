@@ -33,6 +33,8 @@ def _mentions(text: str) -> dict[str, str]:
     ("Mike Brenner and Dana Whitlow founded Halvex in 2019.", "Dana Whitlow", "Person"),
     ("Orvane opened an office in Colorado last year.", "Colorado", "Place"),
     ("Orvane raised $2 billion in backing from Hollywood studios.", "Hollywood", "Place"),
+    ("Dana Whitlow, the San Francisco software startup said on Friday, will step down.",
+     "San Francisco", "Place"),
     ("Orvane said the Competition and Markets Authority had cleared the deal.",
      "Competition and Markets Authority", "Organization"),
     ("Prince Talal bin Nayef invested in Orvane.", "Talal bin Nayef", "Person"),
@@ -311,6 +313,9 @@ def test_characters_are_no_entities() -> None:
      "Orvane.", ("arvo-holdings", "partnersWith", "orvane", "asserted")),
     ("Orvane has signed up carmakers including Halvex Motors for its driving computers.",
      ("orvane", "partnersWith", "halvex-motors", "asserted")),
+    ("Orvane Systems said on Friday that its board had named Dana Whitlow as interim chief "
+     "executive. Halvex Robotics' board has since hired chief executive Kai Lund.",
+     ("kai-lund", "ceoOf", "halvex-robotics", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip
