@@ -22,6 +22,7 @@ from kg.extract.names import (
     kb_matcher,
     leading_places,
     locative,
+    name_particle,
     named_after,
     normalise_name,
     odd_names,
@@ -297,6 +298,11 @@ class MentionFinder:
                 span[0].lower_ in ("the", "a", "an")
                 or span[0].pos_ == "VERB"
                 or glued_magnitude(span[0])  # "€25m Series A"
+                or (  # "chipmaker NXP Semiconductors": the descriptor is no part of it
+                    span[0].is_lower
+                    and not name_particle(span[0].text)
+                    and (english_word(span[0]) or LEXICON.cue_class(span[0].lower_) is not None)
+                )
                 or (span[0].is_sent_start and span[0].lower_.endswith("ing"))
             ):
                 span = span[1:]  # "Cutting Sora" is a verb and its object
@@ -392,7 +398,8 @@ class MentionFinder:
     @staticmethod
     def _acceptable(name: str, span: Any, text: str) -> bool:
         low = name.lower()
-        if name[:1].isdigit():
+        ordinal = re.match(r"\d+(st|nd|rd|th) [A-Z]", name)  # "21st Century Fox"
+        if name[:1].isdigit() and not ordinal and load_kb().lookup(name) is None:
             return False  # "3D", "2024 Games"
         if text and " " not in name:
             forms = {low, low + "s", low.removesuffix("s")}

@@ -127,6 +127,8 @@ def kb_matcher(vocab: Any) -> Any:
     for key, ent in kb.entities.items():
         names = {ent.label, *ent.aliases}
         names |= {n[4:] for n in names if n.startswith("The ")}
+        if ent.cls == "Product":  # "Apple's iPhones": a product named in the plural
+            names |= {n + "s" for n in names if " " not in n and n[-1:].isalpha() and n[-1] != "s"}
         matcher.add(key, [tokenizer(n) for n in sorted(names)])
     return matcher
 
@@ -176,6 +178,11 @@ def locative(span: Any) -> bool:
 
 _PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "di", "del", "della", "van",
               "von", "der", "den", "la", "le", "du", "dos", "das", "ter", "ten"}  # fmt: skip
+
+
+def name_particle(word: str) -> bool:
+    """'bin', 'von', 'de': a lower-case word inside a person's name."""
+    return word.lower() in _PARTICLES
 
 
 def join_particles(chosen: list[Any]) -> list[Any]:
