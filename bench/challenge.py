@@ -11,7 +11,7 @@ syntactic forms, headlines and datelines among them, and some traps; ``articles.
 name first, a short name, descriptions and pronouns after. Each item lists
 the facts an analyst would draw. The texts name mostly invented companies and people,
 so the reference KB helps little: the figures say how far the general mechanism
-carries without it. ``events_tune.json`` and ``events_check.json`` are 32 articles
+carries without it. ``events_tune.json`` and ``events_check.json`` are 44 articles
 (450-900 words) that retell real business events of 2015-2024 with the real names,
 in the form of scraped news pages (title and source lines, datelines, bylines,
 captions, "Read more:" lines), annotated without sight of kg's output; they were

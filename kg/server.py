@@ -326,7 +326,13 @@ class _Worker:
     """A worker process, and (once attached to the event loop) its pipe."""
 
     def __init__(
-        self, ctx: SpawnContext, store: Path, max_rows: int, max_memory_mb: int | None
+        self,
+        ctx: SpawnContext,
+        store: Path,
+        max_rows: int,
+        max_memory_mb: int | None,
+        *,
+        yielding: bool = False,
     ) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
@@ -335,8 +341,21 @@ class _Worker:
         self.frames: _Frames | None = None
         self._stopping = threading.Lock()
         self._stopped = False
+        self.yielding = False
         self.process.start()
         child.close()
+        if yielding:
+            self.demote()  # a worker started in place of one a slow query took
+
+    def demote(self) -> None:
+        """Lower the process's scheduling priority (for good: an unprivileged process
+        cannot raise it again), so that a long query leaves the processor to the
+        short ones and to the fronts."""
+        if self.yielding or not hasattr(os, "setpriority") or self.process.pid is None:
+            return
+        self.yielding = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, _YIELDING)
 
     def wait_ready(self) -> None:
         message = _first_word(self.conn, self.process, 60)
@@ -397,8 +416,10 @@ class WorkerPool:
             self.close()
             raise
 
-    def _start(self) -> _Worker:
-        worker = _Worker(self._ctx, self._store, self.max_rows, self.max_memory_mb)
+    def _start(self, *, yielding: bool = False) -> _Worker:
+        worker = _Worker(
+            self._ctx, self._store, self.max_rows, self.max_memory_mb, yielding=yielding
+        )
         with self._lock:
             self._all.add(worker)
         return worker
@@ -411,12 +432,12 @@ class WorkerPool:
             self._idle.put_nowait(worker)
         self._ready = []
 
-    def _fresh(self) -> _Worker | None:
+    def _fresh(self, yielding: bool = False) -> _Worker | None:
         """A started and ready worker to replace a lost one (blocking: run in a thread)."""
         if self._closed:
             return None
         try:
-            fresh = self._start()
+            fresh = self._start(yielding=yielding)
             fresh.wait_ready()
         except (KGError, OSError):
             return None  # the pool runs one worker short rather than failing every request
@@ -428,7 +449,9 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         worker.detach()
         await loop.run_in_executor(None, worker.stop)
-        fresh = await loop.run_in_executor(None, self._fresh)
+        # the slow query that took the last one is likely to come again: its
+        # replacement starts (and opens the store) yielding to the others
+        fresh = await loop.run_in_executor(None, self._fresh, worker.yielding)
         if fresh is None:
             return
         if self._closed:  # closed while it started: it is no one's to stop but ours
@@ -456,6 +479,7 @@ class WorkerPool:
         reply = worker.frames.ask(job.encode())
         loop = asyncio.get_running_loop()
         timer = loop.call_later(timeout, _expire, reply)
+        slow = loop.call_later(SLOW_S, worker.demote)
         try:
             frame = await reply
         except TimeoutError:
@@ -473,6 +497,7 @@ class WorkerPool:
             return 500, b"the query worker stopped unexpectedly", inf
         finally:
             timer.cancel()
+            slow.cancel()
         self._idle.put_nowait(worker)
         status, took = _REPLY.unpack_from(frame)
         return status, frame[_REPLY.size :], took / 1e6
@@ -529,7 +554,9 @@ _EXAMPLE = "SELECT ?org ?product WHERE {\n  ?org kg:discontinued ?product\n} LIM
 
 MAX_HEAD = 64 * 1024  # bytes of request line and headers
 _REMEMBERED = 4096  # query texts whose check, or speed, is remembered
-FAST_S = 0.002  # a job a worker ran this fast is run by the front next time
+FAST_S = 0.02  # a job a worker ran this fast is run by the front next time
+SLOW_S = 0.1  # a worker whose job runs longer yields the processor to the front's work
+_YIELDING = 19  # the nice value of such a worker, which keeps it from then on
 
 
 @dataclass

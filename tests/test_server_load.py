@@ -63,6 +63,33 @@ def test_small_queries_are_answered_while_slow_ones_run_to_their_limit(
     assert len(server.pool._all) == 4
 
 
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX scheduling priorities")
+def test_a_long_query_yields_the_processor_and_so_do_the_workers_that_replace_it(
+    server: SparqlServer,
+) -> None:
+    def nice(worker) -> int:  # type: ignore[no-untyped-def]
+        return os.getpriority(os.PRIO_PROCESS, worker.process.pid)
+
+    deadline = time.monotonic() + 30
+    while len(server.pool._all) < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)  # an earlier test's replacements have started
+    before = {w.process.pid for w in server.pool._all}
+    reply = httpx.get(server.url + "sparql", params={"query": SLOW}, timeout=60)
+    assert reply.status_code == 503
+
+    def fresh_workers() -> list:  # type: ignore[type-arg]
+        return [w for w in list(server.pool._all) if w.process.pid not in before]
+
+    deadline = time.monotonic() + 30
+    while not fresh_workers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    fresh = fresh_workers()
+    assert len(fresh) == 1  # the one the slow query took was replaced ...
+    assert nice(fresh[0]) >= 19  # ... by one that yields, as the killed one did
+    assert fresh[0].yielding
+    assert _small(server.url).status_code == 200
+
+
 def _trickle(address: tuple[str, int], count: int) -> list[socket.socket]:
     socks = []
     for _ in range(count):
