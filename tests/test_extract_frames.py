@@ -319,6 +319,10 @@ def test_characters_are_no_entities() -> None:
     ("Orvane Systems said on Friday that its board had named Dana Whitlow as interim chief "
      "executive. Halvex Robotics' board has since hired chief executive Kai Lund.",
      ("kai-lund", "ceoOf", "halvex-robotics", "asserted")),
+    ("iRobot faces intense competition from Chinese manufacturers Halvex and Brightcart.",
+     ("halvex", "competesWith", "irobot", "asserted")),
+    ("Orvane Systems, the Round Rock-based PC maker, said it acquired Halvex Storage in 2016.",
+     ("orvane-systems", "acquired", "halvex-storage", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip

@@ -408,8 +408,10 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
     for tok in sdoc:
         if tok.ent_type_ not in ("", "CARDINAL", "PRODUCT", "ORG", "DATE"):
             continue
-        if tok.is_sent_start or tok.like_url or tok.like_email:
+        if tok.like_url or tok.like_email:
             continue
+        if tok.is_sent_start and not (tok.text[:1].islower() and _CAMEL_CASE.match(tok.text)):
+            continue  # "iRobot said": a small first letter is a name's, even first
         if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
             if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
                 out.append((tok.i, tok.i + 1, "Product", "propn", None))
