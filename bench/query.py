@@ -194,8 +194,11 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], what: str) -> None:
 
 
 def _seconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if found is None:
+        return float("nan")  # wrk had no latency to report
+    number, unit = found.groups()
+    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}[unit]
 
 
 def wrk(urls: list[str], seconds: float, connections: int = 8) -> tuple[float, float, float, int]:
