@@ -323,6 +323,10 @@ def test_characters_are_no_entities() -> None:
      ("halvex", "competesWith", "irobot", "asserted")),
     ("Orvane Systems, the Round Rock-based PC maker, said it acquired Halvex Storage in 2016.",
      ("orvane-systems", "acquired", "halvex-storage", "asserted")),
+    ("Dana Whitlow served as Orvane's chairman and remained its largest shareholder.",
+     ("dana-whitlow", "investedIn", "orvane", "asserted")),
+    ("Jade Halloran, the veteran producer who led the studios, left Orvane in 2021.",
+     ("jade-halloran", "departedFrom", "orvane", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip

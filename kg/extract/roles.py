@@ -200,7 +200,14 @@ def _holders(noun: Tok) -> list[Tok]:
     out += [c for c in t.children if c.dep_ == "appos"]
     verb = t.head
     if t.dep_ == "attr" and verb.pos_ in ("AUX", "VERB"):
-        out += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        said = verb
+        while (
+            said.dep_ == "conj"
+            and said.head.pos_ in ("AUX", "VERB")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in said.children)
+        ):
+            said = said.head  # "X served as chairman and remained its largest shareholder"
+        out += [c for c in said.children if c.dep_ in ("nsubj", "nsubjpass")]
     elif t.dep_ == "nsubj" and verb.lemma_ == "be":  # "whose parent company is Y"
         out += [c for c in verb.children if c.dep_ == "attr"]
     elif t.dep_ == "nsubj" and verb.lemma_ in _LISTING:  # "its backers include A and B"
