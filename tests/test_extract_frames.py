@@ -327,6 +327,8 @@ def test_characters_are_no_entities() -> None:
      ("dana-whitlow", "investedIn", "orvane", "asserted")),
     ("Jade Halloran, the veteran producer who led the studios, left Orvane in 2021.",
      ("jade-halloran", "departedFrom", "orvane", "asserted")),
+    ("Halvex Labs moved its headquarters from London to Dubai last year.",
+     ("halvex-labs", "headquarteredIn", "dubai", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
 ])  # fmt: skip

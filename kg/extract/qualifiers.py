@@ -75,8 +75,13 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
     planned = False
     for i, tok in enumerate(chain):
         words.add(tok.lemma_.lower())
-        if i > 0 and tok.pos_ == "VERB" and tok.lemma_.lower() in _PLANNING:
-            planned = True
+        if (
+            i > 0
+            and tok.pos_ == "VERB"
+            and tok.lemma_.lower() in _PLANNING
+            and chain[i - 1].dep_ in ("xcomp", "ccomp", "conj", "advcl", "prep", "pcomp")
+        ):
+            planned = True  # "agreed to buy X"; not "moved its headquarters to X"
         if i > 0 and tok.pos_ == "NOUN" and tok.lemma_.lower() in _PLANNING_NOUNS:
             planned = True  # "a deal to buy X", "in talks to acquire X", "plans to close X"
         for c in tok.children:
