@@ -131,7 +131,7 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
 def brand_models(
     sdoc: Any, found: list[tuple[int, int, str, str, str | None]]
 ) -> list[tuple[int, int, str, str, str | None]]:
-    """'Chevrolet Bolt EV', 'Tesla Model Y', 'Apple Watch': a company's name that
+    """'Orvane Zeta EV', 'Halvex Model Y': a company's name that
     modifies the capitalised words after it in one noun phrase names a product with
     them, however the tagger split the run."""
     out: list[tuple[int, int, str, str, str | None]] = []

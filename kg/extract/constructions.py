@@ -85,12 +85,12 @@ def open_relation(r: SentenceReader, verb: Tok) -> None:
                 )
 
 
-#: nouns that, between two names, say the two compete ("Nvidia's rival Qualcomm")
+#: nouns that, between two names, say the two compete ("Orvane's rival Veltra")
 _RIVAL_NOUNS = {"rival", "competitor", "archrival", "arch-rival", "challenger"}
 
 
 def rival_pair(r: SentenceReader, tok: Tok) -> None:
-    """'Nvidia's rival Qualcomm', 'Google rival Yandex': a rival noun between two names,
+    """'Orvane's rival Veltra', 'Halvex rival Brightcart': a rival noun between two names,
     read from the words themselves (the parser often makes the noun an adjective)."""
     if tok.lower_ not in _RIVAL_NOUNS or tok.i + 1 >= len(tok.doc) or tok.i < 1:
         return
@@ -114,7 +114,7 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
     owner = r.mention_at(r.offset + tok.idx)
     thing = r.mention_at(r.offset + tok.head.idx)
     if thing is None and tok.head.pos_ == "NOUN":
-        # "Google's AdSense advertising business": the name the possessed noun is named by
+        # "Orvane's ZapSense advertising business": the name the possessed noun is named by
         named = unique(
             [
                 m
@@ -300,8 +300,8 @@ def location(r: SentenceReader, tok: Tok) -> None:
             and m.label == "Place"
         ]
         place = named[0][1] if named else None
-        if named:  # "the Redmond, Washington-based company": in Redmond too
-            also = r._place_before(*named[0])
+        if named:  # "the Boise, Idaho-based company": in Boise too
+            also = r.place_before(*named[0])
     elif tok.dep_ == "poss" and tok.head.pos_ in ("NOUN", "PROPN"):
         owner = r.mention(tok)  # "Britain's Financial Conduct Authority",
         if owner is not None and owner.label == "Place":  # "Gabon's largest bank"

@@ -15,6 +15,7 @@ from typing import Any
 
 from kg.extract.mentions import MentionFinder
 from kg.extract.names import is_public_body, strip_legal
+from kg.extract.roles import holders
 from kg.kb import load_kb
 from kg.lexicon import LEXICON
 from kg.model import Document, Mention, RelationMention, Sentence
@@ -29,9 +30,6 @@ _COMPATIBLE = {
     "Person": ("Person",),
 }
 
-
-#: verbs that make a description just before them the speaker
-_SAID_BY = frozenset({"say", "tell", "add", "announce", "report", "write", "confirm", "state"})
 
 #: nouns that describe a company by what it makes ("the iPhone maker")
 _MAKER_NOUNS = frozenset({"maker", "developer", "creator", "owner", "manufacturer"})
@@ -82,6 +80,8 @@ def _named_as(m: Mention, heads: set[str]) -> bool:
 
 
 _SPEECH = {"say", "tell", "add", "write", "state", "explain", "announce", "post", "note"}
+#: verbs that make a description just before them the speaker ("..., the developer said")
+_SAID_BY = frozenset(_SPEECH | {"report", "confirm"})
 
 
 @dataclass
@@ -343,10 +343,8 @@ class DocState:
 
     def _holders_of(self, noun: Any, offset: int) -> frozenset[int]:
         """Starts of the mentions a noun describes ("A and B were among the backers")."""
-        from kg.extract.roles import _holders
-
         found: set[int] = set()
-        for h in _holders(noun):
+        for h in holders(noun):
             for t in h.subtree:  # "A, the co-founder of B, was among its backers": nor B
                 m = self.finder.by_token.get(offset + t.idx)
                 if m is not None and m.source != "coref":
@@ -451,7 +449,7 @@ class DocState:
                 if named is not None and named.label not in kinds:
                     return None  # "in Lumira, the mapping company": a place is no company
                 if named is not None:
-                    target = named  # "HERE, the digital mapping company owned by ...": HERE
+                    target = named  # "Lumira, the mapping company owned by ...": Lumira
                 elif cls in ("Organization", "Regulator"):
                     # "the company" is no regulator; "the regulator" is one, and "the
                     # court" a court

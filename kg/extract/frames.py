@@ -73,8 +73,8 @@ class Arguments:
             m = self._introduced.get(tok.i)
         return m if m is not None else self.resolve(tok)
 
-    def _place_before(self, tok: Tok, place: Mention) -> list[Mention]:
-        """'Redmond, Washington': the city named just before its state or country."""
+    def place_before(self, tok: Tok, place: Mention) -> list[Mention]:
+        """'Boise, Idaho': the city named just before its state or country."""
         first = tok
         while first.i > 0 and self.mention_at(self.offset + first.nbor(-1).idx) is place:
             first = first.nbor(-1)
@@ -133,7 +133,7 @@ class Arguments:
         if m is not None:
             found.append(m)
             if m.label == "Place":
-                found.extend(self._place_before(tok, m))  # "Redmond, Washington-based"
+                found.extend(self.place_before(tok, m))  # "Boise, Idaho-based"
         else:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:

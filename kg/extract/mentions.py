@@ -238,7 +238,7 @@ class MentionFinder:
             for tok in ent:
                 if whole and tok.lower_ in ("and", "&"):
                     continue
-                listed = (  # "Facebook, Instagram and WhatsApp"; not "Acme Co., Ltd"
+                listed = (  # "Zappo, Pixie and Lumo"; not "Acme Co., Ltd"
                     tok.text == ","
                     and tok.i + 1 < ent.end
                     and sdoc[tok.i + 1].text[:1].isupper()
@@ -298,7 +298,7 @@ class MentionFinder:
                 span[0].lower_ in ("the", "a", "an")
                 or span[0].pos_ == "VERB"
                 or glued_magnitude(span[0])  # "€25m Series A"
-                or (  # "chipmaker NXP Semiconductors": the descriptor is no part of it
+                or (  # "chipmaker Halvex Semiconductors": the descriptor is no part of it
                     span[0].is_lower
                     and not name_particle(span[0].text)
                     and (english_word(span[0]) or LEXICON.cue_class(span[0].lower_) is not None)
@@ -398,7 +398,7 @@ class MentionFinder:
     @staticmethod
     def _acceptable(name: str, span: Any, text: str) -> bool:
         low = name.lower()
-        ordinal = re.match(r"\d+(st|nd|rd|th) [A-Z]", name)  # "21st Century Fox"
+        ordinal = re.match(r"\d+(st|nd|rd|th) [A-Z]", name)  # "21st Century Media"
         if name[:1].isdigit() and not ordinal and load_kb().lookup(name) is None:
             return False  # "3D", "2024 Games"
         if text and " " not in name:

@@ -274,7 +274,7 @@ _ODD_NAME = re.compile(r"^(?=.*[A-Z])(?=.*[\d.:+\-])[A-Za-z][\w.:+\-]*[\w+]$")
 
 
 #: a word with a capital inside it after a small letter, which English words never have:
-#: "EyeQ", "AdSense", "iCloud" (not "McDonald", a name of a person or a company)
+#: "VantaQ", "ZapSense", "iCloud" (not "McDonald", a name of a person or a company)
 _CAMEL_CASE = re.compile(r"^(?!Mc|Mac)[A-Za-z]*[a-z][A-Z][A-Za-z]*$")
 
 
@@ -411,19 +411,19 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
         if tok.like_url or tok.like_email:
             continue
         if tok.is_sent_start and not (tok.text[:1].islower() and _CAMEL_CASE.match(tok.text)):
-            continue  # "iRobot said": a small first letter is a name's, even first
+            continue  # "eVolta said": a small first letter is a name's, even first
         if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
             if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
                 out.append((tok.i, tok.i + 1, "Product", "propn", None))
         elif _CAMEL_CASE.match(tok.text) and tok.ent_type_ in ("", "PRODUCT"):
-            out.append((tok.i, tok.i + 1, "Product", "propn", None))  # "the EyeQ family"
+            out.append((tok.i, tok.i + 1, "Product", "propn", None))  # "the VantaQ family"
     return out
 
 
 def cue_type(span: Any, name: str) -> str | None:
     """The class that the words around a name give it, if any; a person's full name
-    stays a person's whatever noun types it ("Hollywood producer Jeffrey Katzenberg",
-    "investor Peter Thiel")."""
+    stays a person's whatever noun types it ("film producer Dana Whitlow",
+    "investor Kai Lund")."""
     cls = _cue_type(span, name)
     words = name.split()
     if (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from kg.extract.frames import _SUBJECT_DEPS, _VERBS, Arguments, Tok, unique
 from kg.model import Mention
 
-__all__ = ["RoleReader"]
+__all__ = ["RoleReader", "holders"]
 
 #: verbs whose object noun is received: "X won a contract", "X got an investment from Y"
 _RECEIVING = {
@@ -92,7 +92,7 @@ class RoleReader(Arguments):
         if name == "poss":
             return [c for c in tok.children if c.dep_ == "poss"]
         if name == "holder":
-            return _holders(tok)
+            return holders(tok)
         return []
 
     def _noun_role(self, tok: Tok, name: str) -> list[Mention]:
@@ -103,7 +103,7 @@ class RoleReader(Arguments):
                 return [m]
             return self.expand(tok, possessor=False)
         if name == "holder":
-            return unique([m for h in _holders(tok) for m in self.expand(h, possessor=False)])
+            return unique([m for h in holders(tok) for m in self.expand(h, possessor=False)])
         if name == "poss":
             owners = [c for c in tok.children if c.dep_ == "poss"]
             if not owners and head is not None:
@@ -185,7 +185,7 @@ def _described(noun: Tok) -> Tok | None:
     return None
 
 
-def _holders(noun: Tok) -> list[Tok]:
+def holders(noun: Tok) -> list[Tok]:
     """What a noun describes: "Y, the CEO", "CEO Y", "Y is the CEO", "Y served as CEO",
     "named Y CEO"; a noun in a list shares its head's ("co-founder and CEO")."""
     out: list[Tok] = []
@@ -200,14 +200,14 @@ def _holders(noun: Tok) -> list[Tok]:
     out += [c for c in t.children if c.dep_ == "appos"]
     verb = t.head
     if t.dep_ == "attr" and verb.pos_ in ("AUX", "VERB"):
-        said = verb
+        sharer = verb  # the verb whose subject this one shares
         while (
-            said.dep_ == "conj"
-            and said.head.pos_ in ("AUX", "VERB")
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in said.children)
+            sharer.dep_ == "conj"
+            and sharer.head.pos_ in ("AUX", "VERB")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in sharer.children)
         ):
-            said = said.head  # "X served as chairman and remained its largest shareholder"
-        out += [c for c in said.children if c.dep_ in ("nsubj", "nsubjpass")]
+            sharer = sharer.head  # "X served as chairman and remained its largest shareholder"
+        out += [c for c in sharer.children if c.dep_ in ("nsubj", "nsubjpass")]
     elif t.dep_ == "nsubj" and verb.lemma_ == "be":  # "whose parent company is Y"
         out += [c for c in verb.children if c.dep_ == "attr"]
     elif t.dep_ == "nsubj" and verb.lemma_ in _LISTING:  # "its backers include A and B"
