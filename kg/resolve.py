@@ -353,6 +353,10 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 if stated.predicate != "competesWith":  # rivalry holds at both levels
                     del facts[fkey]
                 facts.setdefault(_fact_key(lifted), lifted)
+        for fkey in _wider_places(
+            [f for f in facts.values() if f.evidence.doc_id == ex.document.id]
+        ):
+            facts.pop(fkey, None)
         for fact in _derived(
             ex,
             [f for f in facts.values() if f.evidence.doc_id == ex.document.id],
@@ -477,6 +481,33 @@ def _role_votes(
             # The roles a name plays break ties between guesses; they do not outvote
             # a cue word or the reference KB however many relations there are.
             votes[cid][cls] += min(weight, _ROLE_CAP)
+
+
+_WHERE = ("locatedIn", "headquarteredIn")
+
+
+def _wider_places(doc_facts: list[Fact]) -> list[tuple[object, ...]]:
+    """The keys of the location facts that a narrower one of the same document implies.
+
+    "Menlo Park, California-based Meta" says that Meta is in Menlo Park and that Menlo
+    Park is in California; that Meta is in California follows, and is dropped.
+    """
+    inside = {
+        (f.subject, f.object)
+        for f in doc_facts
+        if f.predicate == "locatedIn" and f.object_is_entity
+    }
+    where: dict[object, set[object]] = defaultdict(set)
+    for f in doc_facts:
+        if f.predicate in _WHERE and f.object_is_entity:
+            where[f.subject].add(f.object)
+    return [
+        _fact_key(f)
+        for f in doc_facts
+        if f.predicate in _WHERE
+        and f.object_is_entity
+        and any((narrow, f.object) in inside for narrow in where[f.subject] - {f.object})
+    ]
 
 
 def _derived(

@@ -331,6 +331,15 @@ def test_characters_are_no_entities() -> None:
      ("halvex-labs", "headquarteredIn", "dubai", "asserted")),
     ("Zappo has struggled to keep pace with Orvane Systems.",
      ("zappo", "competesWith", "orvane-systems", "asserted")),
+    ("Halvex Games sued Orvane Systems in March. Halvex Games released a video that parodied "
+     "an Orvane Systems advertisement and cast the Cupertino, California-based company as the "
+     "villain.", ("orvane-systems", "locatedIn", "cupertino", "asserted")),
+    ("Veltra Labs grew fast. Dana Whitlow, chief executive of Brightcart, has said the San "
+     "Diego-based company could bid for Zappo.",
+     ("brightcart", "locatedIn", "san-diego", "asserted")),
+    ("Orvane Labs cut 300 jobs. Orvane Labs, Halvex and Norwind Motors agreed to build a car "
+     "that the German carmaker wants on the road by 2027.",
+     ("norwind-motors", "locatedIn", "germany", "asserted")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -371,6 +380,10 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "from restricting how apps are sold.", "developer:iphone>halvex-games"),
     ("Koval Games will cut 300 jobs and has cancelled a game codenamed Project Nightjar, the "
      "Warsaw-based video game developer said on Tuesday.", "locatedIn:project-nightjar"),
+    ("Orvane Systems, based in Palo Alto, California, cut 500 jobs on Monday.",
+     "headquarteredIn:orvane-systems>california"),
+    ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
+     "relatedTo:norwind>teams-to-office"),
 ])  # fmt: skip
 def test_a_construction_does_not_give_a_wrong_fact(read_facts, text: str, wrong: str) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

@@ -71,6 +71,18 @@ _BODY_HEADS = {
 }  # fmt: skip
 
 
+def _located(noun: Any) -> bool:
+    """'the Redmond, Washington-based company', 'the German carmaker': a description that
+    places what it describes. It tells a company apart from the one the story is about,
+    and so names the company the sentence has just spoken of."""
+    for c in noun.children:
+        if c.dep_ not in ("amod", "compound") or c.i > noun.i:
+            continue
+        if c.text in LEXICON.demonyms or any(t.lower_ == "based" for t in c.subtree):
+            return True
+    return False
+
+
 def _named_as(m: Mention, heads: set[str]) -> bool:
     names = [m.name]
     entry = load_kb().entities.get(m.kb_id) if m.kb_id else None
@@ -392,6 +404,29 @@ class DocState:
         named += [at(offset + c.idx) for c in tok.children if c.dep_ == "appos" and c.i > tok.i]
         return next((m for m in named if m is not None and m.source != "coref"), None)
 
+    def _named_before(self, tok: Any, offset: int) -> Mention | None:
+        """The nearest organisation named earlier in the sentence of ``tok`` (not a
+        public body, not the dateline's agency)."""
+        subjects = {  # "SoftBank said it would list the Cambridge-based company": not SoftBank
+            offset + c.idx
+            for verb in tok.ancestors
+            for c in verb.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+        }
+        begin, end = offset + tok.sent.start_char, offset + tok.left_edge.idx
+        named = [
+            m
+            for m in self.finder.mentions
+            if begin <= m.start < end
+            and m.label == "Organization"
+            and m.start not in self.finder.agency_at
+            and not is_public_body(m)
+        ]
+        for m in sorted(named, key=lambda m: m.start, reverse=True):
+            if not any(m.start <= at < m.end for at in subjects):
+                return m
+        return None
+
     def resolver(self, offset: int) -> Callable[[Any], Mention | None]:
         def resolve(tok: Any) -> Mention | None:
             low = tok.lower_
@@ -456,6 +491,13 @@ class DocState:
                     public = cls == "Regulator"
                     heads = _BODY_HEADS.get(low)
                     target = None if public else self._affiliation(tok, offset)
+                    speaks = (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _SAID_BY) or (
+                        tok.i + 1 < len(tok.doc) and tok.nbor().lemma_.lower() in _SAID_BY
+                    )
+                    if target is None and not public and not speaks and _located(tok):
+                        # not the speaker of a reporting clause ("..., the Oslo-based
+                        # group said"): that is the story's company
+                        target = self._named_before(tok, offset)
                     target = target or self.salient(
                         ("Organization",),
                         offset + tok.left_edge.idx,  # not a name inside the description

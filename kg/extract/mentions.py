@@ -39,6 +39,10 @@ from kg.model import Mention
 __all__ = ["MentionFinder"]
 
 
+#: lower-case words that stand between two names and are no part of either
+_BETWEEN_NAMES = frozenset({"to", "with", "from", "against", "into", "over", "versus"})
+
+
 @dataclass
 class MentionFinder:
     """Finds the mentions of one document, block after block, keeping coreference state."""
@@ -244,7 +248,10 @@ class MentionFinder:
                     and sdoc[tok.i + 1].text[:1].isupper()
                     and strip_legal("X " + sdoc[tok.i + 1].text) != "X"
                 )
-                if (tok.dep_ == "case" or tok.lower_ in ("and", "or") or listed) and tok.i > start:
+                between = tok.text in _BETWEEN_NAMES  # "tying Teams to Office": two names
+                if (
+                    tok.dep_ == "case" or tok.lower_ in ("and", "or") or listed or between
+                ) and tok.i > start:
                     found.append((start, tok.i, cls, "ner", None))
                     start = tok.i + 1
             if start < ent.end:
