@@ -337,6 +337,8 @@ def test_characters_are_no_entities() -> None:
     ("Veltra Labs grew fast. Dana Whitlow, chief executive of Brightcart, has said the San "
      "Diego-based company could bid for Zappo.",
      ("brightcart", "locatedIn", "san-diego", "asserted")),
+    ("Orvane Bank competes with British lenders such as Halvex Bank, as well as Germany's "
+     "Veltra Bank, for customers.", ("orvane-bank", "competesWith", "veltra-bank", "asserted")),
     ("Orvane Labs cut 300 jobs. Orvane Labs, Halvex and Norwind Motors agreed to build a car "
      "that the German carmaker wants on the road by 2027.",
      ("norwind-motors", "locatedIn", "germany", "asserted")),
@@ -382,6 +384,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "Warsaw-based video game developer said on Tuesday.", "locatedIn:project-nightjar"),
     ("Orvane Systems, based in Palo Alto, California, cut 500 jobs on Monday.",
      "headquarteredIn:orvane-systems>california"),
+    ("Orvane Bank competes with British lenders such as Halvex Bank, as well as Germany's "
+     "Veltra Bank, for customers.", "locatedIn:veltra-bank>united-kingdom"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
 ])  # fmt: skip

@@ -330,12 +330,23 @@ def location(r: SentenceReader, tok: Tok) -> None:
             continue
         own = r.mention(candidate)  # the name itself, not the names in apposition to it
         ms = [own] if own is not None else r.expand(candidate)
-        orgs = [m for m in ms if r.fits("locatedIn", m, place)]
+        orgs = [m for m in ms if r.fits("locatedIn", m, place) and not _placed(r, tok, m)]
         for org in orgs:  # "U.S. giants like A, B and C": each of them
             for where in also or [place]:  # the city, not its state as well
                 r.emit(org, "locatedIn", where, tok, "locatedIn.modifier", 0.6)
         if orgs:
             return
+
+
+def _placed(r: SentenceReader, tok: Tok, m: Mention) -> bool:
+    """'British lenders such as A, as well as Germany's B': B has a place of its own."""
+    span = tok.doc.char_span(m.start - r.offset, m.end - r.offset)
+    if span is None:
+        return False
+    return any(
+        c.dep_ == "poss" and c.i != tok.i and (p := r.mention(c)) is not None and p.label == "Place"
+        for c in span.root.children
+    )
 
 
 def clause_subject(r: SentenceReader, tok: Tok) -> Mention | None:

@@ -167,6 +167,13 @@ class Arguments:
             if c.dep_ in ("conj", "appos") and c.i > tok.i:
                 # A list is one level however long it is ("A, B, C, D and E").
                 found.extend(self.expand(c, depth if c.dep_ == "conj" else depth + 1, possessor))
+            elif (
+                c.dep_ == "cc" and c.i > max(tok.i, 1) and _phrase_at(c.doc[c.i - 2], "as well as")
+            ):
+                # "A and B, as well as C": the last "as" is parsed as a preposition
+                found.extend(
+                    m for p in c.children if p.dep_ == "pobj" for m in self.expand(p, depth)
+                )
         return unique(found)
 
     def _compound_name(self, noun: Tok) -> Mention | None:
