@@ -48,6 +48,8 @@ def _mentions(text: str) -> dict[str, str]:
     ("Halden Freight paid Orvane 410 million euros.", "Halden Freight", "Organization"),
     ("Halden Logistics 410 million in revenue came from Europe.", "Halden Logistics",
      "Organization"),
+    ("Dana Whitlow, 19th Century Pictures' chief executive, declined a role at Orvane.",
+     "19th Century Pictures", "Organization"),
 ])  # fmt: skip
 def test_a_name_is_found_and_typed(text: str, name: str, cls: str) -> None:
     assert _mentions(text).get(name) == cls
@@ -339,6 +341,8 @@ def test_characters_are_no_entities() -> None:
      ("brightcart", "locatedIn", "san-diego", "asserted")),
     ("Orvane Bank competes with British lenders such as Halvex Bank, as well as Germany's "
      "Veltra Bank, for customers.", ("orvane-bank", "competesWith", "veltra-bank", "asserted")),
+    ("Markets rose. Volkswagen named Porsche chief Matthias Müller as its new chief executive "
+     "on Friday.", ("matthias-muller", "ceoOf", "volkswagen", "asserted")),
     ("Orvane Labs cut 300 jobs. Orvane Labs, Halvex and Norwind Motors agreed to build a car "
      "that the German carmaker wants on the road by 2027.",
      ("norwind-motors", "locatedIn", "germany", "asserted")),

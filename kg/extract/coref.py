@@ -272,6 +272,8 @@ class DocState:
                 while t.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in t.children):
                     t = t.head  # "X began selling it but never matched its rival"
                 subject = next((c for c in t.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+                if subject is None and t.dep_ == "acl" and t.head.pos_ == "PROPN":
+                    subject = t.head  # "Acme named ... its": a sentence parsed as a noun
                 said = self.finder.by_token.get(offset + subject.idx) if subject else None
                 if said is not None and said.label == "Person" and t.dep_ == "ccomp":
                     # "Acme said Jane Roe will become its chief executive": the speaker's
@@ -289,8 +291,9 @@ class DocState:
                     if outer_owner is not None:
                         return outer_owner
                 described = self._holders_of(tok.head, offset) if not outer else frozenset()
-                for c in t.children:
-                    if c.dep_ == "nsubj" and c.i < tok.i:
+                parsed_as_noun = subject is not None and subject.i == t.head.i
+                for c in [*t.children, *([subject] if parsed_as_noun else [])]:
+                    if (c.dep_ == "nsubj" or (parsed_as_noun and c.i == t.head.i)) and c.i < tok.i:
                         m = self.finder.by_token.get(offset + c.idx)
                         if m is not None and m.start in described:
                             return None  # "A and B were among its backers": not A's

@@ -43,6 +43,17 @@ __all__ = ["MentionFinder"]
 _BETWEEN_NAMES = frozenset({"to", "with", "from", "against", "into", "over", "versus"})
 
 
+def _ordinal_start(sdoc: Any, start: int) -> int:
+    """Where a name begins whose first words the tagger left out: an ordinal and
+    capitalised words ("21st Century Fox", "20th Century Studios")."""
+    i = start
+    while i > 0 and sdoc[i - 1].pos_ == "PROPN" and sdoc[i - 1].text[:1].isupper():
+        i -= 1
+    if i > 0 and re.fullmatch(r"\d+(st|nd|rd|th)", sdoc[i - 1].lower_):
+        return i - 1
+    return start
+
+
 @dataclass
 class MentionFinder:
     """Finds the mentions of one document, block after block, keeping coreference state."""
@@ -210,7 +221,7 @@ class MentionFinder:
                 continue
             # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie"; but
             # "Competition and Markets Authority" is one.
-            start = ent.start
+            start = _ordinal_start(sdoc, ent.start)  # "21st Century Fox", tagged "Fox"
             words = [
                 t
                 for t in ent
@@ -306,7 +317,8 @@ class MentionFinder:
                 or span[0].pos_ == "VERB"
                 or glued_magnitude(span[0])  # "€25m Series A"
                 or (  # "chipmaker Halvex Semiconductors": the descriptor is no part of it
-                    span[0].is_lower
+                    span[0].is_alpha
+                    and span[0].is_lower
                     and not name_particle(span[0].text)
                     and (english_word(span[0]) or LEXICON.cue_class(span[0].lower_) is not None)
                 )

@@ -216,7 +216,8 @@ def holders(noun: Tok) -> list[Tok]:
         out += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
         clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
-        objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")]
+        # (the parser sometimes makes the named person an "oprd")
+        objs = [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass", "oprd")]
         if clause.lemma_.lower() in _SUCCEEDING:
             # "X replaced Y as CEO", "Y was replaced as CEO by X": X holds the title now
             objs = [p for c in clause.children if c.dep_ == "agent" for p in c.children]
