@@ -441,6 +441,7 @@ def _maker(
 
 _ROLE_WEIGHT = 1.5  # above the NER model's guess, below cue words and the KB
 _ROLE_CAP = 4.5  # what all the roles of one name together may add to a class
+_DECISIVE = 3  # properties wanting one class that settle a name's class
 _ROLE_PREFERENCE = ("Organization", "Person", "Product", "AIModel", "Event", "Place", "Deal")
 
 
@@ -456,6 +457,8 @@ def _role_votes(
     """
     rules = load_triggers()
     extra: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    # the different properties that want one class only, and another than the guess
+    only: dict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for ex in extractions:
         for r in ex.relations:
             domain = rules.domain(r.predicate)
@@ -476,11 +479,21 @@ def _role_votes(
                 if top not in allowed:
                     first = next(c for c in _ROLE_PREFERENCE if c in allowed)
                     extra[cid][first] += _ROLE_WEIGHT
+                    if len(allowed) == 1:
+                        only[cid][first].add(r.predicate)
     for cid, counter in extra.items():
         for cls, weight in counter.items():
             # The roles a name plays break ties between guesses; they do not outvote
-            # a cue word or the reference KB however many relations there are.
+            # a cue word or the reference KB however many relations there are ...
             votes[cid][cls] += min(weight, _ROLE_CAP)
+    for cid, wanted in only.items():
+        for cls, props in wanted.items():
+            if len(props) >= _DECISIVE:
+                # ... unless several properties that only that class can have say so:
+                # a name with a chief executive, a funding round and a valuation is a
+                # company's, whatever the tagger guessed at each mention ("the Revolut
+                # app" is the company's app). The reference KB still decides its own.
+                votes[cid][cls] += sum(votes[cid].values())
 
 
 _WHERE = ("locatedIn", "headquarteredIn")

@@ -176,3 +176,38 @@ def test_parent_company(read_facts) -> None:  # type: ignore[no-untyped-def]
     )
     assert ("halden-group", "owns", "norwind-labs", "asserted") in facts
     assert ("ada-brenner", "ceoOf", "norwind-labs", "asserted") in facts
+
+
+def _product_guess_with(props: list[str]) -> str:
+    """The class resolved for a name the tagger calls a product at each of its four
+    mentions, and a cue word once ("the Zapfly app"), when relations of ``props`` (each
+    wanting an organisation) name it."""
+    from decimal import Decimal
+
+    from kg.model import Extraction, Mention, Quantity, RelationMention, Sentence
+    from kg.resolve import resolve
+
+    text = "Zapfly hired Dana Whitlow. Zapfly grew. Zapfly cut jobs. Zapfly raised money. "
+    text += "The Zapfly app."
+    doc = document_from_text(text)
+    sentence = Sentence(doc.id, 0, len(text), text)
+    names = [Mention(doc.id, i, i + 6, "Zapfly", "Product", "Zapfly") for i in (0, 27, 40, 57)]
+    names.append(Mention(doc.id, 82, 88, "Zapfly", "Product", "Zapfly", "cue", None, 2.0))
+    person = Mention(doc.id, 13, 25, "Dana Whitlow", "Person", "Dana Whitlow", "cue", None, 2.0)
+    figure = Quantity("money", Decimal(5), "$5")
+    relations = []
+    for prop, name in zip(props, names, strict=False):
+        if prop in ("ceoOf", "leaderOf"):
+            relations.append(RelationMention(doc.id, person, prop, name, sentence, prop))
+        else:
+            relations.append(RelationMention(doc.id, name, prop, figure, sentence, prop))
+    ex = Extraction(doc, (sentence,), (*names, person), tuple(relations))
+    return resolve([ex]).entities["zapfly"].cls
+
+
+def test_several_properties_only_a_company_has_settle_its_class() -> None:
+    """A name with a chief executive, a chairman and a funding round is a company's,
+    however often the tagger took it for a product; one such property does not
+    outvote four guesses."""
+    assert _product_guess_with(["ceoOf", "leaderOf", "fundingAmount"]) == "Organization"
+    assert _product_guess_with(["ceoOf"]) == "Product"
