@@ -341,6 +341,9 @@ def test_characters_are_no_entities() -> None:
      ("brightcart", "locatedIn", "san-diego", "asserted")),
     ("Orvane Bank competes with British lenders such as Halvex Bank, as well as Germany's "
      "Veltra Bank, for customers.", ("orvane-bank", "competesWith", "veltra-bank", "asserted")),
+    ("Orvane Systems agreed to buy Veltra in 2022. The deal was reviewed by the Federal Trade "
+     "Commission, which under chair Lina Khan has taken a harder line on mergers.",
+     ("lina-khan", "leaderOf", "ftc", "asserted")),
     ("Markets rose. Volkswagen named Porsche chief Matthias Müller as its new chief executive "
      "on Friday.", ("matthias-muller", "ceoOf", "volkswagen", "asserted")),
     ("Orvane Labs cut 300 jobs. Orvane Labs, Halvex and Norwind Motors agreed to build a car "
@@ -390,6 +393,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "headquarteredIn:orvane-systems>california"),
     ("Orvane Bank competes with British lenders such as Halvex Bank, as well as Germany's "
      "Veltra Bank, for customers.", "locatedIn:veltra-bank>united-kingdom"),
+    ("Orvane Systems agreed to buy Veltra in 2022. Orvane Systems dropped the deal on Monday. "
+     "Brussels competition chief Margrethe Vestager had been expected to block the deal.",
+     "leaderOf:margrethe-vestager>orvane-systems"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
 ])  # fmt: skip

@@ -306,7 +306,12 @@ class SentenceReader(RoleReader):
         if trig.symmetric and not objs and (trig.pos != "noun" or trig.pairs or self._joint(tok)):
             # "A and B merged", "the merger of A and B": the list pairs with itself
             pairs = [(a, b) for i, a in enumerate(subs) for b in subs[i + 1 :]]
-        if not pairs and trig.pos == "noun" and self._wants_employer(prop):
+        if (
+            not pairs
+            and trig.pos == "noun"
+            and self._wants_employer(prop)
+            and not self._named_by(tok)
+        ):
             main = self._article_organization(tok)
             if main is not None:  # "CEO Jane Roe said ...": the article's organisation
                 # unless the sentence names none and the document has tied the
@@ -362,6 +367,20 @@ class SentenceReader(RoleReader):
             return main  # found in the sentence itself
         return self.affiliation(person) or main
 
+    def _named_by(self, title: Tok) -> bool:
+        """'EU competition chief Jane Roe': a title whose modifiers name someone (a
+        place, a body the sentence does not take for an organisation) is theirs, not
+        the article's organisation's."""
+        stack = [
+            c for c in title.children if c.dep_ in ("compound", "nmod", "amod") and c.i < title.i
+        ]
+        while stack:
+            c = stack.pop()
+            if self.mention_at(self.offset + c.idx) is not None:
+                return True
+            stack.extend(g for g in c.children if g.dep_ in ("compound", "nmod", "amod"))
+        return False
+
     def _article_organization(self, title: Tok | None = None) -> Mention | None:
         """The organisation a title without one belongs to: the organisation that is
         the subject of a clause above the title ("Acme said chief executive Jane Roe
@@ -381,6 +400,9 @@ class SentenceReader(RoleReader):
             for c in verb.children:
                 if c.dep_ in ("nsubj", "nsubjpass") and not any(t.i == title.i for t in c.subtree):
                     m = self.mention(c)
+                    if m is None and c.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                        # "the Federal Trade Commission, which under chair Jane Roe has ..."
+                        m = self.mention(verb.head)
                     if m is None and c.pos_ == "NOUN":  # "Acme's board has fired ...": Acme
                         owners = [p for p in c.children if p.dep_ == "poss"]
                         m = self.mention(owners[0]) if owners else None
