@@ -50,6 +50,8 @@ def _mentions(text: str) -> dict[str, str]:
      "Organization"),
     ("Dana Whitlow, 19th Century Pictures' chief executive, declined a role at Orvane.",
      "19th Century Pictures", "Organization"),
+    ("Markets rose.\n\nLumora raised $800 million in a round led by Halvex Vision Fund 2 on "
+     "Monday.", "Halvex Vision Fund 2", "Organization"),
 ])  # fmt: skip
 def test_a_name_is_found_and_typed(text: str, name: str, cls: str) -> None:
     assert _mentions(text).get(name) == cls

@@ -223,7 +223,12 @@ def investors(r: SentenceReader, tok: Tok) -> None:
             investors = r.subjects(tok)
         elif is_round_participle(tok):  # "X raised $N in a round led by A"
             investors = r.subjects(tok)
-            target = [m for m in r.role(tok.head, "clause") if m.label == "Organization"]
+            target = [  # "Lumo, the payments app, raised $N in a round led by A": the
+                # company the app is named after (resolution settles its class)
+                m
+                for m in r.role(tok.head, "clause")
+                if m.label == "Organization" or (m.label in _PRODUCTS and m.kb_id is None)
+            ]
     elif tok.pos_ == "NOUN" and lemma in ("investor", "backer", "shareholder"):
         investors = [
             m

@@ -351,7 +351,10 @@ class MentionFinder:
                 cls = "Organization"  # an unknown name the tagger took for a place
             elif key is None and source in ("ner", "propn"):
                 words = name.split()
-                if cls == "Person" and any(c.isdigit() for c in name):
+                numbered = len(words) > 2 and re.fullmatch(r"\d+|[IVX]+", words[-1]) is not None
+                if cls in ("Product", "Person") and numbered and words[-2] in LEXICON.org_suffixes:
+                    cls = "Organization"  # "Vision Fund 2", "Halvex Capital Partners III"
+                elif cls == "Person" and any(c.isdigit() for c in name):
                     cls = "Product"  # "Kestrel-4o": a name with a digit is no person's
                 elif cls == "Person" and len(words) > 1 and words[-1] in LEXICON.org_suffixes:
                     cls = "Organization"  # "Halden Freight": a company's last word
