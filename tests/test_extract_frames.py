@@ -346,6 +346,12 @@ def test_characters_are_no_entities() -> None:
     ("Orvane Systems agreed to buy Veltra in 2022. The deal was reviewed by the Federal Trade "
      "Commission, which under chair Lina Khan has taken a harder line on mergers.",
      ("lina-khan", "leaderOf", "ftc", "asserted")),
+    ("Markets rose.\n\nHalvex Labs makes drones. Norwind Holdings owns about 40% of the company.",
+     ("norwind-holdings", "investedIn", "halvex-labs", "asserted")),
+    ("Exor Capital holds 52 per cent of Orvane Systems.",
+     ("exor-capital", "owns", "orvane-systems", "asserted")),
+    ("Halvex bought 60 percent of Orvane Systems in 2019.",
+     ("halvex", "acquired", "orvane-systems", "asserted")),
     ("Markets rose. Volkswagen named Porsche chief Matthias Müller as its new chief executive "
      "on Friday.", ("matthias-muller", "ceoOf", "volkswagen", "asserted")),
     ("Orvane Labs cut 300 jobs. Orvane Labs, Halvex and Norwind Motors agreed to build a car "

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
 
 __all__ = ["introductions", "investors", "is_round_noun", "location", "open_relation",
-           "possessive", "rival_pair"]  # fmt: skip
+           "possessive", "rival_pair", "share"]  # fmt: skip
 
 _WEAK_SOURCES = {"ner", "propn"}
 _PRODUCTS = ("Product", "AIModel")
@@ -260,6 +260,35 @@ def investors(r: SentenceReader, tok: Tok) -> None:
             continue
         for t in target:
             r.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
+
+
+#: verbs whose subject holds the share of a company they take as object
+_HOLDING = {"own", "hold", "control", "have", "keep", "retain"}
+_TAKING = {"buy", "acquire", "purchase", "take"}
+
+
+def share(r: SentenceReader, tok: Tok) -> None:
+    """'X owns about 40% of Y', 'X bought 60 percent of Y': a minority share is an
+    investment; a majority held is ownership, a majority taken a purchase."""
+    if tok.lower_ not in ("%", "percent", "cent") or tok.dep_ != "dobj":
+        return
+    verb = tok.head
+    lemma = verb.lemma_.lower()
+    if lemma not in _HOLDING | _TAKING:
+        return
+    figures = [c for c in tok.children if c.dep_ == "nummod" and c.like_num]
+    try:
+        pct = float(figures[0].text.replace(",", "")) if figures else None
+    except ValueError:
+        pct = None
+    if pct is None or not 0 < pct <= 100:
+        return
+    prop = "investedIn" if pct < 50 else "owns" if lemma in _HOLDING else "acquired"
+    held = [m for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for m in r.pobjs(c)]
+    for holder in r.subjects(verb):
+        for company in held:
+            if r.fits(prop, holder, company):
+                r.emit(holder, prop, company, tok, f"{prop}.share", 0.6)
 
 
 def _listed_after(r: SentenceReader, tok: Tok) -> list[Mention]:

@@ -83,6 +83,20 @@ def _located(noun: Any) -> bool:
     return False
 
 
+def _own_subject(noun: Any, offset: int) -> set[int]:
+    """Where the subject of the clause an object noun stands in begins ("X owns 40% of
+    the company": X), through prepositions and the nouns they hang on; empty for a
+    subject noun."""
+    t = noun
+    for _ in range(5):
+        if t.dep_ in ("nsubj", "nsubjpass") or t.head.i == t.i:
+            return set()
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return {offset + c.idx for c in t.children if c.dep_ in ("nsubj", "nsubjpass")}
+    return set()
+
+
 def _named_as(m: Mention, heads: set[str]) -> bool:
     names = [m.name]
     entry = load_kb().entities.get(m.kb_id) if m.kb_id else None
@@ -501,12 +515,16 @@ class DocState:
                         # not the speaker of a reporting clause ("..., the Oslo-based
                         # group said"): that is the story's company
                         target = self._named_before(tok, offset)
+                    # "X owns 40% of the company": not X, the subject of its own clause
+                    own = _own_subject(tok, offset)
                     target = target or self.salient(
                         ("Organization",),
                         offset + tok.left_edge.idx,  # not a name inside the description
                         # itself ("the Musk-led company")
                         keep=lambda m: (
-                            is_public_body(m) == public and (heads is None or _named_as(m, heads))
+                            is_public_body(m) == public
+                            and (heads is None or _named_as(m, heads))
+                            and not any(m.start <= at < m.end for at in own)
                         ),
                     )
                 else:

@@ -185,6 +185,7 @@ class SentenceReader(RoleReader):
             constructions.possessive(self, tok)
             constructions.rival_pair(self, tok)
             constructions.investors(self, tok)
+            constructions.share(self, tok)
             constructions.location(self, tok)
             read_deal(self, tok)
         for tok in tokens:
