@@ -348,6 +348,8 @@ def test_characters_are_no_entities() -> None:
      ("lina-khan", "leaderOf", "ftc", "asserted")),
     ("Markets rose.\n\nHalvex Labs makes drones. Norwind Holdings owns about 40% of the company.",
      ("norwind-holdings", "investedIn", "halvex-labs", "asserted")),
+    ("Halvex will close Zappo, its cloud gaming service, in January, the company said on "
+     "Thursday.", ("zappo", "developer", "halvex", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",

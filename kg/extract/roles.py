@@ -108,6 +108,16 @@ class RoleReader(Arguments):
             owners = [c for c in tok.children if c.dep_ == "poss"]
             if not owners and head is not None:
                 owners = [c for c in head.children if c.dep_ == "poss"]
+            if not owners and tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+                # "its cloud gaming service", parsed as "its cloud" with the service in
+                # apposition: one phrase, with no comma inside
+                owners = [
+                    c
+                    for c in tok.head.children
+                    if c.dep_ == "poss"
+                    and c.i < tok.head.i
+                    and not any(t.is_punct for t in tok.doc[c.i : tok.i])
+                ]
             return unique([m for c in owners for m in self.expand(c)])
         if name in ("compound", "amod"):
             deps = ("compound", "nmod") if name == "compound" else ("amod",)
