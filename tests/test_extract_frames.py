@@ -350,6 +350,8 @@ def test_characters_are_no_entities() -> None:
      ("norwind-holdings", "investedIn", "halvex-labs", "asserted")),
     ("Halvex will close Zappo, its cloud gaming service, in January, the company said on "
      "Thursday.", ("zappo", "developer", "halvex", "asserted")),
+    ("Halvex Systems is best known for Zappo, software that runs many virtual machines.",
+     ("zappo", "developer", "halvex-systems", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",
