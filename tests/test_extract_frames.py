@@ -498,6 +498,13 @@ def test_an_amount_written_with_its_magnitude(read_facts) -> None:  # type: igno
      ("orvane", "jobCuts", ("percent", Decimal(6), "%", None, "approximate"))),
     ("Pixie, Orvane's app, has more than 3 million users.",
      ("pixie", "userCount", ("count", Decimal(3_000_000), None, None, "at_least"))),
+    ("Halvex Bank will return $2 billion to customers and pay a $1.7 billion civil penalty.",
+     ("halvex-bank", "fineAmount", ("money", Decimal(1_700_000_000), "USD", None, "exact"))),
+    ("Halvex Bank agreed to pay $3 billion to resolve criminal and civil investigations by the "
+     "Justice Department.",
+     ("halvex-bank", "fineAmount", ("money", Decimal(3_000_000_000), "USD", None, "exact"))),
+    ("Last September the regulator imposed €405 million on Orvane Systems over its data.",
+     ("orvane-systems", "fineAmount", ("money", Decimal(405_000_000), "EUR", None, "exact"))),
 ])  # fmt: skip
 def test_a_figure_belongs_to_what_it_describes(
     read_facts, text: str, fact: tuple[object, ...]

@@ -260,7 +260,10 @@ def attach_quantities(r: SentenceReader) -> None:
             continue
         tok, trig = found
         owners: list[Mention] = []
-        for role in trig.owner:
+        roles = trig.owner
+        if trig.property == "fineAmount" and _paid(tok):
+            roles = ("subj", "light", "clause")  # "X agreed to pay a $5 million penalty": X
+        for role in roles:
             owners = [
                 m
                 for m in r.role(tok, role)
@@ -329,14 +332,38 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
             continue
         if trig.pos == "verb" and trig.objects and _counts_other(tok, root, trig):
             continue  # "cut prices by 15%": no job cuts
-        if trig.pos == "noun":
+        if trig.pos == "noun" and trig.property != "fineAmount":  # "pay a $5 million fine"
             verb = tok.head
             if tok.dep_ == "dobj" and verb.pos_ == "VERB":
                 above = _quantity_trigger(r, verb, q.kind)
                 if above is not None and above.property != trig.property:
                     return verb, above  # "cut 1,000 employees": job cuts
+        if trig.pos == "verb" and trig.property == "dealValue" and _settles_charges(tok):
+            fines = [t for t in r.triggers.quantity_nouns.get("penalty", ()) if q.kind in t.kinds]
+            if fines:
+                return tok, fines[0]  # "agreed to pay $3 billion to settle the charges"
         return tok, trig
     return None
+
+
+def _paid(tok: Tok) -> bool:
+    """Whether the word is 'pay', or a noun paid ("pay a $5 million penalty")."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head if tok.dep_ == "dobj" else None
+    return verb is not None and verb.lemma_.lower() == "pay"
+
+
+#: what a regulator brings, which a payment made to settle it is a penalty for
+_CHARGES = {"charge", "allegation", "accusation", "investigation", "probe", "inquiry",
+            "violation", "claim", "case"}  # fmt: skip
+
+
+def _settles_charges(verb: Tok) -> bool:
+    """'pay $3 billion to settle charges', '... to resolve investigations by X'."""
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in ("settle", "resolve"):
+            if any(o.dep_ == "dobj" and o.lemma_.lower() in _CHARGES for o in c.children):
+                return True
+    return False
 
 
 def _counts_other(verb: Tok, root: Tok, trig: QuantityTrigger) -> bool:
