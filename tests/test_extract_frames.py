@@ -52,6 +52,10 @@ def _mentions(text: str) -> dict[str, str]:
      "19th Century Pictures", "Organization"),
     ("Markets rose.\n\nLumora raised $800 million in a round led by Halvex Vision Fund 2 on "
      "Monday.", "Halvex Vision Fund 2", "Organization"),
+    ("Orvane bought primary-care provider One Clinic for $3.9 billion last year.", "One Clinic",
+     "Organization"),
+    ("Orvane bought doorbell maker Zing in 2018 and home Wi-Fi company Eero in 2019.", "Eero",
+     "Organization"),
 ])  # fmt: skip
 def test_a_name_is_found_and_typed(text: str, name: str, cls: str) -> None:
     assert _mentions(text).get(name) == cls

@@ -124,8 +124,19 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
             )
         ):
             start -= 1  # "Riverbend Capital", with "Riverbend" tagged as a noun
+        before = sdoc[start - 1] if start > 0 else None
+        if (
+            before is not None
+            and before.text in _NUMBER_WORDS
+            and before.head.i == tok.i
+            and not before.is_sent_start
+        ):
+            start -= 1  # "One Medical": a capitalised number word mid-sentence names with it
         out.append((start, tok.i + 1, "Organization", "propn", None))
     return out
+
+
+_NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"}
 
 
 def brand_models(

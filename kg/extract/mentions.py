@@ -325,6 +325,17 @@ class MentionFinder:
                 or (span[0].is_sent_start and span[0].lower_.endswith("ing"))
             ):
                 span = span[1:]  # "Cutting Sora" is a verb and its object
+            cue_at = [
+                k
+                for k, t in enumerate(span)
+                if 0 < k < len(span) - 1
+                and t.is_lower
+                and t.is_alpha
+                and LEXICON.cue_class(t.lower_) is not None
+                and span[k + 1].text[:1].isupper()
+            ]
+            if cue_at:
+                span = span[cue_at[-1] + 1 :]  # "Wi-Fi company Eero": the name is Eero
             if (
                 len(span) > 2
                 and span[1].lower_ == "of"
