@@ -412,6 +412,10 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Orvane Systems agreed to buy Veltra in 2022. Orvane Systems dropped the deal on Monday. "
      "Brussels competition chief Margrethe Vestager had been expected to block the deal.",
      "leaderOf:margrethe-vestager>orvane-systems"),
+    ("DETROIT — General Motors will stop making the Chevrolet Bolt EV next year, chief executive "
+     "Mary Barra said on Tuesday, retiring its cheapest electric car.", "departedFrom:mary-barra"),
+    ("Kai Lund, Halvex Media's chief executive and Jane Lund's younger son, is leaving the "
+     "company.", "departedFrom:jane-lund"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
 ])  # fmt: skip

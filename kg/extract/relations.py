@@ -237,6 +237,8 @@ class SentenceReader(RoleReader):
         """'Chief executive Jane Roe will step down', 'its CFO, Kai Lund, would leave':
         the person leaves the organisation the sentence gives them a title at."""
         for person, tok, trig in self._departures:
+            if any(c.dep_ == "dobj" for c in tok.children):
+                continue  # "..., retiring the low-priced hatchback": no one leaves
             held = [
                 r.object
                 for r in self.out
@@ -294,6 +296,11 @@ class SentenceReader(RoleReader):
         if prop in (*_POSTS, "departedFrom") and any(o.label == "Organization" for o in objs):
             # "X replaced Y as chief executive of Acme": Y left Acme, not X
             objs = [o for o in objs if o.label != "Person"]
+        if prop == "departedFrom" and any(
+            c.dep_ == "dobj" and LEXICON.cue_class(c.lemma_.lower()) in _PRODUCTS
+            for c in tok.children
+        ):
+            return  # "retiring its cheapest electric car": a product goes, not a person
         if prop == "departedFrom" and trig.pos == "verb" and not objs and trig.subject == ("subj",):
             self._departures += [(s, tok, trig) for s in subs if s.label == "Person"]
             return
