@@ -556,3 +556,16 @@ def test_a_persons_title_and_the_company_are_the_organisation_tied_to_them(read_
         "Aguilar, the chief technology officer, said the deal was good news."
     )
     assert ("tomas-aguilar", "leaderOf", "tavares-group", "asserted") in facts
+
+
+def test_a_name_with_a_companys_parts_is_a_company_in_every_mention() -> None:
+    """The tagger and the cue word "app" call Zapfly a product; its founder and its
+    chairman make it the company, here and in "the Zapfly app"."""
+    text = (
+        "Money app raises funds\n\nMillions of customers use the Zapfly app to send money "
+        'abroad. "We are building a global financial app," said Nik Varga, Zapfly\'s founder '
+        "and chief executive. Zapfly chairman Martin Gilbert said the round was oversubscribed."
+    )
+    assert _mentions(text)["Zapfly"] == "Organization"
+    # one such word is not enough
+    assert _mentions(text.replace("Zapfly chairman", "Its chairman"))["Zapfly"] == "Product"

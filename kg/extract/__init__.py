@@ -203,6 +203,7 @@ def extract_documents(
         for _st, start, _headline, _block, sdoc in pending:
             state.finder.add_acronyms(sdoc, start)
         state.finder.settle_classes()
+        state.finder.settle_companies([(sdoc, start) for _st, start, _h, _b, sdoc in pending])
         for _st, start, headline, block, sdoc in pending:
             _read_block(state, start, headline, block, sdoc, rules, triggers)
         _dateline_agency(state)

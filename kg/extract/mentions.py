@@ -54,6 +54,16 @@ def _ordinal_start(sdoc: Any, start: int) -> int:
     return start
 
 
+#: what a company has and a product has not ("Zappo's chief executive")
+_COMPANY_PARTS = frozenset({
+    "ceo", "chief", "executive", "founder", "co-founder", "cofounder", "chairman",
+    "chairwoman", "president", "employee", "staff", "workforce", "shareholder", "investor",
+    "board", "headquarters", "spokesperson", "spokesman", "spokeswoman", "valuation",
+})  # fmt: skip
+#: what a company does and a product does not ("Zappo said", "Zappo raised $5 million")
+_COMPANY_ACTS = frozenset({"say", "raise", "hire", "employ", "announce", "lay", "tell"})
+
+
 @dataclass
 class MentionFinder:
     """Finds the mentions of one document, block after block, keeping coreference state."""
@@ -139,6 +149,29 @@ class MentionFinder:
             best = max(sorted(by_class), key=lambda c: by_class[c])
             if best != m.label:
                 self._swap(m, replace(m, label=best), i)
+
+    def settle_companies(self, blocks: list[tuple[Any, int]]) -> None:
+        """A name the tagger or a cue word took for a product, that the document gives a
+        company's parts or acts at least twice ("Zappo's chief executive", "Zappo raised
+        $5 million", "Zappo said"), is the company's in every mention (the KB's names
+        keep their class)."""
+        evidence: dict[str, int] = {}
+        for sdoc, offset in blocks:
+            for tok in sdoc:
+                m = self.by_token.get(offset + tok.idx)
+                if m is None or m.label != "Product" or m.kb_id is not None:
+                    continue
+                if offset + tok.idx + len(tok.text) != m.end:
+                    continue  # the name's last word stands for it in the parse
+                head = tok.head.lemma_.lower()
+                if (
+                    tok.dep_ in ("poss", "compound", "amod", "nmod") and head in _COMPANY_PARTS
+                ) or (tok.dep_ == "nsubj" and head in _COMPANY_ACTS):
+                    evidence[m.name] = evidence.get(m.name, 0) + 1
+        companies = {name for name, n in evidence.items() if n >= 2}
+        for i, m in enumerate(self.mentions):
+            if m.name in companies and m.label == "Product" and m.kb_id is None:
+                self._swap(m, replace(m, label="Organization"), i)
 
     def add_repeats(self, blocks: list[tuple[Any, int]]) -> None:
         """A name the document uses elsewhere is a mention wherever it stands again,
