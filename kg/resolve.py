@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from kg.extract.names import GROUP_WORDS, strip_legal
+from kg.extract.names import GROUP_WORDS, is_public_name, strip_legal
 from kg.extract.relations import BY_MAKER
 from kg.extract.triggers import load_triggers
 from kg.kb import load_kb
@@ -256,9 +256,19 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         entities[dkey] = Entity(dkey, label, "Deal")
     # Entities named only through the KB maker links stay out unless mentioned.
 
+    deal_starts: dict[str, list[int]] = defaultdict(list)
+    for doc_id, start in sorted(deal_keys):
+        deal_starts[doc_id].append(start)
+
     def key_for(m: Mention) -> str | None:
         if m.label == "Deal":
             found = deal_keys.get((m.doc_id, m.start))
+            if found is None:
+                # "the regulator cleared the deal": a deal named without its parties is
+                # the last one the document named them for
+                starts = deal_starts.get(m.doc_id, [])
+                i = bisect_right(starts, m.start) - 1
+                found = deal_keys.get((m.doc_id, starts[i])) if i >= 0 else None
             return found[0] if found else None
         return key_of.get(clusters.of(m))
 
@@ -347,6 +357,13 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             )
             mine.setdefault(_fact_key(launch), launch)
             facts.setdefault(_fact_key(launch), launch)
+        for fkey, stated in list(mine.items()):
+            if stated.predicate == "investigates" and entities[str(stated.object)].cls == "Deal":
+                del facts[fkey], mine[fkey]
+                for buyer in _reviewed(stated, list(mine.values()), entities):
+                    lifted = replace(stated, object=buyer, rule=f"{stated.rule}+deal")
+                    mine.setdefault(_fact_key(lifted), lifted)
+                    facts.setdefault(_fact_key(lifted), lifted)
         for fkey, stated in mine.items():
             lifted = _lift(stated, list(mine.values()), entities)
             if lifted is not stated:
@@ -423,6 +440,23 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
         if maker is not None:
             return replace(fact, subject=org_side, object=maker, rule=f"{fact.rule}+maker")
     return fact
+
+
+def _reviewed(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> list[str]:
+    """Whom a body that reviewed a deal investigated: the deal's buyer, else its
+    parties; no one when the reviewer is no public body ("Disney's board approved the
+    deal")."""
+    if not is_public_name(entities[fact.subject].label):
+        return []
+    parties = {
+        str(f.object) for f in doc_facts if f.predicate == "party" and f.subject == fact.object
+    }
+    buyers = {
+        f.subject
+        for f in doc_facts
+        if f.predicate == "acquired" and f.subject in parties and str(f.object) in parties
+    }
+    return sorted(buyers or {p for p in parties if not is_public_name(entities[p].label)})
 
 
 def _maker(
@@ -533,6 +567,7 @@ def _derived(
     """Facts that follow from others in the same document.
 
     * the parties of a deal partner with each other (evidence: the deal's sentence);
+    * a body that fined a company (not a court) investigated it (evidence: the fine's);
     * a product named in one sentence with the maker the reference KB gives it is
       made by that maker (evidence: that sentence).
     """
@@ -566,6 +601,19 @@ def _derived(
                     a.attributed_to,
                 )
             )
+    probed = {(f.subject, f.object) for f in doc_facts if f.predicate == "investigates"}
+    for f in doc_facts:
+        # a body that fined a company looked into it first (not a court, which judges
+        # what others bring)
+        if f.predicate != "fined" or (f.subject, f.object) in probed:
+            continue
+        words = entities[f.subject].label.split()
+        if words and words[-1] in ("Court", "Tribunal", "Judge", "Jury"):
+            continue
+        probed.add((f.subject, f.object))
+        out.append(
+            replace(f, predicate="investigates", rule=f"{f.rule}+investigates", confidence=0.5)
+        )
     stated = {(f.subject, f.object) for f in doc_facts if f.predicate == "developer"}
     wanted = {
         (k, e.maker)

@@ -356,6 +356,11 @@ def test_characters_are_no_entities() -> None:
      "Thursday.", ("zappo", "developer", "halvex", "asserted")),
     ("Halvex Systems is best known for Zappo, software that runs many virtual machines.",
      ("zappo", "developer", "halvex-systems", "asserted")),
+    ("The Federal Trade Regulator fined Orvane Systems $5 million in March.",
+     ("federal-trade-regulator", "investigates", "orvane-systems", "asserted")),
+    ("Halvex Motors announced its $4 billion acquisition of Orvane Systems in March. The "
+     "Competition and Markets Authority cleared the deal in August.",
+     ("cma", "investigates", "halvex-motors", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",
@@ -416,6 +421,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "Mary Barra said on Tuesday, retiring its cheapest electric car.", "departedFrom:mary-barra"),
     ("Kai Lund, Halvex Media's chief executive and Jane Lund's younger son, is leaving the "
      "company.", "departedFrom:jane-lund"),
+    ("Halvex Motors announced its $4 billion acquisition of Orvane Systems in March. Halvex "
+     "Motors' board approved the deal in August.", "investigates"),
+    ("The court fined Orvane Systems $5 million in March.", "investigates"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
 ])  # fmt: skip

@@ -80,6 +80,13 @@ def title_case(sdoc: Any) -> bool:
     return len(words) >= 3 and all(t.text[:1].isupper() for t in words)
 
 
+def is_public_name(name: str) -> bool:
+    """Whether a name is a public body's by its head ("Competition and Markets
+    Authority", "Federal Trade Commission")."""
+    words = name.split()
+    return bool(words) and words[-1] in _PUBLIC_HEADS
+
+
 def is_public_body(m: Mention) -> bool:
     """Whether a mention names a regulator, court, ministry or other public body, by the
     head of its name or of its KB name ("FTC" is the Federal Trade Commission)."""

@@ -20,6 +20,7 @@ from typing import Any
 from kg.extract import constructions
 from kg.extract.deals import read_deal
 from kg.extract.frames import Tok, figure_objects, is_passive, unique
+from kg.extract.names import is_public_body
 from kg.extract.qualifiers import modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.roles import RoleReader
@@ -344,6 +345,8 @@ class SentenceReader(RoleReader):
                     self.emit(s, "departedFrom", o, tok, rule + "+former", confidence)
         if prop in ("leaderOf", "ceoOf") and trig.pos == "noun" and self._of_something(tok):
             prop, rule = "worksFor", rule + "+division"  # "president of collaborative apps"
+        if trig.public:  # "the regulator approved the deal"; not "Acme approved it"
+            pairs = [(s, o) for s, o in pairs if is_public_body(s) and not is_public_body(o)]
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality)

@@ -50,6 +50,7 @@ class Trigger:
     modality: str | None = None
     ergative: bool = False
     pairs: bool = False  # a noun whose list of subjects are the two sides ("their merger")
+    public: bool = False  # only a public body states it, of someone who is none
     order: int = 0  # where the lexicon lists it: breaks ties, the same every run
 
     def rule_id(self) -> str:
@@ -134,6 +135,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
     modality = str(row["modality"]) if "modality" in row else None
     ergative = bool(row.get("ergative", False))
     pairs = bool(row.get("pairs", False))
+    public = bool(row.get("public", False))
     for phrase in row.get("verbs", []):
         words = tuple(phrase.lower().split())
         default_obj: tuple[str, ...] = ("obj",)
@@ -151,6 +153,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             modality=modality,
             ergative=ergative,
             pairs=pairs,
+            public=public,
         )
     nouns = list(row.get("nouns", []))
     if "cue_nouns" in row:
@@ -169,6 +172,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             modality=modality,
             ergative=ergative,
             pairs=pairs,
+            public=public,
         )
     for phrase in row.get("adjectives", []):
         words = tuple(phrase.lower().split())
@@ -183,6 +187,7 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             modality=modality,
             ergative=ergative,
             pairs=pairs,
+            public=public,
         )
 
 
