@@ -361,6 +361,8 @@ def test_characters_are_no_entities() -> None:
     ("Halvex Motors announced its $4 billion acquisition of Orvane Systems in March. The "
      "Competition and Markets Authority cleared the deal in August.",
      ("cma", "investigates", "halvex-motors", "asserted")),
+    ("Halvex grew fast. It paid $6.5 billion for software integration company Orvane Systems "
+     "in 2018.", ("halvex", "acquired", "orvane-systems", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",
