@@ -77,6 +77,9 @@ def test_a_sentence_case_headline_is_read_like_the_body(read_facts) -> None:  # 
 def test_a_legal_suffix_names_the_same_entity() -> None:
     names = _mentions("Orvane Corp. said on Monday that Orvane would close Pixie, its photo app.")
     assert len([n for n in names if n.startswith("Orvane")]) == 1, names
+    # "& Co." goes whole: no entity is labelled "Halvex Fargo &"
+    names = _mentions("Halvex Fargo & Co. will pay $3 million. Halvex Fargo said it was sorry.")
+    assert "Halvex Fargo" in names and not any(n.endswith("&") for n in names), names
 
 
 @pytest.mark.parametrize("text", [

@@ -108,6 +108,8 @@ def strip_legal(name: str) -> str:
     words = name.replace(",", " ").split()
     while len(words) > 1 and words[-1].lower() in _LEGAL:
         words.pop()
+        if len(words) > 1 and words[-1] in ("&", "and"):
+            words.pop()  # "Wells Fargo & Co."
     if len(words) > 2 and words[0].lower() in _GROUP_PREFIXES:
         words.pop(0)
     return " ".join(words)
