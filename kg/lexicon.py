@@ -52,6 +52,7 @@ class Lexicon:
     honorifics: frozenset[str]  # "prince", "dr": a name after one is a person's
     given_names: frozenset[str]  # "Dana", "Kenji": a name starting with one is a person's
     event_suffixes: frozenset[str]  # "Conference", "Summit": a name ending in one is an event
+    law_suffixes: frozenset[str]  # "Act", "Directive": a name ending in one is a law, no entity
     outlet_words: frozenset[str] = frozenset()  # "Times", "Journal": an outlet's last word
     outlet_names: frozenset[str] = frozenset()  # "Reuters", "TechCrunch"
 
@@ -76,7 +77,7 @@ _CUE_ORDER = ("Excluded", "Person", "AIModel", "Product", "Deal", "Event", "Orga
 
 
 _NOT_DESCRIPTIONS = ("pronouns", "partitives", "relational")
-_NOT_CUES = ("org_suffixes", "honorifics", "event_suffixes")
+_NOT_CUES = ("org_suffixes", "honorifics", "event_suffixes", "law_suffixes")
 
 
 @cache
@@ -103,6 +104,7 @@ def _load() -> Lexicon:
             honorifics=frozenset(w.lower() for w in cues.get("honorifics", [])),
             given_names=frozenset(dict(data.get("people", {})).get("given", [])),  # type: ignore[call-overload]
             event_suffixes=frozenset(cues.get("event_suffixes", [])),
+            law_suffixes=frozenset(cues.get("law_suffixes", [])),
             outlet_words=frozenset(dict(data.get("outlets", {})).get("words", [])),  # type: ignore[call-overload]
             outlet_names=frozenset(dict(data.get("outlets", {})).get("names", [])),  # type: ignore[call-overload]
             org_suffixes=frozenset(cues["org_suffixes"]),

@@ -74,6 +74,11 @@ def test_a_sentence_case_headline_is_read_like_the_body(read_facts) -> None:  # 
     assert ("orvane-systems", "acquired", "kestrel-pay", "planned") in facts, facts
 
 
+def test_a_law_is_no_entity() -> None:
+    names = _mentions("The European Commission fined Orvane under the Digital Markets Act.")
+    assert "Digital Markets Act" not in names and "Orvane" in names, names
+
+
 def test_a_legal_suffix_names_the_same_entity() -> None:
     names = _mentions("Orvane Corp. said on Monday that Orvane would close Pixie, its photo app.")
     assert len([n for n in names if n.startswith("Orvane")]) == 1, names
