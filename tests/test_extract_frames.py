@@ -371,6 +371,11 @@ def test_characters_are_no_entities() -> None:
      ("cma", "investigates", "halvex-motors", "asserted")),
     ("Halvex grew fast. It paid $6.5 billion for software integration company Orvane Systems "
      "in 2018.", ("halvex", "acquired", "orvane-systems", "asserted")),
+    ("Halvex Labs licenses chip designs. Halvex Labs grew fast. Halvex Labs hired staff. Dana "
+     "Whitlow, Orvane Systems' founder and chief executive, said the company would keep its "
+     "license to Halvex Labs' architecture and would press ahead with Halvex-based processors "
+     "such as Zeta, its upcoming data center chip.",
+     ("zeta", "developer", "orvane-systems", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",

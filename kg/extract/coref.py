@@ -9,6 +9,7 @@ organisation is that organisation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -146,6 +147,8 @@ class DocState:
                 continue
             if m.start in self.finder.agency_at:
                 continue  # the dateline's agency is nobody the story speaks of
+            if re.match(r"[-–][a-z]", self.doc.text[m.end : m.end + 2]):
+                continue  # "Arm-based processors ... its": a modifier is not what "its" means
             if best is None or m.start > best.start:
                 best = m
         return best
@@ -222,6 +225,25 @@ class DocState:
                 orgs.setdefault(strip_legal(obj.name), obj)
         return next(iter(orgs.values())) if len(orgs) == 1 else None
 
+    def _speakers_own(self, tok: Any, offset: int) -> Mention | None:
+        """'Jane Roe, Acme's founder, said the company would ...': the company a speaker's
+        apposition names, for "the company" subject of what the speaker said."""
+        if tok.dep_ != "nsubj" or tok.head.dep_ != "ccomp":
+            return None
+        verb = tok.head.head
+        if verb.lemma_.lower() not in _SAID_BY:
+            return None
+        for speaker in (c for c in verb.children if c.dep_ == "nsubj"):
+            for title in (c for c in speaker.children if c.dep_ == "appos"):
+                for c in title.children:
+                    owner = c if c.dep_ == "poss" else None
+                    if c.dep_ == "prep" and c.lower_ == "of":
+                        owner = next((p for p in c.children if p.dep_ == "pobj"), None)
+                    m = self.finder.by_token.get(offset + owner.idx) if owner is not None else None
+                    if m is not None and m.label == "Organization":
+                        return m
+        return None
+
     def _affiliation(self, tok: Any, offset: int) -> Mention | None:
         """'Aguilar, who served as CTO, left the company'; 'Ruiz, its chief executive,
         will ...': with no organisation named earlier in the sentence, "its" or "the
@@ -273,9 +295,12 @@ class DocState:
             return None
         t, came = tok.head, tok
         outer = False  # past the pronoun's own clause: "X lost users, while its rival Y ..."
-        for step in range(8):
-            if step >= 4 and not outer:
+        hops = 0  # words climbed, not counting prepositions and appositions
+        for _ in range(10):
+            if hops >= 4 and not outer:
                 return None  # the pronoun's own clause is near it
+            if t.pos_ != "ADP" and t.dep_ != "appos":
+                hops += 1
             if t.pos_ in ("VERB", "AUX") and came.dep_ == "prep" and came.left_edge.is_sent_start:
                 # "Like its rival Dunmore, Alcott is cutting costs": the subject that follows
                 later = [c for c in t.children if c.dep_ == "nsubj" and c.i > tok.i]
@@ -507,7 +532,8 @@ class DocState:
                     # court" a court
                     public = cls == "Regulator"
                     heads = _BODY_HEADS.get(low)
-                    target = None if public else self._affiliation(tok, offset)
+                    target = None if public else self._speakers_own(tok, offset)
+                    target = target or (None if public else self._affiliation(tok, offset))
                     speaks = (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _SAID_BY) or (
                         tok.i + 1 < len(tok.doc) and tok.nbor().lemma_.lower() in _SAID_BY
                     )
