@@ -376,6 +376,10 @@ def test_characters_are_no_entities() -> None:
      "license to Halvex Labs' architecture and would press ahead with Halvex-based processors "
      "such as Zeta, its upcoming data center chip.",
      ("zeta", "developer", "orvane-systems", "asserted")),
+    ("Halvard Media owns Halvard Plus. Halvard Media grew. Halvard Media hired staff. Norwind "
+     "Labs sold Pixie. Norwind Labs said it had no plans to sell the archive. The company may "
+     "use some of the tools in Fleetwisp, its delivery app, a spokesperson said.",
+     ("fleetwisp", "developer", "norwind-labs", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",

@@ -225,6 +225,29 @@ class DocState:
                 orgs.setdefault(strip_legal(obj.name), obj)
         return next(iter(orgs.values())) if len(orgs) == 1 else None
 
+    def _previous_subject(self, tok: Any, offset: int) -> Mention | None:
+        """'Acme said it had no plans. The company may ...': a description opening a
+        sentence as its subject is the organisation the sentence before was about."""
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        if tok.head.dep_ != "ROOT" and not (
+            tok.head.dep_ == "ccomp" and tok.head.head.dep_ == "ROOT"
+        ):
+            return None  # "The company may ..., a spokesperson said" is the same
+        if tok.sent.start == 0 or tok.left_edge.i != tok.sent.start:
+            return None
+        prev = tok.doc[tok.sent.start - 1].sent
+        for c in prev.root.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                m = self.finder.by_token.get(offset + c.idx)
+                if m is None or m.label != "Organization" or is_public_body(m):
+                    return None
+                # one the story keeps coming back to, not a name it mentions in passing
+                # ("Existing investors A and B took part. The company ...")
+                named = sum(1 for o in self.finder.mentions if o.name == m.name)
+                return m if named >= 2 else None
+        return None
+
     def _speakers_own(self, tok: Any, offset: int) -> Mention | None:
         """'Jane Roe, Acme's founder, said the company would ...': the company a speaker's
         apposition names, for "the company" subject of what the speaker said."""
@@ -541,6 +564,8 @@ class DocState:
                         # not the speaker of a reporting clause ("..., the Oslo-based
                         # group said"): that is the story's company
                         target = self._named_before(tok, offset)
+                    if target is None and not public and heads is None:
+                        target = self._previous_subject(tok, offset)
                     # "X owns 40% of the company": not X, the subject of its own clause
                     own = _own_subject(tok, offset)
                     target = target or self.salient(
