@@ -443,6 +443,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Halvex Motors announced its $4 billion acquisition of Orvane Systems in March. Halvex "
      "Motors' board approved the deal in August.", "investigates"),
     ("The court fined Orvane Systems $5 million in March.", "investigates"),
+    ("Rivals such as Halvex, owned by Orvane Holdings, and Zappo, the app owned by Veltra "
+     "Group, also move data abroad.", "owns:orvane-holdings>zappo"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
 ])  # fmt: skip

@@ -294,7 +294,14 @@ class Arguments:
         found: list[Mention] = []
         passive = is_passive(verb)
         if passive and verb.dep_ in ("acl", "amod"):
-            found.extend(self.expand(verb.head))
+            own = self.mention(verb.head)
+            if own is not None and any(
+                c.dep_ == "conj" and c.i > verb.i for c in verb.head.children
+            ):
+                # "Google, owned by Alphabet, and TikTok": the participle is Google's alone
+                found.append(own)
+            else:
+                found.extend(self.expand(verb.head))
             head = verb.head  # "Dunmore-owned grocery chain FreshWay"; "a maker of
             # sensors backed by X", with the participle hung on the nearer noun
             if not found and head.dep_ == "compound" and head.head.i > head.i:
