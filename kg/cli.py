@@ -36,7 +36,16 @@ def _fail(err: KGError) -> None:
 
 
 def reading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--max-document-mb and --follow-symlinks, for the commands that read articles."""
+    """--max-document-mb, --follow-symlinks and --workers, for the commands that read
+    articles."""
+    fn = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        envvar="KG_WORKERS",
+        help="Processes that extract articles at once (env KG_WORKERS; 1: all in this "
+        "process).  [default: the machine's cores]",
+    )(fn)
     fn = click.option(
         "--follow-symlinks",
         is_flag=True,
@@ -86,6 +95,7 @@ def build(
     rebuild: bool,
     max_document_mb: float,
     follow_symlinks: bool,
+    workers: int | None,
 ) -> None:
     """Read articles, extract entities and facts, store and export the graph.
 
@@ -99,7 +109,7 @@ def build(
 
     _report(
         run_build, paths, quiet, store=store, out=out, rebuild=rebuild,
-        max_document_mb=max_document_mb, follow_symlinks=follow_symlinks,
+        max_document_mb=max_document_mb, follow_symlinks=follow_symlinks, workers=workers,
     )  # fmt: skip
 
 
@@ -206,6 +216,7 @@ def add(
     quiet: bool,
     max_document_mb: float,
     follow_symlinks: bool,
+    workers: int | None,
 ) -> None:
     """Add articles to the store, or update the ones that changed.
 
@@ -217,7 +228,7 @@ def add(
 
     _report(
         run_add, paths, quiet, store=store, out=out,
-        max_document_mb=max_document_mb, follow_symlinks=follow_symlinks,
+        max_document_mb=max_document_mb, follow_symlinks=follow_symlinks, workers=workers,
     )  # fmt: skip
 
 

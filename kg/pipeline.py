@@ -30,7 +30,7 @@ from kg.errors import InputError, StoreError
 from kg.export.files import discard, export_lock, stage_files
 from kg.export.html import load_assets, render_html
 from kg.export.rdf import DEFAULT_FORMATS, EXPORT_FORMATS, render_exports
-from kg.extract import extract_documents
+from kg.extract.parallel import extract_in_parallel
 from kg.faults import step
 from kg.ingest import MAX_DOCUMENT_MB, discover, read_document
 from kg.kb import load_kb
@@ -101,6 +101,7 @@ def build(
     rebuild: bool = False,
     max_document_mb: float = MAX_DOCUMENT_MB,
     follow_symlinks: bool = False,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``store`` and ``out``.
 
@@ -120,7 +121,7 @@ def build(
         if not documents:
             detail = "; ".join(problems) if problems else "no input files"
             raise InputError(f"nothing to build ({detail})")
-        return _build(documents, problems, store, out, progress, rebuild, started)
+        return _build(documents, problems, store, out, progress, rebuild, started, workers)
 
 
 def add(
@@ -132,6 +133,7 @@ def add(
     rebuild: bool = False,
     max_document_mb: float = MAX_DOCUMENT_MB,
     follow_symlinks: bool = False,
+    workers: int | None = None,
 ) -> BuildReport:
     """Add the articles under ``paths`` to the store, or update them if they changed.
 
@@ -150,7 +152,7 @@ def add(
         replaced = {_resolved(d.source) for d in new}
         kept = {h: src for h, src in before.items() if _resolved(src) not in replaced}
         documents = _stored(kept, cache) + new
-        return _build(documents, problems, store, out, progress, rebuild, started)
+        return _build(documents, problems, store, out, progress, rebuild, started, workers)
 
 
 def remove(
@@ -267,6 +269,7 @@ def _extract(
     cache: ExtractionCache,
     progress: ProgressFactory | None,
     rebuild: bool,
+    workers: int | None = None,
 ) -> tuple[list[Extraction], int]:
     """Each document's extraction, from the cache where possible; and how many were extracted."""
     found = {d.id: None if rebuild else cache.get(d) for d in documents}
@@ -276,7 +279,7 @@ def _extract(
             progress(len(missing), "Extracting") if progress else nullcontext(_NullBar())
         )
         with bar_cm as bar:
-            fresh = extract_documents(missing, progress=bar.update)
+            fresh = extract_in_parallel(missing, workers, bar.update)
         for ex in fresh:
             cache.put(ex)
             found[ex.document.id] = ex
@@ -317,6 +320,7 @@ def _build(
     progress: ProgressFactory | None,
     rebuild: bool,
     started: float,
+    workers: int | None = None,
 ) -> BuildReport:
     """Extract (or reuse), resolve, encode, validate, store, export. The caller holds the lock."""
     for name in OUTPUT_NAMES:  # before any work: a folder in a file's place is refused
@@ -327,7 +331,7 @@ def _build(
     documents = [unique[k] for k in sorted(unique)]
     before = stored_documents(store)
     cache = ExtractionCache(cache_path(store))
-    extractions, extracted = _extract(documents, cache, progress, rebuild)
+    extractions, extracted = _extract(documents, cache, progress, rebuild, workers)
     resolution = resolve(extractions)
     ds = to_dataset(documents, resolution.entities, resolution.facts, resolution.mention_counts)
     known = {**load_kb().entities, **resolution.entities}

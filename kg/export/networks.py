@@ -280,7 +280,9 @@ def _spring(simple: nx.Graph, nodes: list[str], rng: np.random.Generator) -> np.
     if n == 1:
         return np.zeros((1, 2))
     index = {node: i for i, node in enumerate(nodes)}
-    edges = np.array([(index[u], index[v]) for u, v in simple.subgraph(nodes).edges()], dtype=int)
+    # in a fixed order: the graph's own follows string hashes, which change between runs
+    pairs = sorted(sorted((index[u], index[v])) for u, v in simple.subgraph(nodes).edges())
+    edges = np.array(pairs, dtype=int).reshape(-1, 2)
     pos = rng.random((n, 2)) * math.sqrt(n)
     k = 1.0
     temperature = math.sqrt(n) / 10
@@ -328,7 +330,9 @@ def layout(g: nx.Graph, *, seed: int = SEED, spacing: float = 120.0) -> dict[str
             # scale so that the mean edge is ``spacing`` pixels long
             sub = simple.subgraph(comp)
             index = {node: i for i, node in enumerate(comp)}
-            lengths = [np.linalg.norm(pos[index[u]] - pos[index[v]]) for u, v in sub.edges()]
+            lengths = sorted(
+                float(np.linalg.norm(pos[index[u]] - pos[index[v]])) for u, v in sub.edges()
+            )
             pos *= spacing / max(float(np.mean(lengths)), 1e-6)
         placed.append((comp, pos))
     total_area = sum((np.ptp(p[:, 0]) + spacing) * (np.ptp(p[:, 1]) + spacing) for _, p in placed)
