@@ -54,6 +54,8 @@ def _mentions(text: str) -> dict[str, str]:
      "Monday.", "Halvex Vision Fund 2", "Organization"),
     ("Orvane bought primary-care provider One Clinic for $3.9 billion last year.", "One Clinic",
      "Organization"),
+    ("Peter Rice has become chairman of Walt Halvex Television, a new unit.",
+     "Walt Halvex Television", "Organization"),
     ("Orvane bought doorbell maker Zing in 2018 and home Wi-Fi company Eero in 2019.", "Eero",
      "Organization"),
 ])  # fmt: skip
