@@ -600,3 +600,31 @@ def test_a_name_with_a_companys_parts_is_a_company_in_every_mention() -> None:
     assert _mentions(text)["Zapfly"] == "Organization"
     # one such word is not enough
     assert _mentions(text.replace("Zapfly chairman", "Its chairman"))["Zapfly"] == "Product"
+
+
+def test_a_surname_alone_is_the_person_not_a_city_or_a_company() -> None:
+    """'Scott Sheffield ... Sheffield, who ran ...': the tagger's company or the
+    gazetteer's city is the person the document named in full; a company whose name
+    begins with the word keeps it ('Grantham Foods ... Grantham said')."""
+    from kg.extract.mentions import MentionFinder
+    from kg.model import Mention
+
+    def finder(*named: tuple[str, str, str]) -> MentionFinder:
+        f = MentionFinder("d")
+        for i, (name, label, source) in enumerate(named):
+            f.mentions.append(Mention("d", 10 * i, 10 * i + len(name), name, label, name, source))
+        f.settle_classes()
+        return f
+
+    found = finder(
+        ("Scott Sheffield", "Person", "cue"),
+        ("Sheffield", "Organization", "ner"),
+        ("Sheffield", "Place", "place"),
+    )
+    assert [m.label for m in found.mentions] == ["Person", "Person", "Person"]
+    found = finder(
+        ("Grantham Foods", "Organization", "ner"),
+        ("Ann Grantham", "Person", "cue"),
+        ("Grantham", "Organization", "ner"),
+    )
+    assert found.mentions[2].label == "Organization"

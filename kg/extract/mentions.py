@@ -128,6 +128,15 @@ class MentionFinder:
             m.name.split()[-1] for m in self.mentions if m.label == "Person" and " " in m.name
         }
         for i, m in enumerate(self.mentions):
+            if m.name in surnames and m.kb_id is None and " " not in m.name:
+                firsts = {o.split()[0] for o in orgs}
+                if m.source == "place" or (
+                    m.source in ("ner", "propn") and m.label != "Person" and m.name not in firsts
+                ):
+                    # "Scott Sheffield ... Sheffield, who ran ...": the person, not the
+                    # city, nor a company the tagger made of the surname
+                    self._swap(m, replace(m, label="Person"), i)
+                    continue
             if m.source not in ("ner", "propn") or " " in m.name or m.label == "Organization":
                 continue
             if m.name in surnames or m.name in LEXICON.given_names:
