@@ -56,11 +56,18 @@ def _mentions(text: str) -> dict[str, str]:
      "Organization"),
     ("Peter Rice has become chairman of Walt Halvex Television, a new unit.",
      "Walt Halvex Television", "Organization"),
+    ("Orvane has been expanding production of the Zeta EV and the F-150 Lightning pickup.",
+     "F-150 Lightning", "Product"),
     ("Orvane bought doorbell maker Zing in 2018 and home Wi-Fi company Eero in 2019.", "Eero",
      "Organization"),
 ])  # fmt: skip
 def test_a_name_is_found_and_typed(text: str, name: str, cls: str) -> None:
     assert _mentions(text).get(name) == cls
+
+
+def test_a_hyphen_inside_a_name_keeps_it_whole() -> None:
+    names = _mentions("Orvane is expanding production of the Mustang Mach-E and the Zeta EV.")
+    assert "Mustang Mach-E" in names, names
 
 
 def test_a_shorter_name_joins_the_only_longer_one_it_begins() -> None:

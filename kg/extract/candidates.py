@@ -124,6 +124,19 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
             )
         ):
             start -= 1  # "Riverbend Capital", with "Riverbend" tagged as a noun
+        while (
+            start > 1
+            and sdoc[start - 1].text in ("-", "–")
+            and not sdoc[start - 1].whitespace_
+            and not sdoc[start - 2].whitespace_
+            and sdoc[start - 2].pos_ == "PROPN"
+            and sdoc[start - 2].text[:1].isupper()
+        ):
+            start -= 2  # "Mustang Mach-E": a hyphen inside the name
+            while (
+                start > 0 and sdoc[start - 1].dep_ == "compound" and sdoc[start - 1].pos_ == "PROPN"
+            ):
+                start -= 1
         before = sdoc[start - 1] if start > 0 else None
         if (
             before is not None

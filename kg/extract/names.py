@@ -423,7 +423,16 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
             continue  # "eVolta said": a small first letter is a name's, even first
         if _ODD_NAME.match(tok.text) and not tok.like_num and any(c.isalpha() for c in tok.text):
             if re.search(r"[a-z]", tok.text) or re.search(r"\d", tok.text):
-                out.append((tok.i, tok.i + 1, "Product", "propn", None))
+                end = tok.i + 1  # "the F-150 Lightning pickup": the capitalised words after it
+                while (
+                    end < len(sdoc)
+                    and sdoc[end].pos_ == "PROPN"
+                    and sdoc[end].text[:1].isupper()
+                    and sdoc[end].dep_ == "compound"
+                    and sdoc[end].head.i == tok.head.i
+                ):
+                    end += 1
+                out.append((tok.i, end, "Product", "propn", None))
         elif _CAMEL_CASE.match(tok.text) and tok.ent_type_ in ("", "PRODUCT"):
             out.append((tok.i, tok.i + 1, "Product", "propn", None))  # "the VantaQ family"
     return out
