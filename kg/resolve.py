@@ -251,7 +251,12 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
         if key in entities:
             key = f"{key}-{cls.lower()}"
         key_of[cid] = key
-        entities[key] = Entity(key, label, cls, tuple(sorted(n for n in names if n != label)))
+        aliases = {n for n in names if n != label}
+        if cls == "Organization":
+            # "U.S. Environmental Protection Agency" is also the Environmental Protection
+            # Agency, which is what other texts call it
+            aliases |= {local for n in names if (local := _strip_place(n)) and local != label}
+        entities[key] = Entity(key, label, cls, tuple(sorted(aliases)))
     for dkey, label in sorted(set(deal_keys.values())):
         entities[dkey] = Entity(dkey, label, "Deal")
     # Entities named only through the KB maker links stay out unless mentioned.

@@ -635,3 +635,13 @@ def test_a_surname_alone_is_the_person_not_a_city_or_a_company() -> None:
         ("Grantham", "Organization", "ner"),
     )
     assert found.mentions[2].label == "Organization"
+
+
+def test_a_body_named_with_its_country_is_also_named_without_it() -> None:
+    res = resolve(
+        extract_documents(
+            [document_from_text("The U.S. Federal Trade Regulator accused Orvane of cheating.")]
+        )
+    )
+    body = next(e for e in res.entities.values() if e.label.endswith("Trade Regulator"))
+    assert "Federal Trade Regulator" in {body.label, *body.aliases}, body
