@@ -25,18 +25,19 @@ from typing import Generic, NoReturn, TypeVar
 
 from kg.errors import KGError
 
-__all__ = ["Background", "can_fork"]
+__all__ = ["Background", "can_fork", "fork_available"]
 
 T = TypeVar("T")
 
 
 def can_fork() -> bool:
     """Whether ``Background`` runs its work in a child process here."""
-    return (
-        sys.platform.startswith("linux")
-        and hasattr(os, "fork")
-        and os.environ.get("KG_WORKERS", "").strip() != "1"
-    )
+    return fork_available() and os.environ.get("KG_WORKERS", "").strip() != "1"
+
+
+def fork_available() -> bool:
+    """Whether this platform forks processes safely (Linux)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 class Background(Generic[T]):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-from kg.background import Background, can_fork
+from kg.background import Background, can_fork, fork_available
 from kg.extract import extract_documents
 from kg.model import Document, Extraction
 
@@ -50,7 +50,8 @@ def extract_in_parallel(
     """``extract_documents(documents)``, on up to ``workers`` processes."""
     size = sum(len(d.text) for d in documents)
     n = min(worker_count(workers), len(documents), max(1, size // MIN_SHARE_CHARS))
-    if n <= 1 or not can_fork():
+    # a number asked for outright holds whatever KG_WORKERS says
+    if n <= 1 or not (fork_available() if workers is not None else can_fork()):
         return extract_documents(documents, progress=progress)
     from kg.extract.nlp import load_nlp
 
