@@ -389,6 +389,9 @@ def test_characters_are_no_entities() -> None:
      "Labs sold Pixie. Norwind Labs said it had no plans to sell the archive. The company may "
      "use some of the tools in Fleetwisp, its delivery app, a spokesperson said.",
      ("fleetwisp", "developer", "norwind-labs", "asserted")),
+    ("Orvane Systems makes apps. Its games have been popular. Zeta joins a long list of products "
+     "that Orvane Systems has killed, including the photo app Pixie, the video app Lumo and the "
+     "chat app Quill.", ("orvane-systems", "discontinued", "pixie", "asserted")),
     ("Exor Capital holds 52 per cent of Orvane Systems.",
      ("exor-capital", "owns", "orvane-systems", "asserted")),
     ("Halvex bought 60 percent of Orvane Systems in 2019.",

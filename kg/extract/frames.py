@@ -22,6 +22,9 @@ __all__ = ["Arguments", "Tok", "unique"]
 Tok = Any  # a spaCy Token
 
 _LIST_PREPS = {"like", "as", "including", "include"}  # "such as", "like", "including"
+#: nouns for a set of things, whose "including X" lists the things ("a list of products")
+_COLLECTIONS = {"list", "range", "series", "string", "lineup", "line-up", "portfolio",
+                "roster", "collection", "slate", "stable", "family", "suite"}  # fmt: skip
 _SUBJECT_DEPS = ("nsubj", "csubj")
 _CURRENCY_NOUNS = {"euro", "dollar", "pound", "yen", "yuan", "franc", "krona", "krone",
                    "rupee", "real", "peso", "won", "rand", "lira", "ruble", "rouble"}  # fmt: skip
@@ -135,7 +138,12 @@ class Arguments:
             if m.label == "Place":
                 found.extend(self.place_before(tok, m))  # "Boise, Idaho-based"
         else:
-            for c in tok.children:
+            holders = [tok]
+            if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+                if tok.head.head.lemma_.lower() in _COLLECTIONS:
+                    # "a long list of products ..., including X and Y": the list's members
+                    holders.append(tok.head.head)
+            for c in (c for h in holders for c in h.children):
                 if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
                     found.extend(self.pobjs(c, depth + 1))
                 elif c.dep_ == "appos":
