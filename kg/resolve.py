@@ -449,7 +449,7 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
 
 def _reviewed(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> list[str]:
     """Whom a body that reviewed a deal investigated: the deal's buyer, else its
-    parties; no one when the reviewer is no public body ("Disney's board approved the
+    parties; no one when the reviewer is no public body ("Acme's board approved the
     deal")."""
     if not is_public_name(entities[fact.subject].label):
         return []

@@ -353,22 +353,21 @@ class DocState:
                     if outer_owner is not None:
                         return outer_owner
                 described = self._holders_of(tok.head, offset) if not outer else frozenset()
-                parsed_as_noun = subject is not None and subject.i == t.head.i
-                for c in [*t.children, *([subject] if parsed_as_noun else [])]:
-                    if (c.dep_ == "nsubj" or (parsed_as_noun and c.i == t.head.i)) and c.i < tok.i:
-                        m = self.finder.by_token.get(offset + c.idx)
-                        if m is not None and m.start in described:
-                            return None  # "A and B were among its backers": not A's
-                        if m is None and tok.lower_ == "their" and c.tag_ == "NNS":
-                            return _NOBODY  # "the companies ... their products": not a name
-                        if m is None and resolve is not None and c.pos_ == "NOUN":
-                            m = resolve(c)  # "the company may use ... its app"
-                        fits = (
-                            ("Organization", "Product", "AIModel")
-                            if outer or tok.lower_ == "its"
-                            else ("Organization",)
-                        )
-                        return m if m is not None and m.label in fits else None
+                if subject is not None and subject.i < tok.i:  # its clause's subject owns it
+                    c = subject
+                    m = self.finder.by_token.get(offset + c.idx)
+                    if m is not None and m.start in described:
+                        return None  # "A and B were among its backers": not A's
+                    if m is None and tok.lower_ == "their" and c.tag_ == "NNS":
+                        return _NOBODY  # "the companies ... their products": not a name
+                    if m is None and resolve is not None and c.pos_ == "NOUN":
+                        m = resolve(c)  # "the company may use ... its app"
+                    fits = (
+                        ("Organization", "Product", "AIModel")
+                        if outer or tok.lower_ == "its"
+                        else ("Organization",)
+                    )
+                    return m if m is not None and m.label in fits else None
                 if t.lemma_.lower() in _SPEECH and tok.lower_ == "its":
                     # "X is taking on Y, its chief executive, Z, said": what was said
                     for said in (c for c in t.children if c.dep_ == "ccomp"):

@@ -423,8 +423,8 @@ class MentionFinder:
                 elif words[-1] in LEXICON.event_suffixes and len(words) > 1:
                     cls, source = "Event", "cue"  # "GPU Technology Conference"
 
-            law = name.split()
-            if key is None and len(law) > 1 and law[-1] in LEXICON.law_suffixes:
+            name_words = name.split()
+            if key is None and len(name_words) > 1 and name_words[-1] in LEXICON.law_suffixes:
                 cls = "Excluded"  # "the Digital Markets Act": a law, no entity
             if headline and key is None and source != "cue" and name.lower() in known_names:
                 cls, source = known_names[name.lower()], "propn"  # the body's class, weakly

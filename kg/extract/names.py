@@ -94,7 +94,7 @@ def is_public_body(m: Mention) -> bool:
     entry = load_kb().entities.get(m.kb_id) if m.kb_id else load_kb().lookup(m.name)
     if entry is not None:
         names.append(entry.label)
-    return any(n.split()[-1] in _PUBLIC_HEADS for n in names if n.split())
+    return any(is_public_name(n) for n in names)
 
 
 _PUBLIC_HEADS = PUBLIC_BODIES | {"Regulator", "Watchdog", "Parliament", "Government",
@@ -136,7 +136,7 @@ def kb_matcher(vocab: Any) -> Any:
     for key, ent in kb.entities.items():
         names = {ent.label, *ent.aliases}
         names |= {n[4:] for n in names if n.startswith("The ")}
-        if ent.cls == "Product":  # "Apple's iPhones": a product named in the plural
+        if ent.cls == "Product":  # "Halvex's Zetaphones": a product named in the plural
             names |= {n + "s" for n in names if " " not in n and n[-1:].isalpha() and n[-1] != "s"}
         matcher.add(key, [tokenizer(n) for n in sorted(names)])
     return matcher
