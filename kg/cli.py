@@ -60,6 +60,82 @@ def reading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def extractor_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--extractor and the --llm-* options, for the commands that build the graph."""
+    options = [
+        click.option(
+            "--extractor",
+            type=click.Choice(["rules", "llm", "rules+llm"]),
+            default="rules",
+            show_default=True,
+            envvar="KG_EXTRACTOR",
+            help="Who finds the facts: kg's rules (no network), a language model behind "
+            "--llm-url, or both (env KG_EXTRACTOR).",
+        ),
+        click.option(
+            "--llm-url",
+            envvar="KG_LLM_URL",
+            help="Base URL of an OpenAI-compatible chat-completions server, e.g. "
+            "http://127.0.0.1:11434/v1 for Ollama (env KG_LLM_URL; a key, if it needs "
+            "one, in KG_LLM_API_KEY).",
+        ),
+        click.option("--llm-model", envvar="KG_LLM_MODEL", help="Model name (env KG_LLM_MODEL)."),
+        click.option(
+            "--llm-max-calls",
+            type=click.IntRange(min=0),
+            default=None,
+            envvar="KG_LLM_MAX_CALLS",
+            help="Most calls to the model in one build; documents past it keep their "
+            "rule-based facts (env KG_LLM_MAX_CALLS).  [default: no bound]",
+        ),
+        click.option(
+            "--llm-timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=120.0,
+            show_default=True,
+            envvar="KG_LLM_TIMEOUT",
+            help="Seconds to wait for one answer (env KG_LLM_TIMEOUT).",
+        ),
+        click.option(
+            "--llm-concurrency",
+            type=click.IntRange(min=1),
+            default=4,
+            show_default=True,
+            envvar="KG_LLM_CONCURRENCY",
+            help="Calls in flight at once (env KG_LLM_CONCURRENCY).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _llm_settings(options: dict[str, Any]) -> Any:
+    """The LLMSettings the --extractor and --llm-* options ask for (None: the rules only);
+    a usage error when a model is asked for without its server and name."""
+    import os
+
+    mode = options.pop("extractor")
+    url, model = options.pop("llm_url"), options.pop("llm_model")
+    max_calls, timeout = options.pop("llm_max_calls"), options.pop("llm_timeout")
+    concurrency = options.pop("llm_concurrency")
+    if mode == "rules":
+        return None
+    from kg.llm import LLMSettings
+    from kg.llm.client import endpoint
+
+    if not url or not model:
+        raise click.UsageError(f"--extractor {mode} needs --llm-url and --llm-model")
+    try:
+        endpoint(url)
+    except KGError as err:
+        raise click.BadParameter(str(err).split(" must ", 1)[-1], param_hint="--llm-url") from None
+    return LLMSettings(
+        url=url, model=model, mode=mode, max_calls=max_calls, timeout=timeout,
+        concurrency=concurrency, api_key=os.environ.get("KG_LLM_API_KEY") or None,
+    )  # fmt: skip
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -87,6 +163,7 @@ def main() -> None:
     help="Extract every article again instead of reusing the cached extractions.",
 )
 @reading_options
+@extractor_options
 def build(
     paths: tuple[Path, ...],
     out: Path,
@@ -96,6 +173,7 @@ def build(
     max_document_mb: float,
     follow_symlinks: bool,
     workers: int | None,
+    **extractor: Any,
 ) -> None:
     """Read articles, extract entities and facts, store and export the graph.
 
@@ -104,12 +182,18 @@ def build(
     reported one line each; the others still build, and the exit status is 1.
     The store then holds exactly these articles; articles it already read are
     not extracted again (see --rebuild).
+
+    With --extractor llm (or rules+llm) a language model served over the
+    chat-completions protocol finds the facts (or adds to the rules'); each one
+    is checked against its sentence and the ontology, and its answers are cached.
     """
     from kg.pipeline import build as run_build
 
+    llm = _llm_settings(extractor)
     _report(
         run_build, paths, quiet, store=store, out=out, rebuild=rebuild,
         max_document_mb=max_document_mb, follow_symlinks=follow_symlinks, workers=workers,
+        llm=llm,
     )  # fmt: skip
 
 
@@ -198,6 +282,8 @@ def _report(
         return
     for problem in report.problems:
         click.echo(f"kg: error: {problem}", err=True)
+    for warning in report.warnings:
+        click.echo(f"kg: warning: {warning}", err=True)
     click.echo(format_summary(report))
     if report.problems:
         sys.exit(1)
@@ -209,6 +295,7 @@ def _report(
 @store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
 @reading_options
+@extractor_options
 def add(
     paths: tuple[Path, ...],
     out: Path,
@@ -217,18 +304,22 @@ def add(
     max_document_mb: float,
     follow_symlinks: bool,
     workers: int | None,
+    **extractor: Any,
 ) -> None:
     """Add articles to the store, or update the ones that changed.
 
     PATHS are .txt, .md or .html files, or folders searched for them. An
     article already in the store from the same path is replaced by its new
     version; the store's other articles stay and are not extracted again.
+    Give it the --extractor the store was built with (or set KG_EXTRACTOR).
     """
     from kg.pipeline import add as run_add
 
+    llm = _llm_settings(extractor)
     _report(
         run_add, paths, quiet, store=store, out=out,
         max_document_mb=max_document_mb, follow_symlinks=follow_symlinks, workers=workers,
+        llm=llm,
     )  # fmt: skip
 
 
@@ -237,16 +328,20 @@ def add(
 @out_option
 @store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
-def remove(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool) -> None:
+@extractor_options
+def remove(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, **extractor: Any) -> None:
     """Remove articles from the store, with every fact they state.
 
     PATHS are the paths the articles were built from (files, or folders
     holding them). Entities that other articles still name stay. A path that
-    is not in the store is an error and nothing is removed.
+    is not in the store is an error and nothing is removed. Give it the
+    --extractor the store was built with (or set KG_EXTRACTOR); the model's
+    cached answers are reused, so no call is made.
     """
     from kg.pipeline import remove as run_remove
 
-    _report(run_remove, paths, quiet, store=store, out=out)
+    llm = _llm_settings(extractor)
+    _report(run_remove, paths, quiet, store=store, out=out, llm=llm)
 
 
 @main.command()

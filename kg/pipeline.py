@@ -34,6 +34,7 @@ from kg.extract.parallel import extract_in_parallel
 from kg.faults import step
 from kg.ingest import MAX_DOCUMENT_MB, discover, read_document
 from kg.kb import load_kb
+from kg.llm import LLMReport, LLMSettings, extract_with_llm, llm_cache_path, prune_answers
 from kg.model import Document, Extraction
 from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
@@ -72,6 +73,13 @@ class BuildReport:
     seconds: float
     problems: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
+    #: what the language model was asked and what was kept (``--extractor llm``)
+    llm: LLMReport | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per document whose model facts were left out."""
+        return list(self.llm.warnings) if self.llm else []
 
     @property
     def entities(self) -> int:
@@ -102,6 +110,7 @@ def build(
     max_document_mb: float = MAX_DOCUMENT_MB,
     follow_symlinks: bool = False,
     workers: int | None = None,
+    llm: LLMSettings | None = None,
 ) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``store`` and ``out``.
 
@@ -111,7 +120,8 @@ def build(
     inputs are listed in ``BuildReport.problems`` and the rest is built. The
     store and the exports are replaced only once the new ones are complete.
     Raises ``InputError`` when no document at all can be read, ``StoreError``
-    when another process is writing the store.
+    when another process is writing the store. With ``llm``, a language model adds
+    facts or replaces the rules' (kg/llm/); a document it fails on keeps the rules'.
     """
     started = time.perf_counter()
     with store_lock(store):
@@ -121,7 +131,7 @@ def build(
         if not documents:
             detail = "; ".join(problems) if problems else "no input files"
             raise InputError(f"nothing to build ({detail})")
-        return _build(documents, problems, store, out, progress, rebuild, started, workers)
+        return _build(documents, problems, store, out, progress, rebuild, started, workers, llm)
 
 
 def add(
@@ -134,6 +144,7 @@ def add(
     max_document_mb: float = MAX_DOCUMENT_MB,
     follow_symlinks: bool = False,
     workers: int | None = None,
+    llm: LLMSettings | None = None,
 ) -> BuildReport:
     """Add the articles under ``paths`` to the store, or update them if they changed.
 
@@ -152,7 +163,7 @@ def add(
         replaced = {_resolved(d.source) for d in new}
         kept = {h: src for h, src in before.items() if _resolved(src) not in replaced}
         documents = _stored(kept, cache) + new
-        return _build(documents, problems, store, out, progress, rebuild, started, workers)
+        return _build(documents, problems, store, out, progress, rebuild, started, workers, llm)
 
 
 def remove(
@@ -161,6 +172,7 @@ def remove(
     store: Path,
     out: Path,
     progress: ProgressFactory | None = None,
+    llm: LLMSettings | None = None,
 ) -> BuildReport:
     """Remove the articles read from ``paths`` (files, or folders holding them) from the store.
 
@@ -185,7 +197,7 @@ def remove(
                 "removing these would leave the store empty; delete the store folder instead"
             )
         documents = _stored(kept, ExtractionCache(cache_path(store)))
-        return _build(documents, [], store, out, progress, False, started)
+        return _build(documents, [], store, out, progress, False, started, llm=llm)
 
 
 def _read(
@@ -321,6 +333,7 @@ def _build(
     rebuild: bool,
     started: float,
     workers: int | None = None,
+    llm: LLMSettings | None = None,
 ) -> BuildReport:
     """Extract (or reuse), resolve, encode, validate, store, export. The caller holds the lock."""
     for name in OUTPUT_NAMES:  # before any work: a folder in a file's place is refused
@@ -332,6 +345,11 @@ def _build(
     before = stored_documents(store)
     cache = ExtractionCache(cache_path(store))
     extractions, extracted = _extract(documents, cache, progress, rebuild, workers)
+    llm_report = None
+    if llm is not None:
+        extractions, llm_report = extract_with_llm(
+            extractions, llm, llm_cache_path(store), progress
+        )
     resolution = resolve(extractions)
     ds = to_dataset(documents, resolution.entities, resolution.facts, resolution.mention_counts)
     known = {**load_kb().entities, **resolution.entities}
@@ -355,6 +373,7 @@ def _build(
                 discard(staged)
         exports = [target for _, target in staged]
     cache.keep_only(documents, also=before)
+    prune_answers(llm_cache_path(store), [*(d.id for d in documents), *before])
     step("cache pruned")
 
     by_class = Counter(e.cls for k, e in resolution.entities.items() if k in present)
@@ -370,4 +389,5 @@ def _build(
         seconds=time.perf_counter() - started,
         problems=problems,
         changes=_changes(before, documents, extracted),
+        llm=llm_report,
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from kg.conflicts import StoredConflict
+from kg.llm import LLMReport
 from kg.model import OPEN_RELATION, Quantity
 from kg.pipeline import BuildReport, Changes
 
-__all__ = ["format_changes", "format_conflicts", "format_summary"]
+__all__ = ["format_changes", "format_conflicts", "format_llm", "format_summary"]
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -30,6 +31,8 @@ def format_summary(report: BuildReport) -> str:
         f"Open:       {open_facts} relation(s) no property names (kg:relatedTo;"
         " `kg stats --unmapped` lists their words)"
     )
+    if report.llm is not None:
+        lines.append(format_llm(report.llm))
     lines.append(f"Conflicts:  {len(report.conflicts)}")
     for c in report.conflicts:
         a, b = c.a.object, c.b.object
@@ -47,6 +50,26 @@ def format_summary(report: BuildReport) -> str:
     lines.append(f"Exports:    {out_dir}/ ({exports})")
     lines.append(f"Time:       {report.seconds:.1f} s")
     return "\n".join(lines) + "\n"
+
+
+def format_llm(llm: LLMReport) -> str:
+    """One line: the calls made, and the model's facts proposed, kept and dropped."""
+    dropped = sum(llm.dropped.values())
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(llm.dropped.items(), key=_by_count))
+    line = (
+        f"Model:      {llm.calls} call(s), {llm.cached} answer(s) from the cache;"
+        f" {llm.proposed} fact(s) proposed, {llm.kept} kept"
+        + (f" ({llm.duplicates} the rules had found)" if llm.duplicates else "")
+        + f", {dropped} dropped"
+        + (f" ({reasons})" if reasons else "")
+    )
+    if llm.fallback:
+        line += f"; {llm.fallback} document(s) kept their rule-based facts"
+    return line
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def _docs(n: int) -> str:
