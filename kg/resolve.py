@@ -619,6 +619,7 @@ def _derived(
         out.append(
             replace(f, predicate="investigates", rule=f"{f.rule}+investigates", confidence=0.5)
         )
+    out += _named_units(ex, doc_facts, key_for, present, entities)
     stated = {(f.subject, f.object) for f in doc_facts if f.predicate == "developer"}
     wanted = {
         (k, e.maker)
@@ -650,6 +651,69 @@ def _derived(
                 Fact(product, "developer", maker, True, ev, "developer.reference", "asserted", 0.5)
             )
     return out
+
+
+#: words that, after a company's name, name the same company ("Meta Platforms", "Dell
+#: Technologies", "SoftBank Group"), not a unit of it
+_SAME_COMPANY = GROUP_WORDS | {
+    "holding", "technologies", "technology", "platforms", "international", "industries",
+    "enterprises", "global", "worldwide", "company", "companies", "corporation", "inc",
+    "incorporated", "limited", "plc", "co", "corp", "ltd", "llc", "ag", "sa", "se", "nv",
+}  # fmt: skip
+
+
+_ORG_SIDES: dict[str, Callable[[Fact], str]] = {
+    **{p: (lambda f: str(f.object)) for p in ("ceoOf", "leaderOf", "worksFor", "departedFrom")},
+    **{p: (lambda f: f.subject) for p in ("locatedIn", "headquarteredIn", "employeeCount")},
+}
+
+
+def _named_units(
+    ex: Extraction,
+    doc_facts: list[Fact],
+    key_for: Callable[[Mention], str | None],
+    present: set[str],
+    entities: dict[str, Entity],
+) -> list[Fact]:
+    """A company named after another one of the document, with more words than a legal
+    form or "Group": 'Amazon Web Services' and 'Amazon', 'Volkswagen Group of America'
+    and 'Volkswagen' name a unit and its owner (evidence: the unit's first sentence)."""
+    orgs = {k: strip_legal(entities[k].label) for k in present if entities[k].cls == "Organization"}
+    owned = {str(f.object) for f in doc_facts if f.predicate in ("owns", "acquired")}
+    # a unit is a company by what the document says of it (it has a chief, staff, a
+    # seat), not only by its class, which a product named after its maker may get
+    companies = {
+        k
+        for f in doc_facts
+        for k in (f.subject, str(f.object))
+        if f.predicate in _ORG_SIDES and k == _ORG_SIDES[f.predicate](f)
+    }
+    pairs: list[tuple[str, str]] = []
+    for unit, name in orgs.items():
+        if unit in owned or is_public_name(name):
+            continue
+        for owner, prefix in orgs.items():
+            if owner == unit or not name.startswith(prefix + " ") or is_public_name(prefix):
+                continue
+            rest = name[len(prefix) + 1 :].split()
+            while rest and rest[0].lower().strip(".,") in _SAME_COMPANY:
+                rest.pop(0)
+            if rest[:1] == ["of"] or (rest and rest[0][:1].isupper() and unit in companies):
+                pairs.append((owner, unit))
+    if not pairs:
+        return []
+    first: dict[str, Evidence] = {}
+    for m in sorted(ex.mentions, key=lambda m: m.start):
+        k = key_for(m)
+        if k in orgs and k not in first:
+            sent = next((s for s in ex.sentences if s.start <= m.start < s.end), None)
+            if sent is not None:
+                first[k] = Evidence(ex.document.id, sent.text, sent.start, sent.end)
+    return [
+        Fact(owner, "owns", unit, True, first[unit], "owns.named-unit", "asserted", 0.5)
+        for owner, unit in sorted(pairs)
+        if unit in first
+    ]
 
 
 def _fits(

@@ -79,9 +79,37 @@ def _register_after() -> None:
                 and any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children)
             ):
                 tok.pos_, tok.tag_ = "VERB", "VBZ"
+            elif _name_then_verb(tok):
+                _make_verb(tok, doc[tok.i - 1])
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
+
+
+def _name_then_verb(tok: Any) -> bool:
+    """'Quetzal Pay competes with Nubank', 'Acme Labs partners with Beta': a lower-case
+    plural noun at the root, right after a name it has swallowed as a modifier and
+    before a preposition, is the sentence's verb."""
+    if tok.dep_ != "ROOT" or tok.tag_ != "NNS" or not tok.is_lower or tok.i == 0:
+        return False
+    prev = tok.doc[tok.i - 1]
+    return (
+        tok.lemma_ != tok.lower_
+        and prev.head.i == tok.i
+        and prev.pos_ in ("PROPN", "NUM")
+        and prev.dep_ in ("compound", "nmod", "nummod")
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        and any(c.dep_ == "prep" and c.i > tok.i for c in tok.children)
+    )
+
+
+def _make_verb(tok: Any, name: Any) -> None:
+    """Re-read the root as a verb whose subject is the name before it."""
+    for child in list(tok.children):
+        if child.i < name.i:
+            child.head = name
+    name.dep_ = "nsubj"
+    tok.pos_, tok.tag_ = "VERB", "VBZ"
 
 
 def _prefixed_lemma(word: str) -> str:

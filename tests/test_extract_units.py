@@ -1,0 +1,64 @@
+"""Units and makers named by general constructions: a verb the tagger took for a noun
+after a name, "its X unit", a company named after its owner, "the studio behind X"
+(real spaCy pipeline; invented names)."""
+
+from __future__ import annotations
+
+from kg.extract.nlp import load_nlp
+
+
+def test_a_verb_read_as_a_plural_noun_after_a_name_is_the_verb() -> None:
+    doc = load_nlp()("Quetzal Pay competes with Nubank.")
+    verb = doc[2]
+    assert (verb.text, verb.pos_, verb.tag_) == ("competes", "VERB", "VBZ")
+    assert [(t.text, t.dep_) for t in verb.children if t.dep_ == "nsubj"] == [("Pay", "nsubj")]
+
+
+def test_a_plural_noun_after_a_name_stays_a_noun_without_a_preposition() -> None:
+    doc = load_nlp()("Orvane Capital partners said little.")
+    assert doc[2].pos_ == "NOUN"
+
+
+def test_rivalry_after_a_name_the_tagger_swallowed(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Quetzal Pay competes with Nubank in Mexico.")
+    assert ("quetzal-pay", "competesWith", "nubank", "asserted") in facts
+
+
+def test_partnership_after_a_name_the_tagger_swallowed(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Sakay Technologies partners with Lintas Mobility.")
+    assert ("sakay-technologies", "partnersWith", "lintas-mobility", "asserted") in facts
+
+
+def test_its_named_unit_is_owned_by_the_possessor(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Orvane Group said its Lumora unit would hire 200 engineers.")
+    assert ("orvane-group", "owns", "lumora", "asserted") in facts
+
+
+def test_a_name_after_the_noun_is_no_unit_of_the_possessor(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Jane Roe remained its largest shareholder, and private equity firm Tallis Peak "
+        "also held a large stake in Orvane."
+    )
+    assert not any(s == "jane-roe" and o == "tallis-peak" for s, _p, o, _m in facts)
+
+
+def test_a_company_named_after_another_is_its_unit(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Amazon reported higher sales. Jane Roe, chief executive of Amazon Orbital Services, "
+        "said demand was strong."
+    )
+    # a short name alone is merged into the long one; the reference KB knows Amazon
+    assert ("amazon", "owns", "amazon-orbital-services", "asserted") in facts
+
+
+def test_a_legal_form_or_group_word_names_the_same_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Amazon reported higher sales. Jane Roe, chief executive of Amazon Holdings Inc, "
+        "said demand was strong."
+    )
+    assert not any(p == "owns" for _s, p, _o, _m in facts)
+
+
+def test_a_studio_behind_a_title_made_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Moonfell Games, the studio behind the hit title Ashen Crown, cut jobs.")
+    assert ("ashen-crown", "developer", "moonfell-games", "asserted") in facts
