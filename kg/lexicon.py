@@ -32,6 +32,8 @@ class Furniture:
     trailer: frozenset[str]
     title_words: frozenset[str]
     not_entities: frozenset[str]
+    #: words that open a sentence before a name and are no part of it ("Longtime")
+    premodifiers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def _load() -> Lexicon:
                 frozenset(s.lower() for s in f["trailer"]),
                 frozenset(s.lower() for s in f["title_words"]),
                 frozenset(s.lower() for s in f["not_entities"]),
+                frozenset(s.lower() for s in f.get("premodifiers", [])),
             ),
             cues={k: frozenset(v) for k, v in cues.items() if k not in _NOT_CUES},
             honorifics=frozenset(w.lower() for w in cues.get("honorifics", [])),

@@ -62,3 +62,14 @@ def test_a_legal_form_or_group_word_names_the_same_company(read_facts) -> None: 
 def test_a_studio_behind_a_title_made_it(read_facts) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts("Moonfell Games, the studio behind the hit title Ashen Crown, cut jobs.")
     assert ("ashen-crown", "developer", "moonfell-games", "asserted") in facts
+
+
+def test_a_describing_word_opening_a_sentence_is_no_part_of_the_name(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Longtime Ferrum Steel chairman Klaus Richter retired on Friday.")
+    assert ("klaus-richter", "leaderOf", "ferrum-steel", "asserted") in facts
+    assert not any("longtime" in s or "longtime" in str(o) for s, _p, o, _m in facts)
+
+
+def test_a_given_name_before_a_tagged_name_starts_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Tidemark is being sued by its former chief executive, Ana Lucía Pardo.")
+    assert ("ana-lucia-pardo", "sued", "tidemark", "asserted") in facts

@@ -365,6 +365,7 @@ class MentionFinder:
                     and (english_word(span[0]) or LEXICON.cue_class(span[0].lower_) is not None)
                 )
                 or (span[0].is_sent_start and span[0].lower_.endswith("ing"))
+                or (span[0].is_sent_start and span[0].lower_ in LEXICON.furniture.premodifiers)
             ):
                 span = span[1:]  # "Cutting Sora" is a verb and its object
             cue_at = [
@@ -378,6 +379,19 @@ class MentionFinder:
             ]
             if cue_at:
                 span = span[cue_at[-1] + 1 :]  # "Wi-Fi company Eero": the name is Eero
+            before = sdoc[span.start - 1] if span.start > 0 else None
+            if (
+                before is not None
+                and key is None
+                and before.text in LEXICON.given_names
+                and span[0].text not in LEXICON.given_names
+                and span[0].text[:1].isupper()
+                and before.i not in taken
+                and before.whitespace_ != ""
+            ):
+                # "Ana Lucía Pardo", tagged from its second name: a given name before
+                # it is the start of the person's name
+                span, cls = sdoc[span.start - 1 : span.end], "Person"
             if (
                 len(span) > 2
                 and span[1].lower_ == "of"
