@@ -73,3 +73,20 @@ def test_a_describing_word_opening_a_sentence_is_no_part_of_the_name(read_facts)
 def test_a_given_name_before_a_tagged_name_starts_it(read_facts) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts("Tidemark is being sued by its former chief executive, Ana Lucía Pardo.")
     assert ("ana-lucia-pardo", "sued", "tidemark", "asserted") in facts
+
+
+def test_a_sentence_opening_pronoun_goes_on_with_the_subject_before(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Markets rose.\n\nOrvane sells its software on rented servers from Halvex Cloud and "
+        "other providers. It competes with Veltra and Brightcart in databases."
+    )
+    assert ("orvane", "competesWith", "veltra", "asserted") in facts
+    assert not any(s == "halvex-cloud" and p == "competesWith" for s, p, _o, _m in facts)
+
+
+def test_an_empty_it_before_hands_the_pronoun_to_the_nearest_name(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Markets rose.\n\nVeltra's rivals are Orvane and Halvex. It is not the first time "
+        "Orvane has gone to court. In 2019 it sued Brightcart over patents."
+    )
+    assert ("orvane", "sued", "brightcart", "asserted") in facts

@@ -118,6 +118,8 @@ class DocState:
     deals: list[Mention] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     relations: list[RelationMention] = field(default_factory=list)
+    #: the pronouns whose antecedent is being looked up through the sentence before
+    _following: set[int] = field(default_factory=set)
 
     def main_organization(self) -> Mention | None:
         """The organisation the article is about: the one it names most often (at least
@@ -224,6 +226,42 @@ class DocState:
             ):
                 orgs.setdefault(strip_legal(obj.name), obj)
         return next(iter(orgs.values())) if len(orgs) == 1 else None
+
+    def _subject_before(
+        self,
+        tok: Any,
+        offset: int,
+        classes: Sequence[str],
+        resolve: Callable[[Any], Mention | None],
+    ) -> Mention | None:
+        """'VMware sells software through Amazon Web Services. It competes with ...': a
+        pronoun that is the first name-like word of its sentence and its subject goes
+        on with the subject of the sentence before, not with the last name there."""
+        sent = tok.sent
+        if sent.start == 0 or any(
+            self.finder.by_token.get(offset + t.idx) is not None or t.pos_ == "PRON"
+            for t in tok.doc[sent.start : tok.i]
+        ):
+            return None
+        prev = tok.doc[sent.start - 1].sent
+        for c in prev.root.children:
+            if c.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            m = self.finder.by_token.get(offset + c.idx)
+            if m is None and c.pos_ == "PRON" and c.lower_ in ("it", "they"):
+                if prev.root.pos_ != "VERB" or len(self._following) >= 3:
+                    # "It is not the first time ...": no one; a chain of such sentences
+                    # is followed a few steps back
+                    return None
+                self._following.add(c.i)
+                try:
+                    m = resolve(c)
+                finally:
+                    self._following.discard(c.i)
+            if m is not None and m.label in classes and m.label == "Organization":
+                return m
+            return None
+        return None
 
     def _previous_subject(self, tok: Any, offset: int) -> Mention | None:
         """'Acme said it had no plans. The company may ...': a description opening a
@@ -529,6 +567,7 @@ class DocState:
                 target = (
                     speaker
                     or owner
+                    or (self._subject_before(tok, offset, classes, resolve) if agent else None)
                     or (self.antecedent(("Organization",), at, skip) if agent else None)
                     or (self._affiliation(tok, offset) if low in ("its", "their") else None)
                     or self.antecedent(classes, at, skip)
