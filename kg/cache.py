@@ -35,7 +35,7 @@ from kg import __version__
 from kg.model import Document, Extraction, Mention, Quantity, RelationMention, Sentence
 from kg.vocab import ontology_dir
 
-__all__ = ["ExtractionCache", "cache_path", "extractor_version", "rules_hash"]
+__all__ = ["ExtractionCache", "cache_path", "cache_version", "extractor_version", "rules_hash"]
 
 _FORMAT = 1
 _CODE = ("model.py", "lexicon.py", "kb.py", "extract")
@@ -73,6 +73,12 @@ def _cache_version() -> str:
         with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"|{dist}={metadata.version(dist)}".encode())
     return h.hexdigest()
+
+
+def cache_version() -> str:
+    """What the cache keys an extraction by besides its document: kg, its rules and
+    extraction code, spaCy and the model (a Dask worker's answer is checked against it)."""
+    return _cache_version()
 
 
 class ExtractionCache:

@@ -6,6 +6,7 @@ one-line ``kg: error: ...`` message on stderr and exit status 1 (2 for usage).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,8 +37,25 @@ def _fail(err: KGError) -> None:
 
 
 def reading_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--max-document-mb, --follow-symlinks and --workers, for the commands that read
-    articles."""
+    """--max-document-mb, --follow-symlinks, --workers, --executor and --scheduler, for
+    the commands that read articles."""
+    fn = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786, for "
+        "--executor dask (env DASK_SCHEDULER_ADDRESS).  [default: a local cluster kg "
+        "starts and stops]",
+    )(fn)
+    fn = click.option(
+        "--executor",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        envvar="KG_EXECUTOR",
+        help="Where articles are extracted: this machine's cores, or a Dask cluster "
+        "(pip install 'kg[dask]'; env KG_EXECUTOR).",
+    )(fn)
     fn = click.option(
         "--workers",
         type=click.IntRange(min=1),
@@ -136,6 +154,26 @@ def _llm_settings(options: dict[str, Any]) -> Any:
     )  # fmt: skip
 
 
+def _executor(kind: str, scheduler: str | None) -> Any:
+    """The Executor --executor and --scheduler ask for; a usage error for a scheduler
+    without --executor dask, or an address Dask cannot read."""
+    import os
+
+    from kg.pipeline import Executor
+
+    if kind != "dask":
+        if scheduler:
+            raise click.UsageError("--scheduler needs --executor dask")
+        return Executor()
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
+    if address is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://\S+", address):
+        raise click.BadParameter(
+            f"{address!r} is no Dask scheduler address (expected tcp://HOST:PORT)",
+            param_hint="--scheduler",
+        )
+    return Executor("dask", address)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -173,6 +211,8 @@ def build(
     max_document_mb: float,
     follow_symlinks: bool,
     workers: int | None,
+    executor: str,
+    scheduler: str | None,
     **extractor: Any,
 ) -> None:
     """Read articles, extract entities and facts, store and export the graph.
@@ -186,6 +226,9 @@ def build(
     With --extractor llm (or rules+llm) a language model served over the
     chat-completions protocol finds the facts (or adds to the rules'); each one
     is checked against its sentence and the ontology, and its answers are cached.
+
+    With --executor dask the articles are extracted on a Dask cluster: the one at
+    --scheduler, or a local one kg starts and stops.
     """
     from kg.pipeline import build as run_build
 
@@ -193,7 +236,7 @@ def build(
     _report(
         run_build, paths, quiet, store=store, out=out, rebuild=rebuild,
         max_document_mb=max_document_mb, follow_symlinks=follow_symlinks, workers=workers,
-        llm=llm,
+        llm=llm, executor=_executor(executor, scheduler),
     )  # fmt: skip
 
 
@@ -304,6 +347,8 @@ def add(
     max_document_mb: float,
     follow_symlinks: bool,
     workers: int | None,
+    executor: str,
+    scheduler: str | None,
     **extractor: Any,
 ) -> None:
     """Add articles to the store, or update the ones that changed.
@@ -319,7 +364,7 @@ def add(
     _report(
         run_add, paths, quiet, store=store, out=out,
         max_document_mb=max_document_mb, follow_symlinks=follow_symlinks, workers=workers,
-        llm=llm,
+        llm=llm, executor=_executor(executor, scheduler),
     )  # fmt: skip
 
 

@@ -43,10 +43,19 @@ from kg.store import staged_store, store_lock, stored_documents
 from kg.swap import check_target
 from kg.validate import Violation, validate
 
-__all__ = ["BuildReport", "Changes", "add", "build", "remove", "sample_corpus"]
+__all__ = ["BuildReport", "Changes", "Executor", "add", "build", "remove", "sample_corpus"]
 
 #: progress(total, label) -> a context manager whose ``update(n)`` advances the bar
 ProgressFactory = Callable[[int, str], AbstractContextManager[Any]]
+
+
+@dataclass(frozen=True)
+class Executor:
+    """Where extraction runs: "local" (this machine's cores) or "dask" (a Dask cluster:
+    the one at ``scheduler``, or DASK_SCHEDULER_ADDRESS, else a local one kg starts)."""
+
+    kind: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ def build(
     follow_symlinks: bool = False,
     workers: int | None = None,
     llm: LLMSettings | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build the graph of the articles under ``paths`` into ``store`` and ``out``.
 
@@ -122,6 +132,8 @@ def build(
     Raises ``InputError`` when no document at all can be read, ``StoreError``
     when another process is writing the store. With ``llm``, a language model adds
     facts or replaces the rules' (kg/llm/); a document it fails on keeps the rules'.
+    With ``executor`` of kind "dask", extraction runs on a Dask cluster
+    (kg/extract/cluster.py); otherwise on this machine's cores.
     """
     started = time.perf_counter()
     with store_lock(store):
@@ -131,7 +143,9 @@ def build(
         if not documents:
             detail = "; ".join(problems) if problems else "no input files"
             raise InputError(f"nothing to build ({detail})")
-        return _build(documents, problems, store, out, progress, rebuild, started, workers, llm)
+        return _build(
+            documents, problems, store, out, progress, rebuild, started, workers, llm, executor
+        )
 
 
 def add(
@@ -145,6 +159,7 @@ def add(
     follow_symlinks: bool = False,
     workers: int | None = None,
     llm: LLMSettings | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Add the articles under ``paths`` to the store, or update them if they changed.
 
@@ -163,7 +178,9 @@ def add(
         replaced = {_resolved(d.source) for d in new}
         kept = {h: src for h, src in before.items() if _resolved(src) not in replaced}
         documents = _stored(kept, cache) + new
-        return _build(documents, problems, store, out, progress, rebuild, started, workers, llm)
+        return _build(
+            documents, problems, store, out, progress, rebuild, started, workers, llm, executor
+        )
 
 
 def remove(
@@ -282,6 +299,7 @@ def _extract(
     progress: ProgressFactory | None,
     rebuild: bool,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> tuple[list[Extraction], int]:
     """Each document's extraction, from the cache where possible; and how many were extracted."""
     found = {d.id: None if rebuild else cache.get(d) for d in documents}
@@ -291,7 +309,12 @@ def _extract(
             progress(len(missing), "Extracting") if progress else nullcontext(_NullBar())
         )
         with bar_cm as bar:
-            fresh = extract_in_parallel(missing, workers, bar.update)
+            if executor is not None and executor.kind == "dask":
+                from kg.extract.cluster import extract_on_dask
+
+                fresh = extract_on_dask(missing, executor.scheduler, workers, bar.update)
+            else:
+                fresh = extract_in_parallel(missing, workers, bar.update)
         for ex in fresh:
             cache.put(ex)
             found[ex.document.id] = ex
@@ -334,6 +357,7 @@ def _build(
     started: float,
     workers: int | None = None,
     llm: LLMSettings | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Extract (or reuse), resolve, encode, validate, store, export. The caller holds the lock."""
     for name in OUTPUT_NAMES:  # before any work: a folder in a file's place is refused
@@ -344,7 +368,7 @@ def _build(
     documents = [unique[k] for k in sorted(unique)]
     before = stored_documents(store)
     cache = ExtractionCache(cache_path(store))
-    extractions, extracted = _extract(documents, cache, progress, rebuild, workers)
+    extractions, extracted = _extract(documents, cache, progress, rebuild, workers, executor)
     llm_report = None
     if llm is not None:
         extractions, llm_report = extract_with_llm(
