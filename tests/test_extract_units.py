@@ -90,3 +90,16 @@ def test_an_empty_it_before_hands_the_pronoun_to_the_nearest_name(read_facts) ->
         "Orvane has gone to court. In 2019 it sued Brightcart over patents."
     )
     assert ("orvane", "sued", "brightcart", "asserted") in facts
+
+
+def test_a_descriptor_the_tagger_read_as_a_verb_is_the_names(read_facts) -> None:  # type: ignore[no-untyped-def]
+    doc = load_nlp()("Lumen Images has sued artificial intelligence startup Pictora.")
+    assert (doc[6].text, doc[6].pos_, doc[6].dep_) == ("startup", "NOUN", "compound")
+    assert (doc[7].dep_, doc[7].head.text) == ("dobj", "sued")
+    facts = read_facts("Lumen Images has sued startup Pictora in federal court in Seattle.")
+    assert ("lumen-images", "sued", "pictora", "asserted") in facts
+
+
+def test_a_companys_board_acts_for_the_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Zephyr's board has fired Nikhil Rao after six years.")
+    assert ("nikhil-rao", "departedFrom", "zephyr", "asserted") in facts

@@ -57,6 +57,10 @@ def is_passive(verb: Tok) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+#: a company's governing bodies, which act in its name
+_GOVERNING = {"board", "directors", "management", "leadership", "supervisory board"}
+
+
 @dataclass
 class Arguments:
     """The mentions that fill the roles of words in one sentence."""
@@ -240,7 +244,7 @@ class Arguments:
                 return [maker]
         for c in verb.children:
             if not passive and c.dep_ in _SUBJECT_DEPS:
-                found.extend(self.expand(c) or self._owner_of(c))
+                found.extend(self.expand(c) or self._owner_of(c) or self._governed(c))
             elif passive and c.dep_ == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
@@ -289,6 +293,21 @@ class Arguments:
         if verb.dep_ == "pcomp":
             return self.subjects(head.head, depth + 1)
         return []
+
+    def _governed(self, noun: Tok) -> list[Mention]:
+        """'Zephyr's board fired its chief', 'the board of Acme named ...': a company's
+        governing body acts for the company."""
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _GOVERNING:
+            return []
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        owners += [
+            p
+            for c in noun.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
+        return [m for o in owners for m in self.expand(o) if m.label == "Organization"]
 
     def _owner_of(self, noun: Tok) -> list[Mention]:
         """'tools that surpass X' where the tools belong to the subject of 'developed'."""

@@ -81,6 +81,8 @@ def _register_after() -> None:
                 tok.pos_, tok.tag_ = "VERB", "VBZ"
             elif _name_then_verb(tok):
                 _make_verb(tok, doc[tok.i - 1])
+            elif _descriptor_read_as_verb(tok):
+                _make_descriptor(tok)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -101,6 +103,40 @@ def _name_then_verb(tok: Any) -> bool:
         and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
         and any(c.dep_ == "prep" and c.i > tok.i for c in tok.children)
     )
+
+
+def _descriptor_read_as_verb(tok: Any) -> bool:
+    """'has sued startup Pictora', 'backed fintech Zelo': a noun that types names (a
+    cue word of the lexicon), read as a verb hung on the verb just before it, with the
+    name after it as its object."""
+    from kg.lexicon import LEXICON
+
+    if tok.tag_ not in ("VB", "VBN", "VBD", "VBP") or tok.dep_ not in ("xcomp", "ccomp", "dobj"):
+        return False
+    if LEXICON.cue_class(tok.lower_) is None or tok.head.i >= tok.i:
+        return False
+    if tok.head.pos_ not in ("VERB", "AUX") or tok.left_edge.i != tok.head.i + 1:
+        return False  # only its own modifiers between the verb and it
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return (
+        nxt is not None
+        and nxt.pos_ == "PROPN"
+        and any(c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > tok.i for c in tok.children)
+    )
+
+
+def _make_descriptor(tok: Any) -> None:
+    """Re-read the noun as a modifier of the name after it, the name as the object."""
+    verb = tok.head
+    name = next(c for c in tok.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > tok.i)
+    name.head, name.dep_ = verb, "dobj"
+    for child in list(tok.children):
+        if child.i > name.i:
+            child.head = verb  # "in federal court": the verb's
+        elif child.i < tok.i and child.dep_ in ("nsubj", "dobj"):
+            child.dep_ = "compound"  # "artificial intelligence startup"
+    tok.head, tok.dep_ = name, "compound"
+    tok.pos_, tok.tag_ = "NOUN", "NN"
 
 
 def _make_verb(tok: Any, name: Any) -> None:

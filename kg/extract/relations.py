@@ -429,6 +429,7 @@ class SentenceReader(RoleReader):
                     if m is None and c.pos_ == "NOUN":  # "Acme's board has fired ...": Acme
                         owners = [p for p in c.children if p.dep_ == "poss"]
                         m = self.mention(owners[0]) if owners else None
+                        m = m or next(iter(self._governed(c)), None)  # "the board of Acme"
                     if m is not None and m.label == "Organization":
                         above.append(m)
         found = unique(above)
