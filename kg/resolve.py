@@ -574,7 +574,8 @@ def _derived(
     * the parties of a deal partner with each other (evidence: the deal's sentence);
     * a body that fined a company (not a court) investigated it (evidence: the fine's);
     * a product named in one sentence with the maker the reference KB gives it is
-      made by that maker (evidence: that sentence).
+      made by that maker (evidence: that sentence);
+    * a company named after another one of the document is its unit (``_named_units``).
     """
     out: list[Fact] = []
     parties: dict[str, list[Fact]] = defaultdict(list)

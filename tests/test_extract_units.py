@@ -103,3 +103,22 @@ def test_a_descriptor_the_tagger_read_as_a_verb_is_the_names(read_facts) -> None
 def test_a_companys_board_acts_for_the_company(read_facts) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts("Zephyr's board has fired Nikhil Rao after six years.")
     assert ("nikhil-rao", "departedFrom", "zephyr", "asserted") in facts
+
+
+def test_a_name_the_parser_cut_from_its_typing_noun_is_its_object(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Orvane backed startup Zelo.")
+    assert ("orvane", "investedIn", "zelo", "asserted") in facts
+    text = "Hanbit Games agreed to buy a 60% stake in game studio Song Lam Interactive."
+    facts = read_facts(text)
+    assert ("hanbit-games", "owns", "song-lam-interactive", "planned") in facts
+
+
+def test_a_majority_stake_is_ownership_and_a_small_one_an_investment(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Raghav Group, which holds a 62% stake in Sundar Cement, said it had no plans. "
+        "Orvane took a 10% stake in Halvex. Veltra bought a controlling stake in Brightcart."
+    )
+    assert ("raghav-group", "owns", "sundar-cement", "asserted") in facts
+    assert ("orvane", "investedIn", "halvex", "asserted") in facts
+    assert not any(s == "orvane" and p == "owns" for s, p, _o, _m in facts)
+    assert ("veltra", "owns", "brightcart", "asserted") in facts

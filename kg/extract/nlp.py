@@ -83,6 +83,11 @@ def _register_after() -> None:
                 _make_verb(tok, doc[tok.i - 1])
             elif _descriptor_read_as_verb(tok):
                 _make_descriptor(tok)
+            elif (name := _name_cut_from_descriptor(tok)) is not None:
+                # "backed startup Zelo", "a stake in game studio Song Lam": the name,
+                # hung on the verb, is what the typing noun before it describes
+                name.head, name.dep_ = tok.head, tok.dep_
+                tok.head, tok.dep_ = name, "compound"
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -105,6 +110,17 @@ def _name_then_verb(tok: Any) -> bool:
     )
 
 
+#: the classes whose cue nouns stand before a name as its descriptor
+_TYPING = ("Organization", "Product", "AIModel", "Person")
+
+
+def _verb_word(lemma: str) -> bool:
+    """Whether the relation lexicon lists the word as a verb ("launch", "back")."""
+    from kg.extract.triggers import load_triggers
+
+    return lemma.lower() in load_triggers().verb_words
+
+
 def _descriptor_read_as_verb(tok: Any) -> bool:
     """'has sued startup Pictora', 'backed fintech Zelo': a noun that types names (a
     cue word of the lexicon), read as a verb hung on the verb just before it, with the
@@ -113,8 +129,10 @@ def _descriptor_read_as_verb(tok: Any) -> bool:
 
     if tok.tag_ not in ("VB", "VBN", "VBD", "VBP") or tok.dep_ not in ("xcomp", "ccomp", "dobj"):
         return False
-    if LEXICON.cue_class(tok.lower_) is None or tok.head.i >= tok.i:
+    if LEXICON.cue_class(tok.lower_) not in _TYPING or tok.head.i >= tok.i:
         return False
+    if any(c.dep_ in ("aux", "auxpass", "neg") for c in tok.children) or _verb_word(tok.lemma_):
+        return False  # "expected to launch Quill", "will back Zelo": a verb after all
     if tok.head.pos_ not in ("VERB", "AUX") or tok.left_edge.i != tok.head.i + 1:
         return False  # only its own modifiers between the verb and it
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
@@ -123,6 +141,31 @@ def _descriptor_read_as_verb(tok: Any) -> bool:
         and nxt.pos_ == "PROPN"
         and any(c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > tok.i for c in tok.children)
     )
+
+
+def _name_cut_from_descriptor(tok: Any) -> Any:
+    """The name right after a typing noun (a cue word of the lexicon) that the parser
+    hung on an earlier word instead of on the noun; None if there is none."""
+    from kg.lexicon import LEXICON
+
+    if tok.pos_ != "NOUN" or tok.dep_ not in ("pobj", "dobj") or tok.i + 1 >= len(tok.doc):
+        return None
+    if LEXICON.cue_class(tok.lower_) not in _TYPING or any(c.i > tok.i for c in tok.children):
+        return None
+    first = tok.doc[tok.i + 1]
+    if first.pos_ != "PROPN":
+        return None
+    end = first.i
+    while end + 1 < len(tok.doc) and tok.doc[end + 1].pos_ == "PROPN":
+        end += 1
+    chain = tok.doc[first.i : end + 1]
+    roots = [t for t in chain if not (first.i <= t.head.i <= end)]
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    if root.dep_ not in ("dobj", "npadvmod", "appos") or root.head.i >= tok.i:
+        return None
+    return root
 
 
 def _make_descriptor(tok: Any) -> None:

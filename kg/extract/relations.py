@@ -61,6 +61,32 @@ _FORMER = frozenset(
 )
 #: Properties that give a person a post at an organisation.
 _POSTS = ("ceoOf", "leaderOf", "worksFor", "founderOf")
+#: words that make a holding a majority one ("a controlling stake")
+_MAJORITY = frozenset({"majority", "controlling", "control"})
+
+
+def _majority(noun: Tok) -> bool:
+    """Whether a holding noun ("stake", "holding") is more than half of what it is in:
+    "a majority stake", "a controlling interest", "a 60% stake", "a 62 percent holding"."""
+    if noun.lemma_.lower() not in ("stake", "holding", "interest", "shareholding"):
+        return False
+    for t in noun.doc[noun.left_edge.i : noun.i]:
+        if t.lower_ in _MAJORITY:
+            return True
+        if t.lower_ in ("%", "percent", "per cent") and t.i > 0:
+            number = t.doc[t.i - 1].text.replace(",", "")
+            try:
+                return float(number) > 50
+            except ValueError:
+                return False
+        if t.text.endswith("%"):
+            try:
+                return float(t.text[:-1]) > 50
+            except ValueError:
+                return False
+    return False
+
+
 _SUED_AS_COMPANY = frozenset({"investedIn"})
 #: ... and figures whose owner, named as a product, is its company
 _RAISED_AS_COMPANY = frozenset({"fundingAmount", "valuation", "employeeCount", "jobCuts"})
@@ -306,6 +332,8 @@ class SentenceReader(RoleReader):
                 subs = [m for m in subs if m.start not in both]
                 objs = [m for m in objs if m.start not in both]
         rule, confidence = trig.rule_id(), 0.7 if trig.pos == "verb" else 0.6
+        if prop == "investedIn" and trig.pos == "noun" and _majority(tok):
+            prop, rule = "owns", rule + "+majority"  # "a 60% stake in X", "a controlling stake"
         if prop in (*_POSTS, "departedFrom") and any(o.label == "Organization" for o in objs):
             # "X replaced Y as chief executive of Acme": Y left Acme, not X
             objs = [o for o in objs if o.label != "Person"]
