@@ -70,8 +70,10 @@ def _register_after() -> None:
 
     @Language.component("kg_headline_verbs")
     def headline_verbs(doc: Any) -> Any:
-        """'Fabrik scraps Strada e-bike': a plural noun at the root with a subject is
-        the verb of a headline."""
+        """Repairs of the small model's tags and parse around names: 'Fabrik scraps
+        Strada e-bike' (a plural noun at the root with a subject is the verb of a
+        headline), 'Quetzal Pay competes with ...' (likewise right after a name), and a
+        noun that types a name read as a verb or cut from it ('has sued startup X')."""
         for tok in doc:
             if (
                 tok.dep_ == "ROOT"
@@ -122,9 +124,9 @@ def _verb_word(lemma: str) -> bool:
 
 
 def _descriptor_read_as_verb(tok: Any) -> bool:
-    """'has sued startup Pictora', 'backed fintech Zelo': a noun that types names (a
-    cue word of the lexicon), read as a verb hung on the verb just before it, with the
-    name after it as its object."""
+    """'has sued startup Pictora', 'has sued artificial intelligence startup Pictora': a
+    noun that types names (a cue word of the lexicon), read as a verb hung on the verb
+    just before it, with the name after it as its object."""
     from kg.lexicon import LEXICON
 
     if tok.tag_ not in ("VB", "VBN", "VBD", "VBP") or tok.dep_ not in ("xcomp", "ccomp", "dobj"):
