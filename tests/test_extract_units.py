@@ -122,3 +122,10 @@ def test_a_majority_stake_is_ownership_and_a_small_one_an_investment(read_facts)
     assert ("orvane", "investedIn", "halvex", "asserted") in facts
     assert not any(s == "orvane" and p == "owns" for s, p, _o, _m in facts)
     assert ("veltra", "owns", "brightcart", "asserted") in facts
+
+
+def test_a_person_folded_into_the_title_they_were_named_to_holds_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Halvex named Jane Roe chief executive.")
+    assert ("jane-roe", "ceoOf", "halvex", "asserted") in facts
+    facts = read_facts("The board of Halvex named Jane Roe chief executive.")
+    assert ("jane-roe", "ceoOf", "halvex", "asserted") in facts

@@ -124,6 +124,9 @@ class RoleReader(Arguments):
             mods = [c for c in tok.children if c.dep_ in deps and c.i < tok.i]
             if head is not None:  # "Acme CEO Jane Roe" parsed flat: Acme hangs on Roe
                 mods += [c for c in head.children if c.dep_ in deps and c.i < tok.i]
+            if tok.dep_ == "oprd":  # "named [Jane Roe chief executive]": the holder
+                held = {h.i for h in holders(tok)}
+                mods = [c for c in mods if c.i not in held]
             return unique([m for c in mods if (m := self.mention(c)) is not None])
         if name == "under":
             if tok.dep_ == "pobj" and tok.head.lower_ == "under":
@@ -223,7 +226,12 @@ def holders(noun: Tok) -> list[Tok]:
     elif t.dep_ == "nsubj" and verb.lemma_ in _LISTING:  # "its backers include A and B"
         out += [c for c in verb.children if c.dep_ == "dobj"]
     elif t.dep_ == "oprd":  # "named Y CEO"
-        out += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        named = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        # the parser sometimes folds the person into the title: "named [Jane Roe chief
+        # executive]", with the name a modifier of the title
+        out += named or [
+            c for c in t.children if c.dep_ in ("nmod", "compound") and c.pos_ == "PROPN"
+        ]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("VERB", "AUX"):
         clause = verb.head  # "served as CEO", "named Y as CEO", "Y was named as CEO"
         # (the parser sometimes makes the named person an "oprd")
