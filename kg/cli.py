@@ -157,15 +157,14 @@ def _llm_settings(options: dict[str, Any]) -> Any:
 def _executor(kind: str, scheduler: str | None) -> Any:
     """The Executor --executor and --scheduler ask for; a usage error for a scheduler
     without --executor dask, or an address Dask cannot read."""
-    import os
-
+    from kg.extract.cluster import scheduler_address
     from kg.pipeline import Executor
 
     if kind != "dask":
         if scheduler:
             raise click.UsageError("--scheduler needs --executor dask")
         return Executor()
-    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
+    address = scheduler_address(scheduler)
     if address is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://\S+", address):
         raise click.BadParameter(
             f"{address!r} is no Dask scheduler address (expected tcp://HOST:PORT)",

@@ -663,10 +663,10 @@ _SAME_COMPANY = GROUP_WORDS | {
 }  # fmt: skip
 
 
-_ORG_SIDES: dict[str, Callable[[Fact], str]] = {
-    **{p: (lambda f: str(f.object)) for p in ("ceoOf", "leaderOf", "worksFor", "departedFrom")},
-    **{p: (lambda f: f.subject) for p in ("locatedIn", "headquarteredIn", "employeeCount")},
-}
+#: properties whose object, and whose subject, is a company (a unit has a chief, staff,
+#: a seat)
+_ORG_OBJECT = frozenset({"ceoOf", "leaderOf", "worksFor", "departedFrom"})
+_ORG_SUBJECT = frozenset({"locatedIn", "headquarteredIn", "employeeCount"})
 
 
 def _named_units(
@@ -677,17 +677,14 @@ def _named_units(
     entities: dict[str, Entity],
 ) -> list[Fact]:
     """A company named after another one of the document, with more words than a legal
-    form or "Group": 'Amazon Web Services' and 'Amazon', 'Volkswagen Group of America'
-    and 'Volkswagen' name a unit and its owner (evidence: the unit's first sentence)."""
+    form or "Group": 'Orvane Cloud Services' and 'Orvane', 'Orvane Group of America'
+    and 'Orvane' name a unit and its owner (evidence: the unit's first sentence)."""
     orgs = {k: strip_legal(entities[k].label) for k in present if entities[k].cls == "Organization"}
     owned = {str(f.object) for f in doc_facts if f.predicate in ("owns", "acquired")}
     # a unit is a company by what the document says of it (it has a chief, staff, a
     # seat), not only by its class, which a product named after its maker may get
-    companies = {
-        k
-        for f in doc_facts
-        for k in (f.subject, str(f.object))
-        if f.predicate in _ORG_SIDES and k == _ORG_SIDES[f.predicate](f)
+    companies = {str(f.object) for f in doc_facts if f.predicate in _ORG_OBJECT} | {
+        f.subject for f in doc_facts if f.predicate in _ORG_SUBJECT
     }
     pairs: list[tuple[str, str]] = []
     for unit, name in orgs.items():

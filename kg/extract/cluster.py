@@ -27,7 +27,7 @@ from typing import Any
 from kg.errors import ExtractionError
 from kg.model import Document, Extraction
 
-__all__ = ["SCHEDULER_ENV", "batches", "extract_on_dask"]
+__all__ = ["SCHEDULER_ENV", "batches", "extract_on_dask", "scheduler_address"]
 
 #: the environment variable Dask itself reads for a scheduler's address
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -64,6 +64,12 @@ def batches(documents: Sequence[Document], workers: int) -> list[list[Document]]
     return out
 
 
+def scheduler_address(given: str | None) -> str | None:
+    """The scheduler to connect to: ``given``, else ``DASK_SCHEDULER_ADDRESS``; None for
+    a local cluster."""
+    return given or os.environ.get(SCHEDULER_ENV, "").strip() or None
+
+
 def _extract_batch(documents: list[Document]) -> tuple[str, list[Extraction]]:
     """One task, run on a worker: the batch's extractions, and the version that made them."""
     from kg.cache import cache_version
@@ -92,7 +98,7 @@ def extract_on_dask(
 
     if not documents:
         return []
-    address = scheduler or os.environ.get(SCHEDULER_ENV, "").strip() or None
+    address = scheduler_address(scheduler)
     mine = cache_version()
     with ExitStack() as stack:
         client: Any

@@ -234,7 +234,7 @@ class DocState:
         classes: Sequence[str],
         resolve: Callable[[Any], Mention | None],
     ) -> Mention | None:
-        """'VMware sells software through Amazon Web Services. It competes with ...': a
+        """'Orvane sells software through Halvex Cloud. It competes with ...': a
         pronoun that is the first name-like word of its sentence and its subject goes
         on with the subject of the sentence before, not with the last name there."""
         sent = tok.sent

@@ -295,7 +295,7 @@ class Arguments:
         return []
 
     def _governed(self, noun: Tok) -> list[Mention]:
-        """'Zephyr's board fired its chief', 'the board of Acme named ...': a company's
+        """'Orvane's board fired its chief', 'the board of Acme named ...': a company's
         governing body acts for the company."""
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _GOVERNING:
             return []

@@ -389,7 +389,7 @@ class MentionFinder:
                 and before.i not in taken
                 and before.whitespace_ != ""
             ):
-                # "Ana Lucía Pardo", tagged from its second name: a given name before
+                # "Ana Lucía Roe", tagged from its second name: a given name before
                 # it is the start of the person's name
                 span, cls = sdoc[span.start - 1 : span.end], "Person"
             if (

@@ -8,6 +8,8 @@ from functools import cache
 from typing import Any
 
 from kg.errors import ExtractionError
+from kg.extract.triggers import load_triggers
+from kg.lexicon import LEXICON
 
 __all__ = ["MODEL_PACKAGE", "load_nlp", "parse"]
 
@@ -72,7 +74,7 @@ def _register_after() -> None:
     def headline_verbs(doc: Any) -> Any:
         """Repairs of the small model's tags and parse around names: 'Fabrik scraps
         Strada e-bike' (a plural noun at the root with a subject is the verb of a
-        headline), 'Quetzal Pay competes with ...' (likewise right after a name), and a
+        headline), 'Orvane Pay competes with ...' (likewise right after a name), and a
         noun that types a name read as a verb or cut from it ('has sued startup X')."""
         for tok in doc:
             if (
@@ -86,17 +88,14 @@ def _register_after() -> None:
             elif _descriptor_read_as_verb(tok):
                 _make_descriptor(tok)
             elif (name := _name_cut_from_descriptor(tok)) is not None:
-                # "backed startup Zelo", "a stake in game studio Song Lam": the name,
-                # hung on the verb, is what the typing noun before it describes
-                name.head, name.dep_ = tok.head, tok.dep_
-                tok.head, tok.dep_ = name, "compound"
+                _attach_descriptor(tok, name)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
 
 
 def _name_then_verb(tok: Any) -> bool:
-    """'Quetzal Pay competes with Nubank', 'Acme Labs partners with Beta': a lower-case
+    """'Orvane Pay competes with Halvex', 'Acme Labs partners with Beta': a lower-case
     plural noun at the root, right after a name it has swallowed as a modifier and
     before a preposition, is the sentence's verb."""
     if tok.dep_ != "ROOT" or tok.tag_ != "NNS" or not tok.is_lower or tok.i == 0:
@@ -118,23 +117,19 @@ _TYPING = ("Organization", "Product", "AIModel", "Person")
 
 def _verb_word(lemma: str) -> bool:
     """Whether the relation lexicon lists the word as a verb ("launch", "back")."""
-    from kg.extract.triggers import load_triggers
-
     return lemma.lower() in load_triggers().verb_words
 
 
 def _descriptor_read_as_verb(tok: Any) -> bool:
-    """'has sued startup Pictora', 'has sued artificial intelligence startup Pictora': a
+    """'has sued startup Halvex', 'has sued artificial intelligence startup Halvex': a
     noun that types names (a cue word of the lexicon), read as a verb hung on the verb
     just before it, with the name after it as its object."""
-    from kg.lexicon import LEXICON
-
     if tok.tag_ not in ("VB", "VBN", "VBD", "VBP") or tok.dep_ not in ("xcomp", "ccomp", "dobj"):
         return False
     if LEXICON.cue_class(tok.lower_) not in _TYPING or tok.head.i >= tok.i:
         return False
     if any(c.dep_ in ("aux", "auxpass", "neg") for c in tok.children) or _verb_word(tok.lemma_):
-        return False  # "expected to launch Quill", "will back Zelo": a verb after all
+        return False  # "expected to launch Quill", "will back Halvex": a verb after all
     if tok.head.pos_ not in ("VERB", "AUX") or tok.left_edge.i != tok.head.i + 1:
         return False  # only its own modifiers between the verb and it
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
@@ -147,9 +142,8 @@ def _descriptor_read_as_verb(tok: Any) -> bool:
 
 def _name_cut_from_descriptor(tok: Any) -> Any:
     """The name right after a typing noun (a cue word of the lexicon) that the parser
-    hung on an earlier word instead of on the noun; None if there is none."""
-    from kg.lexicon import LEXICON
-
+    hung on an earlier word instead of on the noun ("backed startup Halvex", "a stake in
+    game studio Orvane Interactive"); None if there is none."""
     if tok.pos_ != "NOUN" or tok.dep_ not in ("pobj", "dobj") or tok.i + 1 >= len(tok.doc):
         return None
     if LEXICON.cue_class(tok.lower_) not in _TYPING or any(c.i > tok.i for c in tok.children):
@@ -168,6 +162,12 @@ def _name_cut_from_descriptor(tok: Any) -> Any:
     if root.dep_ not in ("dobj", "npadvmod", "appos") or root.head.i >= tok.i:
         return None
     return root
+
+
+def _attach_descriptor(tok: Any, name: Any) -> None:
+    """Hang the typing noun on the name after it, the name where the noun was."""
+    name.head, name.dep_ = tok.head, tok.dep_
+    tok.head, tok.dep_ = name, "compound"
 
 
 def _make_descriptor(tok: Any) -> None:

@@ -317,19 +317,16 @@ class SentenceReader(RoleReader):
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
         if not trig.symmetric:  # a mention in both lists belongs to neither side
             both = {m.start for m in subs} & {m.start for m in objs}
-            owned = any(c.dep_ == "poss" for c in tok.children)
-            if (
-                both
-                and owned
-                and trig.pos == "noun"
+            # "Orvane said its Lumora unit ...": with a possessor on the noun, the name
+            # compounded before it is what the noun is, not who has it
+            compounded = (
+                trig.pos == "noun"
+                and any(c.dep_ == "poss" for c in tok.children)
                 and all(m.end <= self.offset + tok.idx for m in subs if m.start in both)
                 and any(m.start not in both for m in subs)
-            ):
-                # "Alphabet said its Waymo unit ...": with a possessor on the noun, the
-                # name compounded before it is what the noun is
-                subs = [m for m in subs if m.start not in both]
-            else:
-                subs = [m for m in subs if m.start not in both]
+            )
+            subs = [m for m in subs if m.start not in both]
+            if not compounded:
                 objs = [m for m in objs if m.start not in both]
         rule, confidence = trig.rule_id(), 0.7 if trig.pos == "verb" else 0.6
         if prop == "investedIn" and trig.pos == "noun" and _majority(tok):
