@@ -448,6 +448,18 @@ def tab(tmp_path: Path) -> Any:
         yield b.new_page()
 
 
+def _outside_view(tab: Any, ids: list[str]) -> list[str]:
+    """Those of ``ids`` whose centre is not inside the graph's canvas."""
+    found: list[str] = tab.evaluate(
+        "(function (ids) { var r = document.getElementById('graph').getBoundingClientRect();"
+        " return ids.filter(function (id) {"
+        " var p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
+        " return !(p.x >= 0 && p.y >= 0 && p.x <= r.width && p.y <= r.height); }); })"
+        f"({json.dumps(ids)})"
+    )
+    return found
+
+
 def _centre_of(tab: Any, node: str) -> tuple[float, float]:
     """Where a node is drawn, in viewport pixels."""
     x, y = tab.evaluate(
@@ -473,16 +485,14 @@ def test_in_chromium_offline_safe_and_explorable(
     counts = "[document.images.length, document.querySelectorAll('svg,iframe,object').length]"
     assert tab.evaluate(counts) == [0, 0]
 
-    # Search focuses the entity: selected, centred, shown in the panel.
+    # Search focuses the entity: selected, its neighbourhood in view, shown in the panel.
     tab.type_text("#search", "GLOBEX")
     globex = str(KGR["globex"])
     assert tab.evaluate("document.body.dataset.selected") == f"node:{globex}"
+    assert tab.evaluate("document.body.dataset.focus").startswith(globex + "|")
     assert tab.evaluate("document.querySelector('#details h2').textContent") == HOSTILE_LABEL
-    view = tab.evaluate("kgNetwork.getViewPosition()")
-    spot = tab.evaluate(f"kgNetwork.getPositions([{json.dumps(globex)}])[{json.dumps(globex)}]")
-    assert view["x"] == pytest.approx(spot["x"], abs=1) and view["y"] == pytest.approx(
-        spot["y"], abs=1
-    )
+    assert tab.evaluate("document.getElementById('focus-name').textContent") == HOSTILE_LABEL
+    assert _outside_view(tab, [globex, DEAL]) == []
     tab.type_text("#search", "zzz")
     assert (
         tab.evaluate("document.getElementById('search-status').textContent") == "no entity matches"

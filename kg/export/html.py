@@ -69,6 +69,7 @@ _TOOLTIP_SENTENCES = 3
 #: would take seconds to settle, so it starts off (the page has a toggle).
 PHYSICS_LIMIT = 300
 _CONFLICT_COLOUR = "#d93025"
+_ISOLATED_GAP = 90  # pixels between the entities with no relation, drawn in rows
 #: open relations (kg:relatedTo) are drawn apart: thin, grey, dashed, labelled by their words
 _OPEN_COLOUR = "#9aa0a6"
 _TITLE = "kg \u2014 news knowledge graph"
@@ -77,11 +78,10 @@ _OPTIONS: dict[str, Any] = {  # vis-network options; a fixed seed gives the same
     "layout": {"randomSeed": 7},
     "interaction": {"hover": True, "tooltipDelay": 150},
     "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 600}},
-    "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif"}},
+    "nodes": {"borderWidth": 1},
     "edges": {
         "color": {"color": "#9aa0a6", "highlight": "#3c4043", "hover": "#5f6368"},
-        "font": {"size": 11, "align": "horizontal", "face": "sans-serif", "strokeWidth": 3},
-        "smooth": {"type": "continuous"},
+        "smooth": False,  # one straight edge per pair: its label sits at its middle
     },
 }
 #: Only our two inline scripts (by hash) may run; nothing may be fetched.
@@ -270,26 +270,28 @@ def _tooltip(head: str, facts: Iterable[dict[str, Any]], r: _Reader) -> str:
     return "\n".join(lines)
 
 
-def _edges(
+def _relation_edges(
     r: _Reader, edges: list[_Edge], relations: dict[URIRef, list[dict[str, str]]]
-) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, dict[str, Any]]]]:
-    """Each edge's panel details and its vis-network options; fills ``relations``."""
+) -> dict[str, dict[str, Any]]:
+    """Each relation's panel details, keyed ``e0``, ``e1``...; fills ``relations``."""
     details: dict[str, dict[str, Any]] = {}
-    vis: list[tuple[str, str, dict[str, Any]]] = []
-    pairs = Counter(frozenset((e.subject, e.object)) for e in edges)
-    seen: Counter[frozenset[URIRef]] = Counter()
     for i, e in enumerate(edges):
         eid, symmetric = f"e{i}", e.predicate in r.onto.symmetric
         s_label, p_label, o_label = r.label(e.subject), r.label(e.predicate), r.label(e.object)
         joint = " \u2014 " if symmetric else " \u2192 "
+        facts = _sort_evidence(e.facts)
+        if local_name(e.predicate) == OPEN_RELATION:
+            words = " / ".join(sorted({ev["text"] for ev in facts if ev["text"]})) or p_label
+            p_label = f"{p_label}: {words}"
+        short = f"~ {words}" if local_name(e.predicate) == OPEN_RELATION else p_label
         text = f"{s_label} \u2014 {p_label}{joint}{o_label}"
         for end in dict.fromkeys((e.subject, e.object)):
             relations[end].append({"edge": eid, "text": text})
-        facts = _sort_evidence(e.facts)
         conflict = any(e.predicate in r.conflicts.get(end, ()) for end in (e.subject, e.object))
         details[eid] = {
             "subject": str(e.subject),
             "property": p_label,
+            "label": short,
             "relation": local_name(e.predicate),
             "object": str(e.object),
             "symmetric": symmetric,
@@ -298,29 +300,60 @@ def _edges(
             "conflict": conflict,
             "graphs": [] if facts else sorted(e.graphs),
         }
+    return details
+
+
+def _pair_edges(
+    r: _Reader, edges: list[_Edge], details: dict[str, dict[str, Any]]
+) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[str, str]]:
+    """One vis-network edge per pair of entities, carrying every relation between them.
+
+    Returns the edges (from, to, options) and the pair edge of each relation.
+    """
+    by_pair: dict[frozenset[URIRef], list[int]] = {}
+    for i, e in enumerate(edges):
+        by_pair.setdefault(frozenset((e.subject, e.object)), []).append(i)
+    vis: list[tuple[str, str, dict[str, Any]]] = []
+    pair_of: dict[str, str] = {}
+    for members in by_pair.values():
+        first = edges[members[0]]
+        eids = [f"e{i}" for i in members]
+        rels = [details[eid] for eid in eids]
+        for eid in eids:
+            pair_of[eid] = eids[0]
+        facts = [ev for d in rels for ev in d["facts"]]
+        directed = [d for d in rels if not d["symmetric"]]
+        forward = any(d["subject"] == str(first.subject) for d in directed)
+        backward = any(d["subject"] != str(first.subject) for d in directed)
+        if first.subject == first.object:
+            forward, backward = bool(directed), False
+        label = rels[0]["label"] if len(rels) == 1 else f"{len(rels)} relations"
+        s_label, o_label = r.label(first.subject), r.label(first.object)
+        if len(rels) == 1:
+            head = f"{s_label} {rels[0]['property']} {o_label}"
+        else:
+            head = f"{s_label} \u2014 {o_label}: " + "; ".join(d["property"] for d in rels)
         options: dict[str, Any] = {
-            "id": eid,
-            "label": p_label,
-            "title": _tooltip(f"{s_label} {p_label} {o_label}", facts, r),
+            "id": eids[0],
+            "label": label,
+            "count": len(rels),
+            "title": _tooltip(head, facts, r),
             "dashes": bool(facts) and all(ev["tentative"] for ev in facts),
-            "width": round(1 + 0.75 * min(details[eid]["sources"], 6), 1),
-            "arrows": {"to": {"enabled": not symmetric}},
-            "relation": local_name(e.predicate),
+            "width": round(1 + 0.75 * min(_sources(facts), 6), 1),
+            "arrows": {"to": {"enabled": forward}},
+            "relation": rels[0]["relation"],
+            "relations": sorted({d["relation"] for d in rels}),
+            "members": eids,
         }
-        if local_name(e.predicate) == OPEN_RELATION:
-            words = " / ".join(sorted({ev["text"] for ev in facts if ev["text"]})) or p_label
-            details[eid]["property"] = f"{p_label}: {words}"
-            options.update(label=f"~ {words}", dashes=True, width=1)
+        if backward:
+            options["arrows"]["from"] = {"enabled": True}
+        if all(d["relation"] == OPEN_RELATION for d in rels):
+            options.update(dashes=True, width=1)
             options["color"] = {"color": _OPEN_COLOUR, "highlight": _OPEN_COLOUR}
-            options["title"] = _tooltip(f"{s_label} ~ {words} ~ {o_label}", facts, r)
-        if conflict:
+        if any(d["conflict"] for d in rels):
             options["color"] = {"color": _CONFLICT_COLOUR, "highlight": _CONFLICT_COLOUR}
-        pair = frozenset((e.subject, e.object))
-        if pairs[pair] > 1:  # curve parallel edges apart, each by a different amount
-            seen[pair] += 1
-            options["smooth"] = {"type": "curvedCW", "roundness": round(0.25 * seen[pair], 2)}
-        vis.append((str(e.subject), str(e.object), options))
-    return details, vis
+        vis.append((str(first.subject), str(first.object), options))
+    return vis, pair_of
 
 
 def _node(r: _Reader, node: URIRef, attributes: dict[tuple[URIRef, Node], Any]) -> dict[str, Any]:
@@ -353,26 +386,44 @@ def _node(r: _Reader, node: URIRef, attributes: dict[tuple[URIRef, Node], Any]) 
     }
 
 
+def _positions(simple: nx.Graph, isolated: list[str]) -> dict[str, tuple[int, int]]:
+    """The connected part laid out by networkx; entities with no relation in rows below it."""
+    connected = simple.subgraph(n for n in simple if n not in set(isolated))
+    positions = layout(connected)
+    bottom = max((y for _, y in positions.values()), default=0) + 2 * _ISOLATED_GAP
+    columns = max(1, math.ceil(math.sqrt(len(isolated))))
+    for i, node in enumerate(isolated):
+        positions[node] = ((i % columns) * _ISOLATED_GAP, bottom + (i // columns) * _ISOLATED_GAP)
+    return positions
+
+
 def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
     """The page's JSON payload, its legend and its counts."""
     r = _Reader(ds)
     edges_by_key, attributes = _collect(r)
     edges = [edges_by_key[k] for k in sorted(edges_by_key)]
     relations: dict[URIRef, list[dict[str, str]]] = defaultdict(list)
-    edge_details, vis_edges = _edges(r, edges, relations)
+    edge_details = _relation_edges(r, edges, relations)
+    vis_edges, pair_of = _pair_edges(r, edges, edge_details)
+    for eid, pair in pair_of.items():
+        edge_details[eid]["pair"] = pair
 
     # Importance and positions come from networkx, so a large page needs no physics.
     simple = nx.Graph()
     simple.add_nodes_from(str(n) for n in sorted(r.cls))
     simple.add_edges_from((str(e.subject), str(e.object)) for e in edges)
-    rank, positions = pagerank(simple), layout(simple)
+    isolated = [n for n in simple if simple.degree(n) == 0]
+    rank, positions = pagerank(simple), _positions(simple, isolated)
     top = max(rank.values(), default=1.0)
     physics = len(r.cls) <= PHYSICS_LIMIT
     options = _options(physics)
 
     # pyvis holds the vis-network data; the page around it is ours (see the module doc).
+    # Its add_node checks each id against a list (quadratic); the ids are unique here,
+    # so the node dicts go straight into its model and its id list is a set.
     net = Network(directed=True)
     node_details: dict[str, dict[str, Any]] = {}
+    alone = set(isolated)
     for node in sorted(r.cls):
         d = _node(r, node, attributes.get(node, {}))
         d["relations"] = sorted(relations[node], key=lambda x: (x["text"], x["edge"]))
@@ -380,15 +431,14 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
         node_details[str(node)] = d
         lines = [f"{d['label']} ({d['class']})"]
         lines += [f"{f['property']}: {f['value']}" for f in d["facts"]]
-        extra: dict[str, Any] = {}
+        vis_node: dict[str, Any] = {"id": str(node), "color": d["colour"]}
         if d["conflicts"]:
             lines.append("\u26a0 conflicting " + ", ".join(d["conflicts"]))
-            extra = {"borderWidth": 4, "shapeProperties": {"borderDashes": [6, 3]}}
             red = {"background": d["colour"], "border": _CONFLICT_COLOUR}
-            extra["color"] = red | {"highlight": red, "hover": red}
+            vis_node["color"] = red | {"highlight": red, "hover": red}
+            vis_node.update(borderWidth=4, shapeProperties={"borderDashes": [6, 3]})
         x, y = positions[str(node)]
-        net.add_node(
-            str(node),
+        vis_node.update(
             label=d["label"] + (" \u26a0" if d["conflicts"] else ""),
             shape=_STYLE.get(r.cls[node], _FALLBACK_STYLE)[1],
             title="\n".join(lines),
@@ -396,10 +446,11 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
             x=x,
             y=y,
             cls=local_name(r.cls[node]),
-            **({"color": d["colour"]} | extra),
         )
-    known = set(net.node_ids)
-    net.node_ids = known  # pyvis checks each edge's ends against this: a set, not a list
+        if str(node) in alone:
+            vis_node["isolated"] = True
+        net.nodes.append(vis_node)
+    net.node_ids = {n["id"] for n in net.nodes}  # pyvis checks each edge's ends against this
     for source, target, edge_options in vis_edges:
         net.add_edge(source, target, **edge_options)
     net.options = options  # a plain dict: pyvis passes it through as JSON
@@ -430,6 +481,7 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
     counts = {"entities": len(node_details), "relations": len(edges), "documents": n_docs}
     counts["conflicts"] = sum(1 for d in node_details.values() if d["conflicts"])
     counts["physics"] = int(physics)
+    counts["isolated"] = len(isolated)
     return payload, legend, counts
 
 
@@ -439,7 +491,6 @@ def _options(physics: bool) -> dict[str, Any]:
     options["layout"]["improvedLayout"] = False  # positions are given
     if not physics:
         options["physics"]["enabled"] = False
-        options["edges"]["smooth"] = False
         options["interaction"]["hideEdgesOnDrag"] = True
     return options
 
