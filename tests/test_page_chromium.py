@@ -441,3 +441,133 @@ def test_a_click_selects_the_entity_drawn_on_top(thirteen: Path, tab: Any) -> No
     x, y = _centre(tab, neighbour)
     tab.click(x, y)
     assert tab.evaluate("document.body.dataset.selected") == f"node:{openai}"
+
+
+# ---------------------------------------------------------------- a large graph: communities
+
+
+def _stories(n: int) -> Any:
+    """``n`` entities in stories of 5 to 12 around shared hubs, one document per story."""
+    import hashlib
+    import random
+
+    from kg.model import Document, Entity, Evidence, Fact
+    from kg.rdf import to_dataset
+
+    rng = random.Random(5)
+    classes = ["Organization", "Person", "Product", "AIModel", "Place"]
+    relations = ["developer", "competesWith", "partnersWith", "investedIn", "launched"]
+    keys = [f"s{i:05}" for i in range(n)]
+    entities = {k: Entity(k, f"Item {i}", classes[i % len(classes)]) for i, k in enumerate(keys)}
+    hubs = keys[: max(1, n // 50)]
+    docs, facts, counts, i = [], [], {}, 0
+    while i < n:
+        story = keys[i : i + rng.randint(5, 12)]
+        i += len(story)
+        doc_id = hashlib.sha256(f"story {len(docs)}".encode()).hexdigest()
+        doc = Document(doc_id, f"story-{len(docs)}.txt", "x", "txt", f"Story {len(docs)}")
+        docs.append(doc)
+        members = [*story, rng.choice(hubs)]
+        for j, a in enumerate(members[1:], 1):
+            b = members[rng.randrange(j)]
+            if a != b:
+                ev = Evidence(doc.id, f"{entities[a].label} met {entities[b].label}.", 0, 4)
+                facts.append(Fact(a, rng.choice(relations), b, True, ev, "test"))
+        counts[doc.id] = dict.fromkeys(members, 1)
+    return to_dataset(docs, entities, facts, counts)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    from kg.export.html import write_html
+
+    ds = _stories(5000)
+    return ds, write_html(ds, tmp_path_factory.mktemp("large") / "graph.html")
+
+
+def test_a_large_graph_opens_on_its_communities(
+    large: tuple[Any, Path], tab: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from kg.analytics import graph_stats
+
+    ds, page = large
+    data = _payload(page)
+    assert data["overview"] is True
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    members: dict[int, set[str]] = defaultdict(set)
+    for n in data["nodes"]:
+        members[n["community"]].add(labels[n["id"]])
+    # the communities kg stats reports, in its order, named after their first members
+    reported = [c for c in graph_stats(ds).communities]
+    assert [members[i] for i in range(len(reported))] == [set(c) for c in reported]
+    for c, names in zip(data["communities"], reported, strict=True):
+        assert c["label"].startswith(" \u00b7 ".join(names[:2]))
+
+    _open(tab, page)
+    drawn = tab.evaluate("kgNetwork.body.nodeIndices.slice().sort()")
+    assert drawn == sorted(c["id"] for c in data["communities"])
+    boxes = _boxes(tab)
+    assert len(boxes) >= 10 and _overlaps(boxes) == []
+    assert {b["text"] for b in boxes} <= {c["label"] for c in data["communities"]}
+    assert data["communities"][0]["label"] in {b["text"] for b in boxes}  # the largest
+    assert all(_ink(tab, b) > 0 for b in boxes)
+    _screenshot(tab, tmp_path_factory, "5000 entities overview")
+
+
+def test_a_click_on_a_community_draws_its_entities(
+    large: tuple[Any, Path], tab: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data = _payload(large[1])
+    first = data["communities"][0]
+    inside = sorted(n["id"] for n in data["nodes"] if n["community"] == 0)
+    _open(tab, large[1])
+    x, y = _centre(tab, first["id"])
+    assert tab.evaluate(f"kgNodeAt({x}, {y})") == first["id"]
+    tab.click(x, y)
+    _frame(tab)
+    drawn = set(tab.evaluate("kgNetwork.body.nodeIndices"))
+    assert set(inside) <= drawn and first["id"] not in drawn
+    assert len(drawn) == len(inside) + len(data["communities"]) - 1
+    assert tab.evaluate("document.querySelector('#details h2').textContent") == first["label"]
+    # relations to the other communities go to their summary nodes
+    ends = tab.evaluate(
+        "kgNetwork.body.edgeIndices.map(id => [kgNetwork.body.edges[id].fromId,"
+        " kgNetwork.body.edges[id].toId])"
+    )
+    assert all(a in drawn and b in drawn for a, b in ends)
+    assert any(a.startswith("c") or b.startswith("c") for a, b in ends)
+    boxes = _boxes(tab)
+    assert _overlaps(boxes) == []
+    assert len({b["id"] for b in boxes} & set(inside)) >= len(inside) // 3
+    assert [n for n in inside if not _in_view(tab, n)] == []
+    _screenshot(tab, tmp_path_factory, "5000 entities community opened")
+    # back: the overview again
+    tab.evaluate("document.getElementById('focus-back').click()")
+    drawn = tab.evaluate("kgNetwork.body.nodeIndices.slice().sort()")
+    assert drawn == sorted(c["id"] for c in data["communities"])
+
+
+def test_search_in_the_overview_draws_and_focuses_the_neighbourhood(
+    large: tuple[Any, Path], tab: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data = _payload(large[1])
+    target = next(n for n in data["nodes"] if n["label"] == "Item 2500")
+    _open(tab, large[1])
+    tab.type_text("#search", "Item 2500")
+    _frame(tab)
+    focus = tab.evaluate("kgFocus()")
+    assert focus["id"] == target["id"]
+    assert set(focus["kept"]) == _neighbours(data, target["id"], focus["hops"])
+    assert [n for n in focus["kept"] if not _in_view(tab, n)] == []
+    boxes = _boxes(tab)
+    assert _overlaps(boxes) == [] and target["id"] in {b["id"] for b in boxes}
+    _screenshot(tab, tmp_path_factory, "5000 entities search")
+    # a click on a neighbour focuses it in turn
+    other = max(
+        (n for n in focus["kept"] if n != target["id"] and _in_view(tab, n)),
+        key=lambda n: (len(_neighbours(data, n, 1)), n),
+    )
+    x, y = _centre(tab, other)
+    if tab.evaluate(f"kgNodeAt({x}, {y})") == other:
+        tab.click(x, y)
+        assert tab.evaluate("kgFocus()")["id"] == other

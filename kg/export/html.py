@@ -38,6 +38,7 @@ from kg import __version__
 from kg.errors import KGError
 from kg.export.files import replace_files
 from kg.export.networks import layout, local_name, ontology, pagerank
+from kg.export.overview import OVERVIEW_LIMIT, Community, community_layout
 from kg.model import OPEN_RELATION
 from kg.rdf import REFERENCE_GRAPH, union_graph
 from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD
@@ -58,7 +59,7 @@ _STYLE: dict[URIRef, tuple[str, str, str]] = {
     KG.Event: ("#9c755f", "triangleDown", "\u25bc"),
     KG.Place: ("#76b7b2", "hexagon", "\u2b22"),
 }
-_FALLBACK_STYLE = ("#8c8c8c", "ellipse", "\u2b2c")
+_FALLBACK_STYLE = ("#8c8c8c", "dot", "\u25cf")
 _TENTATIVE = frozenset({KG.Negated, KG.Planned, KG.Hedged})
 #: Entity bookkeeping, shown in the node panel rather than as relations or facts.
 _NOT_RELATIONS = frozenset(
@@ -70,6 +71,7 @@ _TOOLTIP_SENTENCES = 3
 PHYSICS_LIMIT = 300
 _CONFLICT_COLOUR = "#d93025"
 _ISOLATED_GAP = 90  # pixels between the entities with no relation, drawn in rows
+_SUMMARY_NAMES = 2  # a community's summary node is named after this many members
 #: open relations (kg:relatedTo) are drawn apart: thin, grey, dashed, labelled by their words
 _OPEN_COLOUR = "#9aa0a6"
 _TITLE = "kg \u2014 news knowledge graph"
@@ -386,15 +388,35 @@ def _node(r: _Reader, node: URIRef, attributes: dict[tuple[URIRef, Node], Any]) 
     }
 
 
-def _positions(simple: nx.Graph, isolated: list[str]) -> dict[str, tuple[int, int]]:
-    """The connected part laid out by networkx; entities with no relation in rows below it."""
-    connected = simple.subgraph(n for n in simple if n not in set(isolated))
-    positions = layout(connected)
+def _set_aside(
+    positions: dict[str, tuple[int, int]], isolated: list[str]
+) -> dict[str, tuple[int, int]]:
+    """The entities with no relation in rows below the rest."""
     bottom = max((y for _, y in positions.values()), default=0) + 2 * _ISOLATED_GAP
     columns = max(1, math.ceil(math.sqrt(len(isolated))))
     for i, node in enumerate(isolated):
         positions[node] = ((i % columns) * _ISOLATED_GAP, bottom + (i // columns) * _ISOLATED_GAP)
     return positions
+
+
+def _summaries(groups: list[Community], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """One summary node per community, named after its most important members."""
+    out = []
+    for i, c in enumerate(groups):
+        names = [labels[m] for m in c.members[:_SUMMARY_NAMES]]
+        more = len(c.members) - len(names)
+        out.append(
+            {
+                "id": f"c{i}",
+                "label": " \u00b7 ".join(names) + (f" +{more}" if more else ""),
+                "members": len(c.members),
+                "top": c.members[:_SUMMARY_NAMES],
+                "x": c.x,
+                "y": c.y,
+                "size": round(c.radius * 0.95, 1),
+            }
+        )
+    return out
 
 
 def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
@@ -413,7 +435,20 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
     simple.add_nodes_from(str(n) for n in sorted(r.cls))
     simple.add_edges_from((str(e.subject), str(e.object)) for e in edges)
     isolated = [n for n in simple if simple.degree(n) == 0]
-    rank, positions = pagerank(simple), _positions(simple, isolated)
+    connected = simple.subgraph(n for n in simple if simple.degree(n) > 0)
+    # one edge per relation, as `kg stats` reads the graph: the same ranks and communities
+    every = nx.MultiGraph()
+    every.add_nodes_from(simple)
+    every.add_edges_from((str(e.subject), str(e.object)) for e in edges)
+    rank = pagerank(every)
+    overview = connected.number_of_nodes() >= OVERVIEW_LIMIT
+    groups: list[Community] = []
+    if overview:
+        groups, positions = community_layout(every, rank)
+    else:
+        positions = layout(connected)
+    positions = _set_aside(positions, isolated)
+    community = {m: i for i, c in enumerate(groups) for m in c.members}
     top = max(rank.values(), default=1.0)
     physics = len(r.cls) <= PHYSICS_LIMIT
     options = _options(physics)
@@ -449,6 +484,8 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
         )
         if str(node) in alone:
             vis_node["isolated"] = True
+        if str(node) in community:
+            vis_node["community"] = community[str(node)]
         net.nodes.append(vis_node)
     net.node_ids = {n["id"] for n in net.nodes}  # pyvis checks each edge's ends against this
     for source, target, edge_options in vis_edges:
@@ -461,6 +498,8 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
         "edges": vis,
         "options": options,
         "physics": physics,
+        "overview": overview,
+        "communities": _summaries(groups, {k: v["label"] for k, v in node_details.items()}),
         "relations": sorted({(e["property"], e["relation"]) for e in edge_details.values()}),
         "details": {"nodes": node_details, "edges": edge_details},
         "documents": dict(sorted(r.documents.items())),
@@ -482,6 +521,7 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
     counts["conflicts"] = sum(1 for d in node_details.values() if d["conflicts"])
     counts["physics"] = int(physics)
     counts["isolated"] = len(isolated)
+    counts["communities"] = len(groups)
     return payload, legend, counts
 
 
