@@ -5,10 +5,10 @@ Above ``OVERVIEW_LIMIT`` entities the page first shows the Louvain communities t
 named after its most important members; a click on one draws its members. So that
 a community's members land where its summary node was, the layout is made in two
 steps: each community is laid out on its own (``kg.export.networks.layout``) and
-fits in a disc; the graph of communities is laid out, and the discs are pushed
-apart until none overlaps another. The cost grows with the sum of the squared
-community sizes (each capped by the layout's sampling), not with the square of the
-whole graph.
+fits in a disc; the graph of communities is laid out, the discs are pushed apart
+until none overlaps another, then drawn in towards the middle. The cost grows with
+the sum of the squared community sizes (each capped by the layout's sampling), not
+with the square of the whole graph.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from kg.export.networks import communities, layout
 __all__ = ["OVERVIEW_LIMIT", "Community", "community_layout"]
 
 #: From this many entities with a relation the page opens on communities.
-OVERVIEW_LIMIT = 1500
+OVERVIEW_LIMIT = 500
 _SPACING = 120.0  # pixels: the layout's mean edge length
 _PUSHES = 60
+_ROUNDS = 12
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ def community_layout(
     centres = np.array([spots[f"c{i:05}"] for i in range(len(groups))], dtype=float)
     # the layout's edges are _SPACING long: stretch them to a typical pair of discs
     centres *= (2 * float(np.median(radii)) + _SPACING) / _SPACING
+    centres = _separate(centres, radii)
+    for _ in range(_ROUNDS):  # draw them in together, a round picture rather than a band
+        centres = _separate(centres - centres.mean(axis=0), radii) * 0.9
     centres = _separate(centres, radii)
 
     out: dict[str, tuple[int, int]] = {}
