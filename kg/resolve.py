@@ -103,6 +103,10 @@ class _Clusters:
         names = {m.name for m in mentions if m.label != "Deal"}
         organisations = {m.name for m in mentions if m.label == "Organization"}
         self.alias: dict[str, str] = {}
+        said: dict[str, Counter[str]] = defaultdict(Counter)
+        for m in mentions:
+            said[m.name][m.label] += 1
+        companies = {n for n, c in said.items() if c.most_common(1)[0][0] == "Organization"}
         for name in sorted(names):
             key = self._kb_key(name)
             self.alias[name] = key if key else "~" + _norm(name)
@@ -118,7 +122,8 @@ class _Clusters:
             if local and (local in names or self._kb_key(local)):
                 self.alias[name] = self._kb_key(local) or self.alias[local]
                 continue  # "U.S. Federal Trade Commission" is the Federal Trade Commission
-            stripped = _strip_cue(name)
+            # "Sora app" is Sora; "Orvane Television", a company's name, is a unit
+            stripped = _strip_cue(name) if name not in companies else None
             if stripped and stripped in names:
                 self.alias[name] = self.alias[stripped]
             elif stripped and self._kb_key(stripped):
@@ -329,8 +334,8 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 c.setdefault(mentioned, 1)  # named only through a pronoun or description
             ev = Evidence(ex.document.id, r.sentence.text, r.sentence.start, r.sentence.end)
             fact_id: tuple[object, ...] = (ev.doc_id, s, predicate, repr(obj), ev.start)
-            if fact_id in facts:
-                continue
+            if fact_id in facts and facts[fact_id].confidence >= r.confidence:
+                continue  # one fact a sentence, read by its surest rule
             facts[fact_id] = Fact(
                 s,
                 predicate,
@@ -374,10 +379,12 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             if lifted is not stated:
                 if stated.predicate != "competesWith":  # rivalry holds at both levels
                     del facts[fkey]
-                facts.setdefault(_fact_key(lifted), lifted)
+                known = facts.get(_fact_key(lifted))
+                if known is None or known.confidence < lifted.confidence:
+                    facts[_fact_key(lifted)] = lifted  # the surer reading of the sentence
         for fkey in _wider_places(
             [f for f in facts.values() if f.evidence.doc_id == ex.document.id]
-        ):
+        ) + _led_as_chief([f for f in facts.values() if f.evidence.doc_id == ex.document.id]):
             facts.pop(fkey, None)
         for fact in _derived(
             ex,
@@ -562,6 +569,24 @@ def _wider_places(doc_facts: list[Fact]) -> list[tuple[object, ...]]:
     ]
 
 
+def _led_as_chief(doc_facts: list[Fact]) -> list[tuple[object, ...]]:
+    """The keys of the leaderOf facts a ceoOf fact of the same document and pair implies
+    ("Acme, led by chief executive Jane Roe": she is its chief executive, and so leads
+    it), and of the worksFor facts a post there says more than."""
+    chiefs = {(f.subject, f.object) for f in doc_facts if f.predicate == "ceoOf"}
+    posts = {(f.subject, f.object) for f in doc_facts if f.predicate in _POSTS_ABOVE}
+    return [
+        _fact_key(f)
+        for f in doc_facts
+        if (f.predicate == "leaderOf" and (f.subject, f.object) in chiefs)
+        or (f.predicate == "worksFor" and (f.subject, f.object) in posts)
+    ]
+
+
+#: posts that say more than that a person works for the organisation
+_POSTS_ABOVE = frozenset({"ceoOf", "leaderOf", "founderOf"})
+
+
 def _derived(
     ex: Extraction,
     doc_facts: list[Fact],
@@ -622,6 +647,8 @@ def _derived(
         )
     out += _named_units(ex, doc_facts, key_for, present, entities)
     stated = {(f.subject, f.object) for f in doc_facts if f.predicate == "developer"}
+    # what the text says a company owns or bought, it does not also make by the KB
+    stated |= {(str(f.object), f.subject) for f in doc_facts if f.predicate in ("owns", "acquired")}
     wanted = {
         (k, e.maker)
         for k in present

@@ -136,6 +136,38 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
         r.emit(owner, prop, thing, tok, f"{prop}.possessive", 0.6)
 
 
+def made_from(r: SentenceReader, tok: Tok) -> None:
+    """'the Zephyr 5 from Orvane', 'the Vela and Lyra from the Orvane brand': a product
+    'from' a company, the preposition on the product's own name, is that company's."""
+    if tok.dep_ != "prep" or tok.lower_ != "from" or tok.head.pos_ not in ("PROPN", "NOUN"):
+        return
+    # "from the Orvane brand": the name compounded on the company's noun, else the object
+    named = [
+        r.mention(c)
+        for p in tok.children
+        if p.dep_ == "pobj" and p.pos_ == "NOUN"
+        for c in p.children
+        if c.dep_ == "compound"
+    ]
+    makers = [m for m in named if m is not None and m.label == "Organization"]
+    makers = makers or [m for m in r.pobjs(tok) if m.label == "Organization"]
+    if len(makers) != 1:
+        return
+    head = tok.head
+    things = [head]
+    while head.dep_ == "conj" and head.head.pos_ in ("PROPN", "NOUN"):
+        head = head.head  # "the Vela and Lyra from X": the whole list is from X
+        things.append(head)
+    things += [c for t in list(things) for c in t.children if c.dep_ == "conj" and c not in things]
+    for t in things:
+        own = any(c.dep_ == "prep" and c.lower_ == "from" for c in t.children)
+        if t.i != tok.head.i and own:
+            continue  # a conjunct "from" a company of its own
+        m = r.mention(t)
+        if m is not None and m.label in _PRODUCTS and m.source != "coref":
+            r.emit(m, "developer", makers[0], tok, "developer.from", 0.5)
+
+
 def introductions(r: SentenceReader) -> None:
     """'a new AI model, code-named Spud': the cue noun stands for the name, and a new
     product is its maker's: the possessor, the organisation the clause is about, or

@@ -506,6 +506,24 @@ class DocState:
         named += [at(offset + c.idx) for c in tok.children if c.dep_ == "appos" and c.i > tok.i]
         return next((m for m in named if m is not None and m.source != "coref"), None)
 
+    def _only_one_before(self, tok: Any, offset: int) -> Mention | None:
+        """'For Acme, the collapse is a setback. The Oslo-based company ...': the one
+        organisation the sentence before names (in the same block), if it names one."""
+        first = tok.sent.start
+        if first == 0:
+            return None
+        before = tok.doc[first - 1].sent
+        begin, end = offset + before.start_char, offset + before.end_char
+        named = {
+            m.name: m
+            for m in self.finder.mentions
+            if begin <= m.start < end
+            and m.label == "Organization"
+            and m.start not in self.finder.agency_at
+            and not is_public_body(m)
+        }
+        return next(iter(named.values())) if len(named) == 1 else None
+
     def _named_before(self, tok: Any, offset: int) -> Mention | None:
         """The nearest organisation named earlier in the sentence of ``tok`` (not a
         public body, not the dateline's agency)."""
@@ -601,7 +619,9 @@ class DocState:
                     if target is None and not public and not speaks and _located(tok):
                         # not the speaker of a reporting clause ("..., the Oslo-based
                         # group said"): that is the story's company
-                        target = self._named_before(tok, offset)
+                        target = self._named_before(tok, offset) or self._only_one_before(
+                            tok, offset
+                        )
                     if target is None and not public and heads is None:
                         target = self._previous_subject(tok, offset)
                     # "X owns 40% of the company": not X, the subject of its own clause

@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.lexicon import LEXICON
 
-__all__ = ["attribution", "modality"]
+__all__ = ["SAYING", "attribution", "modality"]
 
 Tok = Any
 
@@ -104,7 +104,8 @@ def modality(trigger: Tok, attributed: str | None = None, *, headline: bool = Fa
     return "asserted"
 
 
-_SAYING = {"say", "report", "tell", "add", "claim"}
+#: verbs of saying: their subject is a source, not a party
+SAYING = frozenset({"say", "report", "tell", "add", "claim"})
 
 
 def _bare_infinitive(verb: Tok) -> bool:
@@ -115,7 +116,7 @@ def _bare_infinitive(verb: Tok) -> bool:
         return False
     finite = ("VBD", "VBZ", "VBP", "MD")
     for a in verb.ancestors:
-        if a.pos_ in ("VERB", "AUX") and a.lemma_.lower() in _SAYING:
+        if a.pos_ in ("VERB", "AUX") and a.lemma_.lower() in SAYING:
             return True  # "Exclusive: Veltra to buy Orvane, sources say"
         if a.tag_ in finite or any(c.tag_ == "MD" for c in a.children):
             return False

@@ -21,7 +21,7 @@ from kg.extract import constructions
 from kg.extract.deals import read_deal
 from kg.extract.frames import Tok, figure_objects, is_passive, unique
 from kg.extract.names import is_public_body
-from kg.extract.qualifiers import modality, reporter_tokens
+from kg.extract.qualifiers import SAYING, modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.roles import RoleReader
 from kg.extract.rules import Rules
@@ -59,6 +59,10 @@ _FORMER = frozenset(
         "retired",
     }
 )
+#: nouns that name rivals even with no one named as whose ("rivals such as A and B")
+_RIVALS = frozenset({"rival", "competitor", "challenger", "contender", "archrival", "arch-rival"})
+_RIVAL_CLASSES = ("Organization", "Product", "AIModel")
+_VERB_TAGS = ("VERB", "AUX")
 #: Properties that give a person a post at an organisation.
 _POSTS = ("ceoOf", "leaderOf", "worksFor", "founderOf")
 #: words that make a holding a majority one ("a controlling stake")
@@ -210,6 +214,7 @@ class SentenceReader(RoleReader):
             if self._triggers_at(tok, matches[tok.i]):
                 fired.add(tok.i)
             constructions.possessive(self, tok)
+            constructions.made_from(self, tok)
             constructions.rival_pair(self, tok)
             constructions.investors(self, tok)
             constructions.share(self, tok)
@@ -363,6 +368,8 @@ class SentenceReader(RoleReader):
                 # unless the sentence names none and the document has tied the
                 # person to one ("Aguilar, who served as chief technology officer")
                 pairs, confidence = [(s, self._own_organization(s, main)) for s in subs], 0.5
+        if not pairs and prop == "competesWith" and tok.lemma_.lower() in _RIVALS:
+            pairs, confidence = self._rivals_of(tok, subs), 0.4
         if (
             prop == "ceoOf"
             and tok.lower_ in ("chief", "boss", "head")
@@ -387,6 +394,57 @@ class SentenceReader(RoleReader):
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality)
+
+    def _rivals_of(self, noun: Tok, rivals: list[Mention]) -> list[tuple[Mention, Mention]]:
+        """'the app lost ground to rivals such as A and B', 'shares of rivals such as A
+        have dropped': rivals named with no one as whose are the rivals of the subject
+        of the clause above them, or else of the article's organisation (not the
+        source a verb of saying names, nor a name in a clause of a rival's own)."""
+        if any(c.dep_ in ("poss", "compound") for c in noun.children) or (
+            noun.i > 0 and noun.nbor(-1).text in ("'s", "’s", "'", "’")
+        ):
+            return []  # "X's rival Y": whose rival is said
+        anchor: Mention | None = None
+        for verb in (a for a in noun.ancestors if a.pos_ in _VERB_TAGS):
+            if verb.lemma_.lower() in SAYING:
+                continue
+            for c in verb.children:
+                # a subject before the rivals, not a pronoun ("It raises the pressure on
+                # rival X": "it" is as often the deal as the company)
+                if c.dep_ not in ("nsubj", "nsubjpass") or c.i > noun.i or c.tag_ == "PRP":
+                    continue
+                if not any(t.i == noun.i for t in c.subtree):
+                    m = self.mention(c)
+                    if m is not None and m.label in _RIVAL_CLASSES:
+                        anchor = m
+                        break
+            if anchor is not None:
+                break
+        phrase = {t.i for t in noun.subtree}
+        if anchor is None and any(
+            t.i not in phrase
+            and (m := self.mention_at(self.offset + t.idx)) is not None
+            and m.label == "Organization"
+            for t in self.tokens
+        ):
+            return []  # "X's attempt to merge with rival Y": the rivals of a name nearby
+        anchor = anchor or self.main_organization()
+        if anchor is None or LEXICON.is_outlet(anchor.name):
+            return []
+        inside = {
+            t.idx + self.offset
+            for t in noun.subtree
+            if any(a.dep_ in ("relcl", "acl") and a.i > noun.i for a in t.ancestors)
+        }
+        return [
+            (m, anchor)
+            for m in rivals
+            if m.name != anchor.name
+            and m.start not in inside
+            and m.label in _RIVAL_CLASSES
+            and m.source != "coref"
+            and not LEXICON.is_outlet(m.name)  # "rival X, the newspaper Y reported"
+        ]
 
     def _of_something(self, title: Tok) -> bool:
         """'president of collaborative apps', 'head of AI': a title over part of an

@@ -203,7 +203,12 @@ def holders(noun: Tok) -> list[Tok]:
     "named Y CEO"; a noun in a list shares its head's ("co-founder and CEO")."""
     out: list[Tok] = []
     t = noun
-    while t.dep_ == "conj" and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN"):
+    while (
+        t.dep_ == "conj"
+        and t.head.i != t.i
+        and t.head.pos_ in ("NOUN", "PROPN")
+        and t.head.ent_type_ != "PERSON"  # "Jane Roe and chief executive Li Wei": not Roe's
+    ):
         t = t.head
     head = _described(t)
     if head is not None:
@@ -250,6 +255,14 @@ def holders(noun: Tok) -> list[Tok]:
         if verb.head.lemma_ == "be" or not objects:
             objects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         out += objects
+    if not out and noun.i + 1 < len(noun.doc):
+        # "Jane Roe and chief executive Li Wei said", parsed with the name apart from the
+        # title: the person named right after it
+        after = noun.doc[noun.i + 1]
+        if after.pos_ == "PROPN" and after.ent_type_ == "PERSON":
+            while after.dep_ == "compound" and after.head.i > after.i:
+                after = after.head
+            out.append(after)
     return out
 
 
