@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
@@ -27,7 +28,9 @@ HOSTILE_TITLE = 'Deal <img src=x onerror="alert(1)">'
 HOSTILE_LABEL = "Globex <b>Corp</b>"
 HOSTILE_SENTENCE = "</script><script>alert(2)</script> <!-- & \"quoted\" 'too' \u2028"
 DEAL = str(KGR["deal-acme-robotics-globex"])
-JSON_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.S)
+JSON_BLOCK = re.compile(
+    r'<script type="application/(json|gzip)" id="kg-(data|details)">(.*?)</script>', re.S
+)
 
 
 class _Tags(HTMLParser):
@@ -58,10 +61,15 @@ def _tags(text: str) -> _Tags:
     return parser
 
 
+def _decoded(kind: str, text: str) -> Any:
+    """A data block's JSON: as it stands, or gunzipped from base64."""
+    return json.loads(text if kind == "json" else gzip.decompress(base64.b64decode(text)))
+
+
 def _payload(text: str) -> dict[str, Any]:
-    match = JSON_BLOCK.search(text)
-    assert match is not None
-    data: dict[str, Any] = json.loads(match.group(1))
+    """The page's data, with its details (a block of their own) under "details"."""
+    blocks = {m.group(2): _decoded(m.group(1), m.group(3)) for m in JSON_BLOCK.finditer(text)}
+    data: dict[str, Any] = blocks["data"] | {"details": blocks["details"]}
     return data
 
 
@@ -127,17 +135,18 @@ def test_only_our_scripts_may_run(page: Path) -> None:
 
 def test_document_text_is_escaped(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
-    block = JSON_BLOCK.search(text)
-    assert block is not None
-    assert not set("<>&") & set(block.group(1))
-    outside = text[: block.start()] + text[block.end() :]
+    blocks = list(JSON_BLOCK.finditer(text))
+    assert [b.group(1, 2) for b in blocks] == [("json", "data"), ("json", "details")]
+    assert not set("<>&") & set("".join(b.group(3) for b in blocks))
+    outside = text[: blocks[0].start()] + text[blocks[1].end() :]
+    assert text[blocks[0].end() : blocks[1].start()].strip() == ""
     for hostile in (HOSTILE_TITLE, HOSTILE_LABEL, "<img src=x", "alert(2)"):
         assert hostile not in outside
     assert "<title>&lt;i&gt;kg&lt;/i&gt; &amp; co</title>" in text
     tags = _tags(text).tags
     assert not {t for t, _ in tags} & {"img", "b", "i", "iframe"}
     assert not [name for _, attrs in tags for name in attrs if name.startswith("on")]
-    assert [t for t, _ in tags].count("script") == 3  # the data, vis-network, ours
+    assert [t for t, _ in tags].count("script") == 4  # data, details, vis-network, ours
 
     data = _payload(text)
     assert data["details"]["nodes"][str(KGR["globex"])]["label"] == HOSTILE_LABEL
@@ -244,6 +253,21 @@ def test_any_rdflib_store_gives_the_same_page(small_dataset: Dataset, tmp_path: 
 
 def _fail(*args: object, **kwargs: object) -> None:
     raise RuntimeError("simulated failure")
+
+
+def test_a_large_page_carries_its_data_gzipped(
+    hostile_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = write_html(hostile_dataset, tmp_path / "plain.html").read_text(encoding="utf-8")
+    monkeypatch.setattr("kg.export.html.PACK_CHARS", 0)
+    packed = write_html(hostile_dataset, tmp_path / "packed.html").read_text(encoding="utf-8")
+    kinds = [m.group(1) for m in JSON_BLOCK.finditer(packed)]
+    assert kinds == ["gzip", "gzip"]
+    assert _payload(packed) == _payload(plain)
+    assert len(packed) < len(plain)
+    for hostile in (HOSTILE_TITLE, HOSTILE_LABEL, HOSTILE_SENTENCE, "alert(2)"):
+        assert hostile not in packed
+    assert packed == write_html(hostile_dataset, tmp_path / "again.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize(
@@ -424,10 +448,21 @@ ATTRIBUTE_BREAKER = '"><img src=x onerror="alert(6)"> \'><svg onload=alert(7)>'
 CEO_SENTENCE = "Acme CEO Jane Roe told staff the app cost $2 million a day."
 
 
-@pytest.fixture
-def hostile_page(hostile_dataset: Dataset, tmp_path: Path) -> Path:
-    """Script in a sentence, markup in a title and a label, a javascript: link, a conflict."""
+@pytest.fixture(params=["json", "gzip"])
+def hostile_page(
+    hostile_dataset: Dataset,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """Script in a sentence, markup in a title and a label, a javascript: link, a conflict.
+
+    Written as a small page is (JSON) and as a large one is (gzipped, in base64).
+    """
     from kg.vocab import RDFS, SCHEMA
+
+    if request.param == "gzip":
+        monkeypatch.setattr("kg.export.html.PACK_CHARS", 0)
 
     for _, _, _, graph in hostile_dataset.quads(
         (URIRef(str(KGR["jane-roe"])), RDFS.label, None, None)

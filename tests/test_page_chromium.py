@@ -9,6 +9,8 @@ Screenshots are written under pytest's base temporary folder, in ``screenshots/`
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import math
 from collections import defaultdict
@@ -23,7 +25,6 @@ from kg import build
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CORPORA = {"13 articles": ["sora", "dev"], "33 articles": ["sora", "dev", "dev2"]}
 WIDTH, HEIGHT = 1280, 800
-JSON_BLOCK = '<script type="application/json" id="kg-data">'
 
 pytestmark = pytest.mark.slow
 
@@ -80,10 +81,21 @@ def _screenshot(tab: Any, tmp_path_factory: pytest.TempPathFactory, name: str) -
     return path
 
 
+def _block(text: str, name: str) -> Any:
+    """A data block's JSON: as it stands, or gunzipped from base64 on a large page."""
+    for kind in ("json", "gzip"):
+        opening = f'<script type="application/{kind}" id="kg-{name}">'
+        if opening in text:
+            start = text.index(opening) + len(opening)
+            body = text[start : text.index("</script>", start)]
+            return json.loads(body if kind == "json" else gzip.decompress(base64.b64decode(body)))
+    raise AssertionError(f"no kg-{name} block")
+
+
 def _payload(page: Path) -> dict[str, Any]:
+    """The page's data, with its details (a block of their own) under "details"."""
     text = page.read_text(encoding="utf-8")
-    start = text.index(JSON_BLOCK) + len(JSON_BLOCK)
-    data: dict[str, Any] = json.loads(text[start : text.index("</script>", start)])
+    data: dict[str, Any] = _block(text, "data") | {"details": _block(text, "details")}
     return data
 
 
