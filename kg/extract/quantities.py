@@ -207,9 +207,18 @@ def parse_quantity(
             qualifier=qualifier,
             upper=upper,
         )
-    if label in ("CARDINAL", "QUANTITY"):
+    if label in ("CARDINAL", "QUANTITY") or (label == "MONEY" and not vague):
+        # a MONEY span naming no currency is a number the tagger took for one ("more
+        # than 20 million monthly users")
+        if any(w.lower() in _FRACTIONS for w in words):
+            return None  # "about a third of its staff": a share, not a count
         return Quantity("count", amount, text, qualifier=qualifier, upper=upper)
     return None
+
+
+#: words that make a number a fraction of something ("a third", "two-fifths")
+_FRACTIONS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fifth",
+                        "fifths", "sixth", "tenth", "tenths"})  # fmt: skip
 
 
 # ---------------------------------------------------------------- attaching figures
@@ -240,13 +249,28 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
         if q is not None:
             seen.add(ent.root.i)
             out.append((ent.root, q))
-    for m in _VAGUE_MONEY.finditer(text[sent.start_char : sent.end_char]):
-        span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None and span.root.i not in seen:
-            q = parse_quantity(m.group(0), "MONEY")
-            if q is not None:
-                out.append((span.root, q))
+    taken = [(e.start_char, e.end_char) for e in ents if e.label_ in _QUANTITY_LABELS]
+    for pattern in (_VAGUE_MONEY, _MONEY_TEXT):
+        for m in pattern.finditer(text[sent.start_char : sent.end_char]):
+            begin, end = sent.start_char + m.start(), sent.start_char + m.end()
+            if any(a < end and begin < b for a, b in taken):
+                continue  # the tagger's own span
+            span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and span.root.i not in seen:
+                q = parse_quantity(m.group(0), "MONEY")
+                if q is not None:
+                    seen.add(span.root.i)
+                    taken.append((begin, end))
+                    out.append((span.root, q))
     return out
+
+
+#: a sum of money the tagger may miss: "€1.2 billion", "$25m", "1.84 billion euros"
+_MONEY_TEXT = re.compile(
+    r"[$€£¥₹]\s?\d+(?:[.,]\d+)*(?:\s?(?:million|billion|trillion)\b|(?:m|bn|mn|k|tn)\b)?"
+    r"|\b\d+(?:[.,]\d+)*\s(?:million|billion|trillion)\s(?:dollars|euros|pounds|yen)\b",
+    re.IGNORECASE,
+)
 
 
 def attach_quantities(r: SentenceReader) -> None:
@@ -327,12 +351,15 @@ def _subject_of(verb: Tok) -> list[Tok]:
 def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, QuantityTrigger] | None:
     """The nearest trigger on the figure's path that takes a figure of its kind."""
     for _hops, tok in _candidates(root):
+        if tok.pos_ == "NOUN" and any(c.lower_ in _ENDING_FEES for c in tok.children):
+            return None  # "a $600 million termination fee": no price, cost or deal value
         trig = _quantity_trigger(r, tok, q.kind)
         if trig is None:
             continue
         if trig.pos == "verb" and trig.objects and _counts_other(tok, root, trig):
             continue  # "cut prices by 15%": no job cuts
-        if trig.pos == "noun" and trig.property != "fineAmount":  # "pay a $5 million fine"
+        # "pay a $5 million fine", "pay a $600 million termination fee": the noun says it
+        if trig.pos == "noun" and trig.property not in ("fineAmount", "cost"):
             verb = tok.head
             if tok.dep_ == "dobj" and verb.pos_ == "VERB":
                 above = _quantity_trigger(r, verb, q.kind)
@@ -384,6 +411,10 @@ def _counts_other(verb: Tok, root: Tok, trig: QuantityTrigger) -> bool:
             continue
         return True  # "cut prices by 15%"
     return False
+
+
+#: what makes a fee the price of ending a deal
+_ENDING_FEES = frozenset({"termination", "breakup", "break-up", "break", "walkaway"})
 
 
 def _quantity_trigger(r: SentenceReader, tok: Tok, kind: str) -> QuantityTrigger | None:
