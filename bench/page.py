@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the DevTools driver shared with the page tests
 
-from headless import Page, browser, chromium_path  # noqa: E402
+from headless import Page, browser, chromium_path, node_centre  # noqa: E402
 from rdflib import Dataset  # noqa: E402
 
 from kg.export.html import write_html  # noqa: E402
@@ -138,16 +138,6 @@ def _graph_box(page: Page) -> dict[str, float]:
     return box
 
 
-def _screen(page: Page, node: str) -> tuple[float, float]:
-    """Where a node is drawn, in viewport pixels."""
-    x, y = page.evaluate(
-        "(function (id) { var p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
-        " var r = document.getElementById('graph').getBoundingClientRect();"
-        f" return [p.x + r.left, p.y + r.top]; }})({json.dumps(node)})"
-    )
-    return float(x), float(y)
-
-
 def _per_move_ms(page: Page) -> float:
     box = _graph_box(page)
     rng = random.Random(3)
@@ -183,7 +173,7 @@ def _search(page: Page, label: str, node: str) -> str:
 
 
 def _click(page: Page, node: str) -> str:
-    x, y = _screen(page, node)
+    x, y = node_centre(page, node)
     started = time.perf_counter()
     page.click(x, y)
     _frame(page)

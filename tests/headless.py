@@ -239,3 +239,13 @@ def browser(profile: Path, *, width: int = 1280, height: int = 800) -> Iterator[
         yield b
     finally:
         b.close()
+
+
+def node_centre(page: Any, node: str) -> tuple[float, float]:
+    """Where the graph page draws the entity ``node``, in viewport pixels."""
+    x, y = page.evaluate(
+        "(function (id) { var p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
+        " var r = document.getElementById('graph').getBoundingClientRect();"
+        f" return [p.x + r.left, p.y + r.top]; }})({json.dumps(node)})"
+    )
+    return float(x), float(y)

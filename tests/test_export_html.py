@@ -23,6 +23,7 @@ from rdflib import Dataset, Literal, URIRef
 from kg.export.html import render_html, write_html
 from kg.rdf import add_reference_facts, to_dataset
 from kg.vocab import KG, KGR, RDF
+from tests.headless import node_centre
 
 HOSTILE_TITLE = 'Deal <img src=x onerror="alert(1)">'
 HOSTILE_LABEL = "Globex <b>Corp</b>"
@@ -495,16 +496,6 @@ def _outside_view(tab: Any, ids: list[str]) -> list[str]:
     return found
 
 
-def _centre_of(tab: Any, node: str) -> tuple[float, float]:
-    """Where a node is drawn, in viewport pixels."""
-    x, y = tab.evaluate(
-        "(function (id) { var p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
-        " var r = document.getElementById('graph').getBoundingClientRect();"
-        f" return [p.x + r.left, p.y + r.top]; }})({json.dumps(node)})"
-    )
-    return float(x), float(y)
-
-
 @pytest.mark.slow
 def test_in_chromium_offline_safe_and_explorable(
     hostile_page: Path, tab: Any, tmp_path: Path
@@ -535,7 +526,7 @@ def test_in_chromium_offline_safe_and_explorable(
 
     # A real click on Jane Roe opens her facts with the evidence and its source.
     tab.evaluate("kgNetwork.fit()")
-    tab.click(*_centre_of(tab, str(KGR["jane-roe"])))
+    tab.click(*node_centre(tab, str(KGR["jane-roe"])))
     assert tab.evaluate("document.body.dataset.selected") == f"node:{KGR['jane-roe']}"
     panel = tab.evaluate("document.getElementById('details').textContent")
     assert ATTRIBUTE_BREAKER in panel and "CEO of" in panel

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from kg import build
+from tests.headless import node_centre
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CORPORA = {"13 articles": ["sora", "dev"], "33 articles": ["sora", "dev", "dev2"]}
@@ -161,15 +162,6 @@ def _pixel(tab: Any, x: float, y: float) -> list[int]:
     return rgba
 
 
-def _centre(tab: Any, node: str) -> tuple[float, float]:
-    x, y = tab.evaluate(
-        "(function (id) { var p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
-        " var r = document.getElementById('graph').getBoundingClientRect();"
-        f" return [p.x + r.left, p.y + r.top]; }})({json.dumps(node)})"
-    )
-    return float(x), float(y)
-
-
 def _position(tab: Any, node: str) -> tuple[float, float]:
     """Where a node is, in the network's own coordinates."""
     p = tab.evaluate(f"kgNetwork.getPositions([{json.dumps(node)}])[{json.dumps(node)}]")
@@ -177,7 +169,7 @@ def _position(tab: Any, node: str) -> tuple[float, float]:
 
 
 def _in_view(tab: Any, node: str) -> bool:
-    x, y = _centre(tab, node)
+    x, y = node_centre(tab, node)
     r = tab.evaluate("document.getElementById('graph').getBoundingClientRect().toJSON()")
     return bool(r["left"] <= x <= r["right"] and r["top"] <= y <= r["bottom"])
 
@@ -364,7 +356,7 @@ def test_search_focuses_the_neighbourhood(
     for node in data["nodes"]:
         if node.get("isolated") or not _in_view(tab, node["id"]):
             continue
-        x, y = _centre(tab, node["id"])
+        x, y = node_centre(tab, node["id"])
         on_top = tab.evaluate(f"kgNodeAt({x}, {y})")
         seen = node["size"] * tab.evaluate("kgNetwork.getScale()") / 2
         if on_top in kept:
@@ -377,7 +369,7 @@ def test_search_focuses_the_neighbourhood(
     assert {b["id"] for b in boxes if b["kind"] == "node"} <= kept
     assert openai in {b["id"] for b in boxes}
     # drawn on top, with a ring around it
-    x, y = _centre(tab, openai)
+    x, y = node_centre(tab, openai)
     assert tab.evaluate(f"kgNodeAt({x}, {y})") == openai
     radius = tab.evaluate(
         f"kgNetwork.body.nodes[{json.dumps(openai)}].options.size * kgNetwork.getScale() + 7"
@@ -440,7 +432,7 @@ def test_a_click_selects_the_entity_drawn_on_top(thirteen: Path, tab: Any) -> No
     # A dimmed entity under the neighbour: the neighbour is drawn over it, and chosen.
     nx, ny = _position(tab, neighbour)
     place(dimmed, nx + 2, ny + 2)
-    x, y = _centre(tab, neighbour)
+    x, y = node_centre(tab, neighbour)
     seen = sizes[neighbour] * tab.evaluate("kgNetwork.getScale()") / 2
     assert _coloured(tab, x, y, seen) >= 7  # what is seen there is the neighbour
     tab.click(x, y)
@@ -450,7 +442,7 @@ def test_a_click_selects_the_entity_drawn_on_top(thirteen: Path, tab: Any) -> No
     tab.evaluate("document.getElementById('focus-back').click()")
     ox, oy = _position(tab, openai)
     place(neighbour, ox + sizes[openai] / 2, oy)
-    x, y = _centre(tab, neighbour)
+    x, y = node_centre(tab, neighbour)
     tab.click(x, y)
     assert tab.evaluate("document.body.dataset.selected") == f"node:{openai}"
 
@@ -533,7 +525,7 @@ def test_a_click_on_a_community_draws_its_entities(
     first = data["communities"][0]
     inside = sorted(n["id"] for n in data["nodes"] if n["community"] == 0)
     _open(tab, large[1])
-    x, y = _centre(tab, first["id"])
+    x, y = node_centre(tab, first["id"])
     assert tab.evaluate(f"kgNodeAt({x}, {y})") == first["id"]
     tab.click(x, y)
     _frame(tab)
@@ -579,7 +571,7 @@ def test_search_in_the_overview_draws_and_focuses_the_neighbourhood(
         (n for n in focus["kept"] if n != target["id"] and _in_view(tab, n)),
         key=lambda n: (len(_neighbours(data, n, 1)), n),
     )
-    x, y = _centre(tab, other)
+    x, y = node_centre(tab, other)
     if tab.evaluate(f"kgNodeAt({x}, {y})") == other:
         tab.click(x, y)
         assert tab.evaluate("kgFocus()")["id"] == other
