@@ -129,3 +129,14 @@ def test_a_person_folded_into_the_title_they_were_named_to_holds_it(read_facts) 
     assert ("jane-roe", "ceoOf", "halvex", "asserted") in facts
     facts = read_facts("The board of Halvex named Jane Roe chief executive.")
     assert ("jane-roe", "ceoOf", "halvex", "asserted") in facts
+
+
+def test_a_lexicon_verb_read_as_a_plural_noun_before_a_name_is_the_verb(read_facts) -> None:  # type: ignore[no-untyped-def]
+    doc = load_nlp()("The LumaBook 14 laptop replaces last year's LumaBook 13.")
+    verb = next(t for t in doc if t.text == "replaces")
+    assert (verb.pos_, verb.dep_) == ("VERB", "ROOT")
+    facts = read_facts(
+        "Markets rose.\n\nThe LumaBook 14 laptop replaces last year's LumaBook 13, which used "
+        "an older chip."
+    )
+    assert ("lumabook-13", "replacedBy", "lumabook-14", "asserted") in facts

@@ -97,18 +97,34 @@ def _register_after() -> None:
 def _name_then_verb(tok: Any) -> bool:
     """'Orvane Pay competes with Halvex', 'Acme Labs partners with Beta': a lower-case
     plural noun at the root, right after a name it has swallowed as a modifier and
-    before a preposition, is the sentence's verb."""
+    before a preposition, is the sentence's verb; so is a verb of the relation lexicon
+    read that way before a name ("The LumaBook 14 laptop replaces last year's ...")."""
     if tok.dep_ != "ROOT" or tok.tag_ != "NNS" or not tok.is_lower or tok.i == 0:
         return False
     prev = tok.doc[tok.i - 1]
+    if (
+        tok.lemma_ == tok.lower_
+        or prev.head.i != tok.i
+        or prev.dep_ not in ("compound", "nmod", "nummod")
+        or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    ):
+        return False
+    after = [c for c in tok.children if c.i > tok.i]
+    if prev.pos_ in ("PROPN", "NUM") and any(c.dep_ == "prep" for c in after):
+        return True
+    # "The LumaBook 14 laptop replaces last year's LumaBook 13": a verb of the relation lexicon
+    # with a name after it, the noun before it ending a name
+    named = any(t.pos_ == "PROPN" for t in tok.doc[max(0, tok.i - 4) : tok.i])
     return (
-        tok.lemma_ != tok.lower_
-        and prev.head.i == tok.i
-        and prev.pos_ in ("PROPN", "NUM")
-        and prev.dep_ in ("compound", "nmod", "nummod")
-        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-        and any(c.dep_ == "prep" and c.i > tok.i for c in tok.children)
+        named
+        and prev.pos_ in ("PROPN", "NUM", "NOUN")
+        and _verb_word(tok.lemma_)
+        and any(c.dep_ in _OBJECT_LIKE and c.pos_ == "PROPN" for c in after)
     )
+
+
+#: how the parser hangs the object of a verb it took for a noun
+_OBJECT_LIKE = ("npadvmod", "dobj", "appos", "dep", "attr")
 
 
 #: the classes whose cue nouns stand before a name as its descriptor
@@ -191,6 +207,9 @@ def _make_verb(tok: Any, name: Any) -> None:
             child.head = name
     name.dep_ = "nsubj"
     tok.pos_, tok.tag_ = "VERB", "VBZ"
+    for child in tok.children:
+        if child.i > tok.i and child.dep_ in _OBJECT_LIKE and child.pos_ in ("PROPN", "NOUN"):
+            child.dep_ = "dobj"
 
 
 def _prefixed_lemma(word: str) -> str:
