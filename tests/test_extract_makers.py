@@ -110,3 +110,18 @@ def test_a_chief_executive_is_not_also_said_to_lead_or_work_there(read_facts: An
     facts = read_facts("Markets rose.\n\nOrvane Retail, led by chief executive Jane Roe, grew.")
     assert ("jane-roe", "ceoOf", "orvane-retail", "asserted") in facts
     assert not any(s == "jane-roe" and p in ("leaderOf", "worksFor") for s, p, _o, _m in facts)
+
+
+def test_a_regions_headquarters_are_no_seat(read_facts: Any) -> None:
+    facts = read_facts("Markets rose.\n\nOrvane Labs runs its European headquarters in Dublin.")
+    assert ("orvane-labs", "locatedIn", "dublin", "asserted") in facts
+    assert ("orvane-labs", "headquarteredIn", "dublin", "asserted") not in facts
+
+
+def test_a_located_description_is_not_the_outlet_just_named(read_facts: Any) -> None:
+    facts = read_facts(
+        "Kestrel Robotics will close. Kestrel Robotics faces competition.\n\n"
+        "The cuts were first reported by The Harbor Ledger. The Oslo-based company employs "
+        "about 1,200 people."
+    )
+    assert not any(s == "harbor-ledger" and p == "locatedIn" for s, p, _o, _m in facts)

@@ -521,6 +521,7 @@ class DocState:
             and m.label == "Organization"
             and m.start not in self.finder.agency_at
             and not is_public_body(m)
+            and not LEXICON.is_outlet(m.name)  # "..., The Harbor Ledger reported."
         }
         return next(iter(named.values())) if len(named) == 1 else None
 

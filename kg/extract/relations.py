@@ -387,6 +387,8 @@ class SentenceReader(RoleReader):
             for s, o in pairs:
                 if s.name != o.name and self.fits("departedFrom", s, o):
                     self.emit(s, "departedFrom", o, tok, rule + "+former", confidence)
+        if prop == "headquarteredIn" and trig.pos == "noun" and _regional(tok):
+            prop, rule = "locatedIn", rule + "+regional"  # "its European headquarters in X"
         if prop in ("leaderOf", "ceoOf") and trig.pos == "noun" and self._of_something(tok):
             prop, rule = "worksFor", rule + "+division"  # "president of collaborative apps"
         if trig.public:  # "the regulator approved the deal"; not "Acme approved it"
@@ -520,6 +522,20 @@ class SentenceReader(RoleReader):
             return found[0]  # "Acme said it would ..., as chief executive Jane Roe ...": Acme
         # "CEO Jane Roe said Veltra had no case": not Veltra; the article's, if it has one
         return self.main_organization() if not found else None
+
+
+#: words that make headquarters one region's, not the company's own
+_REGIONAL = frozenset({"regional", "international", "overseas", "local", "national"})
+
+
+def _regional(noun: Tok) -> bool:
+    """'its European headquarters', 'the regional head office': not the company's seat."""
+    return any(
+        c.dep_ in ("amod", "compound")
+        and c.i < noun.i
+        and (c.text in LEXICON.demonyms or c.lower_ in _REGIONAL)
+        for c in noun.children
+    )
 
 
 def _full_name(name: str) -> bool:
