@@ -412,6 +412,8 @@ def _fact_key(f: Fact) -> tuple[object, ...]:
 
 _PRODUCT = ("Product", "AIModel")
 _ON_BEHALF = {"launched", "discontinued", "announced"}
+#: what a company's head does in the sentence that names them its head, the company does
+_BOUGHT_FOR = {"acquired"}  # not investedIn: people invest on their own account
 _HEADS = {"ceoOf", "leaderOf", "founderOf"}
 
 
@@ -437,6 +439,19 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
     s_cls, o_cls = entities[fact.subject].cls, entities[fact.object].cls
     if fact.predicate in _ON_BEHALF and s_cls == "Person" and o_cls in _PRODUCT:
         led = {f.object for f in doc_facts if f.predicate in _HEADS and f.subject == fact.subject}
+        if len(led) == 1:
+            org = str(next(iter(led)))
+            return replace(fact, subject=org, rule=f"{fact.rule}+on-behalf")
+    if fact.predicate in _BOUGHT_FOR and s_cls == "Person" and o_cls == "Organization":
+        # "Jane Roe, Orvane's founder and chief executive, bought Kestrel": Orvane did
+        led = {
+            f.object
+            for f in doc_facts
+            if f.predicate in _HEADS
+            and f.subject == fact.subject
+            and f.evidence.start == fact.evidence.start
+            and f.object != fact.object
+        }
         if len(led) == 1:
             org = str(next(iter(led)))
             return replace(fact, subject=org, rule=f"{fact.rule}+on-behalf")

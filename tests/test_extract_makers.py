@@ -125,3 +125,12 @@ def test_a_located_description_is_not_the_outlet_just_named(read_facts: Any) -> 
         "about 1,200 people."
     )
     assert not any(s == "harbor-ledger" and p == "locatedIn" for s, p, _o, _m in facts)
+
+
+def test_a_purchase_by_a_head_named_so_in_the_sentence_is_the_companys(read_facts: Any) -> None:
+    facts = read_facts(
+        "Markets rose.\n\nJane Roe, Orvane Group's founder and chief executive, bought Kestrel "
+        "Robotics in 2016 for about $32 billion."
+    )
+    assert ("orvane-group", "acquired", "kestrel-robotics", "asserted") in facts
+    assert ("jane-roe", "acquired", "kestrel-robotics", "asserted") not in facts
