@@ -18,12 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from headless import node_centre
 from rdflib import Dataset, Literal, URIRef
 
 from kg.export.html import render_html, write_html
 from kg.rdf import add_reference_facts, to_dataset
 from kg.vocab import KG, KGR, RDF
-from tests.headless import node_centre
 
 HOSTILE_TITLE = 'Deal <img src=x onerror="alert(1)">'
 HOSTILE_LABEL = "Globex <b>Corp</b>"

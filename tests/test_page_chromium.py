@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from headless import BrowserError, node_centre
 
 from kg import build
-from tests.headless import node_centre
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CORPORA = {"13 articles": ["sora", "dev"], "33 articles": ["sora", "dev", "dev2"]}
@@ -234,20 +234,36 @@ def test_edge_labels_show_on_hover_and_selection(thirteen: Path, tab: Any) -> No
     data = _payload(thirteen)
     _open(tab, thirteen)
     assert not [b for b in _boxes(tab) if b["kind"] == "edge"]
-    # the longest drawn edge: its middle is clear of the entities
+    # the longest drawn edge whose middle only it covers (no entity, no other edge there:
+    # where the settled layout puts things varies a little from run to run)
     ends = tab.evaluate(
         "kgNetwork.body.edgeIndices.map(function (id) { var e = kgNetwork.body.edges[id];"
         " var a = kgNetwork.canvasToDOM({x: e.from.x, y: e.from.y}),"
-        " b = kgNetwork.canvasToDOM({x: e.to.x, y: e.to.y}); return [id, a.x, a.y, b.x, b.y]; })"
+        " b = kgNetwork.canvasToDOM({x: e.to.x, y: e.to.y}),"
+        " m = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};"
+        " var clear = kgNetwork.getNodeAt(m) === undefined && kgNetwork.getEdgeAt(m) === id;"
+        " return [id, a.x, a.y, b.x, b.y, clear]; })"
     )
-    eid, ax, ay, bx, by = max(ends, key=lambda e: math.hypot(e[3] - e[1], e[4] - e[2]))
     left, top = tab.evaluate(
         "[document.getElementById('graph').getBoundingClientRect().left,"
         " document.getElementById('graph').getBoundingClientRect().top]"
     )
-    x, y = left + (ax + bx) / 2, top + (ay + by) / 2
-    tab.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
-    tab.wait_for(f"kgLabelBoxes().some(b => b.kind === 'edge' && b.id === {json.dumps(eid)})")
+    # a hovered relation's name is drawn where no entity's shape is: of the longest
+    # edges, the first with room for it shows it
+    longest = sorted((e for e in ends if e[5]), key=lambda e: -math.hypot(e[3] - e[1], e[4] - e[2]))
+    for eid, ax, ay, bx, by, _clear in longest[:5]:
+        x, y = left + (ax + bx) / 2, top + (ay + by) / 2
+        tab.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
+        try:
+            tab.wait_for(
+                f"kgLabelBoxes().some(b => b.kind === 'edge' && b.id === {json.dumps(eid)})",
+                timeout=3,
+            )
+            break
+        except BrowserError:
+            continue
+    else:
+        raise AssertionError("no hovered relation showed its name")
     (label,) = [b["text"] for b in _boxes(tab) if b["kind"] == "edge"]
     assert label == next(e["label"] for e in data["edges"] if e["id"] == eid)
     tab.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 2, "y": HEIGHT - 2})
