@@ -134,3 +134,10 @@ def test_a_purchase_by_a_head_named_so_in_the_sentence_is_the_companys(read_fact
     )
     assert ("orvane-group", "acquired", "kestrel-robotics", "asserted") in facts
     assert ("jane-roe", "acquired", "kestrel-robotics", "asserted") not in facts
+
+
+def test_majority_owned_by_after_is_names_the_owner(read_facts: Any) -> None:
+    facts = read_facts(
+        "Markets rose.\n\nAkanu Telecom is majority-owned by Obiora Holdings, an investment group."
+    )
+    assert ("obiora-holdings", "owns", "akanu-telecom", "asserted") in facts

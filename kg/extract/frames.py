@@ -335,6 +335,9 @@ class Arguments:
                 found.extend(self.expand(head.head))
             elif not found and head.dep_ == "pobj" and head.head.lower_ == "of":
                 found.extend(self.expand(head.head.head))
+        if passive and verb.dep_ == "acomp" and verb.head.lemma_ == "be":
+            # "X is majority-owned by Y", parsed with the participle a complement of "is"
+            found.extend(m for c in verb.head.children if c.dep_ == "nsubj" for m in self.expand(c))
         for c in verb.children:
             if passive and c.dep_ == "nsubjpass":
                 found.extend(self.expand(c))
