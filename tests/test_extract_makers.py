@@ -141,3 +141,13 @@ def test_majority_owned_by_after_is_names_the_owner(read_facts: Any) -> None:
         "Markets rose.\n\nAkanu Telecom is majority-owned by Obiora Holdings, an investment group."
     )
     assert ("obiora-holdings", "owns", "akanu-telecom", "asserted") in facts
+
+
+def test_a_shareholder_invests_and_a_majority_shareholder_owns(read_facts: Any) -> None:
+    facts = read_facts(
+        "Markets rose.\n\nTallis Capital is Kestrel Pay's largest shareholder, with a stake of "
+        "about 31%. Orvane Group is the majority shareholder of Veltra Bank."
+    )
+    assert ("tallis-capital", "investedIn", "kestrel-pay", "asserted") in facts
+    assert ("tallis-capital", "owns", "kestrel-pay", "asserted") not in facts
+    assert ("orvane-group", "owns", "veltra-bank", "asserted") in facts
