@@ -151,3 +151,12 @@ def test_a_shareholder_invests_and_a_majority_shareholder_owns(read_facts: Any) 
     assert ("tallis-capital", "investedIn", "kestrel-pay", "asserted") in facts
     assert ("tallis-capital", "owns", "kestrel-pay", "asserted") not in facts
     assert ("orvane-group", "owns", "veltra-bank", "asserted") in facts
+
+
+def test_a_product_pulled_from_stores_is_not_ended_by_its_maker(read_facts: Any) -> None:
+    facts = read_facts(
+        "Kestrel Games sues Orvane after Zeta Quest is pulled from app stores\n\n"
+        "Kestrel Games, the maker of the hugely popular game Zeta Quest, sued Orvane on Friday."
+    )
+    assert ("zeta-quest", "developer", "kestrel-games", "asserted") in facts
+    assert not any(p == "discontinued" for _s, p, _o, _m in facts)

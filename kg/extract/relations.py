@@ -312,8 +312,9 @@ class SentenceReader(RoleReader):
                 roles = tuple(r for r in roles if r != "subj")
         subs = unique([m for r in roles for m in self.role(tok, r)])
         if not subs:
-            if trig.ergative and tok.pos_ == "VERB" and is_passive(tok):
+            if trig.ergative and tok.pos_ == "VERB" and is_passive(tok) and not _taken_off(tok):
                 # "Pixie is being retired": by its maker, whom the sentence need not name
+                # (not "Pixie was pulled from app stores": by the stores' owners)
                 for o in self.role(tok, "obj"):
                     if o.label in _PRODUCTS:
                         rule = trig.rule_id() + BY_MAKER
@@ -522,6 +523,11 @@ class SentenceReader(RoleReader):
             return found[0]  # "Acme said it would ..., as chief executive Jane Roe ...": Acme
         # "CEO Jane Roe said Veltra had no case": not Veltra; the article's, if it has one
         return self.main_organization() if not found else None
+
+
+def _taken_off(verb: Tok) -> bool:
+    """'pulled from app stores', 'removed from sale': taken off somewhere, by whoever runs it."""
+    return any(c.dep_ == "prep" and c.lower_ in ("from", "off") for c in verb.children)
 
 
 #: words that make headquarters one region's, not the company's own
