@@ -30,9 +30,9 @@ WIDTH, HEIGHT = 1280, 800
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=list(CORPORA))
-def real_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folders = [SHARED / name for name in CORPORA[request.param]]
+def _built_page(tmp_path_factory: pytest.TempPathFactory, corpus: str) -> Path:
+    """The graph page of a real build of the shared articles ``corpus`` names."""
+    folders = [SHARED / name for name in CORPORA[corpus]]
     if not all(f.is_dir() for f in folders):
         pytest.skip(f"{SHARED} is not there (the shared corpus sits beside the repository)")
     root = tmp_path_factory.mktemp("real")
@@ -40,14 +40,14 @@ def real_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return root / "exports" / "graph.html"
 
 
+@pytest.fixture(scope="module", params=list(CORPORA))
+def real_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built_page(tmp_path_factory, request.param)
+
+
 @pytest.fixture(scope="module")
 def thirteen(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folders = [SHARED / name for name in CORPORA["13 articles"]]
-    if not all(f.is_dir() for f in folders):
-        pytest.skip(f"{SHARED} is not there (the shared corpus sits beside the repository)")
-    root = tmp_path_factory.mktemp("thirteen")
-    build(folders, store=root / "store", out=root / "exports", workers=1)
-    return root / "exports" / "graph.html"
+    return _built_page(tmp_path_factory, "13 articles")
 
 
 @pytest.fixture(scope="module")
