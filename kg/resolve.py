@@ -103,10 +103,10 @@ class _Clusters:
         names = {m.name for m in mentions if m.label != "Deal"}
         organisations = {m.name for m in mentions if m.label == "Organization"}
         self.alias: dict[str, str] = {}
-        said: dict[str, Counter[str]] = defaultdict(Counter)
+        labels: dict[str, Counter[str]] = defaultdict(Counter)
         for m in mentions:
-            said[m.name][m.label] += 1
-        companies = {n for n, c in said.items() if c.most_common(1)[0][0] == "Organization"}
+            labels[m.name][m.label] += 1
+        companies = {n for n, c in labels.items() if c.most_common(1)[0][0] == "Organization"}
         for name in sorted(names):
             key = self._kb_key(name)
             self.alias[name] = key if key else "~" + _norm(name)
@@ -143,9 +143,6 @@ class _Clusters:
         things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
         things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
         named = Counter(m.name for m in mentions)
-        labels: dict[str, Counter[str]] = defaultdict(Counter)
-        for m in mentions:
-            labels[m.name][m.label] += 1
         longer_names = [n for n in names if len(n.split()) >= 2]
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
@@ -382,9 +379,8 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 known = facts.get(_fact_key(lifted))
                 if known is None or known.confidence < lifted.confidence:
                     facts[_fact_key(lifted)] = lifted  # the surer reading of the sentence
-        for fkey in _wider_places(
-            [f for f in facts.values() if f.evidence.doc_id == ex.document.id]
-        ) + _led_as_chief([f for f in facts.values() if f.evidence.doc_id == ex.document.id]):
+        mine_now = [f for f in facts.values() if f.evidence.doc_id == ex.document.id]
+        for fkey in _wider_places(mine_now) + _led_as_chief(mine_now):
             facts.pop(fkey, None)
         for fact in _derived(
             ex,
@@ -412,8 +408,6 @@ def _fact_key(f: Fact) -> tuple[object, ...]:
 
 _PRODUCT = ("Product", "AIModel")
 _ON_BEHALF = {"launched", "discontinued", "announced"}
-#: what a company's head does in the sentence that names them its head, the company does
-_BOUGHT_FOR = {"acquired"}  # not investedIn: people invest on their own account
 _HEADS = {"ceoOf", "leaderOf", "founderOf"}
 
 
@@ -421,7 +415,8 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
     """A fact restated at the level the ontology means it.
 
     * a chief's product decision is the organisation's ("CEO Jane Roe killed Pixie",
-      with Jane Roe the head of one organisation in the document);
+      with Jane Roe the head of one organisation in the document), and so is a chief's
+      purchase, when the sentence itself names the person the head;
     * an organisation that competes with a product competes with its maker too
       ("rivals such as Acme have surpassed Pixie" -> Acme competes with Pixie's maker);
     * the value of a purchase is the deal's, when the document names the deal.
@@ -437,20 +432,18 @@ def _lift(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) -> Fac
     if not fact.object_is_entity or not isinstance(fact.object, str):
         return fact
     s_cls, o_cls = entities[fact.subject].cls, entities[fact.object].cls
-    if fact.predicate in _ON_BEHALF and s_cls == "Person" and o_cls in _PRODUCT:
-        led = {f.object for f in doc_facts if f.predicate in _HEADS and f.subject == fact.subject}
-        if len(led) == 1:
-            org = str(next(iter(led)))
-            return replace(fact, subject=org, rule=f"{fact.rule}+on-behalf")
-    if fact.predicate in _BOUGHT_FOR and s_cls == "Person" and o_cls == "Organization":
-        # "Jane Roe, Orvane's founder and chief executive, bought Kestrel": Orvane did
+    on_behalf = fact.predicate in _ON_BEHALF and o_cls in _PRODUCT
+    # "Jane Roe, Orvane's founder and chief executive, bought Kestrel": Orvane did, when
+    # the same sentence names her its head
+    bought = fact.predicate == "acquired" and o_cls == "Organization"
+    if s_cls == "Person" and (on_behalf or bought):
         led = {
             f.object
             for f in doc_facts
             if f.predicate in _HEADS
             and f.subject == fact.subject
-            and f.evidence.start == fact.evidence.start
             and f.object != fact.object
+            and (on_behalf or f.evidence.start == fact.evidence.start)
         }
         if len(led) == 1:
             org = str(next(iter(led)))
@@ -589,17 +582,13 @@ def _led_as_chief(doc_facts: list[Fact]) -> list[tuple[object, ...]]:
     ("Acme, led by chief executive Jane Roe": she is its chief executive, and so leads
     it), and of the worksFor facts a post there says more than."""
     chiefs = {(f.subject, f.object) for f in doc_facts if f.predicate == "ceoOf"}
-    posts = {(f.subject, f.object) for f in doc_facts if f.predicate in _POSTS_ABOVE}
+    posts = {(f.subject, f.object) for f in doc_facts if f.predicate in _HEADS}
     return [
         _fact_key(f)
         for f in doc_facts
         if (f.predicate == "leaderOf" and (f.subject, f.object) in chiefs)
         or (f.predicate == "worksFor" and (f.subject, f.object) in posts)
     ]
-
-
-#: posts that say more than that a person works for the organisation
-_POSTS_ABOVE = frozenset({"ceoOf", "leaderOf", "founderOf"})
 
 
 def _derived(

@@ -19,8 +19,8 @@ from kg.model import Mention
 if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
 
-__all__ = ["introductions", "investors", "is_round_noun", "location", "open_relation",
-           "possessive", "rival_pair", "share"]  # fmt: skip
+__all__ = ["RIVAL_NOUNS", "introductions", "investors", "is_round_noun", "location",
+           "made_from", "open_relation", "possessive", "rival_pair", "share"]  # fmt: skip
 
 _WEAK_SOURCES = {"ner", "propn"}
 _PRODUCTS = ("Product", "AIModel")
@@ -86,13 +86,13 @@ def open_relation(r: SentenceReader, verb: Tok) -> None:
 
 
 #: nouns that, between two names, say the two compete ("Orvane's rival Veltra")
-_RIVAL_NOUNS = {"rival", "competitor", "archrival", "arch-rival", "challenger"}
+RIVAL_NOUNS = frozenset({"rival", "competitor", "archrival", "arch-rival", "challenger"})
 
 
 def rival_pair(r: SentenceReader, tok: Tok) -> None:
     """'Orvane's rival Veltra', 'Halvex rival Brightcart': a rival noun between two names,
     read from the words themselves (the parser often makes the noun an adjective)."""
-    if tok.lower_ not in _RIVAL_NOUNS or tok.i + 1 >= len(tok.doc) or tok.i < 1:
+    if tok.lower_ not in RIVAL_NOUNS or tok.i + 1 >= len(tok.doc) or tok.i < 1:
         return
     after = r.mention_at(r.offset + tok.doc[tok.i + 1].idx)
     left = tok.doc[tok.i - 1]

@@ -59,10 +59,8 @@ _FORMER = frozenset(
         "retired",
     }
 )
-#: nouns that name rivals even with no one named as whose ("rivals such as A and B")
-_RIVALS = frozenset({"rival", "competitor", "challenger", "contender", "archrival", "arch-rival"})
+#: what can be a rival ("rivals such as A and B")
 _RIVAL_CLASSES = ("Organization", "Product", "AIModel")
-_VERB_TAGS = ("VERB", "AUX")
 #: Properties that give a person a post at an organisation.
 _POSTS = ("ceoOf", "leaderOf", "worksFor", "founderOf")
 #: words that make a holding a majority one ("a controlling stake")
@@ -369,7 +367,7 @@ class SentenceReader(RoleReader):
                 # unless the sentence names none and the document has tied the
                 # person to one ("Aguilar, who served as chief technology officer")
                 pairs, confidence = [(s, self._own_organization(s, main)) for s in subs], 0.5
-        if not pairs and prop == "competesWith" and tok.lemma_.lower() in _RIVALS:
+        if not pairs and prop == "competesWith" and tok.lemma_.lower() in constructions.RIVAL_NOUNS:
             pairs, confidence = self._rivals_of(tok, subs), 0.4
         if (
             prop == "ceoOf"
@@ -408,7 +406,7 @@ class SentenceReader(RoleReader):
         ):
             return []  # "X's rival Y": whose rival is said
         anchor: Mention | None = None
-        for verb in (a for a in noun.ancestors if a.pos_ in _VERB_TAGS):
+        for verb in (a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")):
             if verb.lemma_.lower() in SAYING:
                 continue
             for c in verb.children:
