@@ -33,6 +33,7 @@ from typing import Any
 
 from kg import __version__
 from kg.model import Document, Extraction, Mention, Quantity, RelationMention, Sentence
+from kg.remote import RemoteStore
 from kg.vocab import ontology_dir
 
 __all__ = ["ExtractionCache", "cache_path", "cache_version", "extractor_version", "rules_hash"]
@@ -41,8 +42,10 @@ _FORMAT = 1
 _CODE = ("model.py", "lexicon.py", "kb.py", "extract")
 
 
-def cache_path(store: Path) -> Path:
+def cache_path(store: Path | RemoteStore) -> Path:
     """The cache folder of the store at ``store``."""
+    if isinstance(store, RemoteStore):
+        store = store.local_path  # a folder on this machine stands for the server
     return store.parent / f".{store.name}.cache"
 
 

@@ -10,24 +10,44 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg import __version__
 from kg.errors import KGError
 
+if TYPE_CHECKING:
+    from kg.store import Location
+
 DEFAULT_STORE = Path("kg-store")
 DEFAULT_OUT = Path("exports")
 
 
+class _StoreType(click.ParamType):  # type: ignore[type-arg]
+    """A store folder, or the URL of a SPARQL server (http:// or https://)."""
+
+    name = "FOLDER|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        from kg.remote import store_location
+
+        try:
+            return store_location(value)
+        except KGError as err:
+            self.fail(str(err), param, ctx)
+
+
 store_option = click.option(
     "--store",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_STORE,
+    type=_StoreType(),
+    default=str(DEFAULT_STORE),
     show_default=True,
     envvar="KG_STORE",
-    help="Folder of the embedded Oxigraph store (env KG_STORE).",
+    help="Folder of the embedded Oxigraph store, or http://HOST:PORT of a SPARQL 1.1 "
+    "server such as `oxigraph serve` (env KG_STORE).",
 )
 
 
@@ -204,7 +224,7 @@ def main() -> None:
 def build(
     paths: tuple[Path, ...],
     out: Path,
-    store: Path,
+    store: Location,
     quiet: bool,
     rebuild: bool,
     max_document_mb: float,
@@ -261,7 +281,7 @@ def _progress_bar(total: int, label: str):  # type: ignore[no-untyped-def]
     default=None,
     help="Table width in characters (default: the terminal's, when printing to one; 0: no limit).",
 )
-def query(query: str | None, store: Path, fmt: str, width: int | None) -> None:
+def query(query: str | None, store: Location, fmt: str, width: int | None) -> None:
     """Run a SPARQL query against the store and print the results.
 
     QUERY is the query text, a path to a .rq file, or '-' (or nothing) to read
@@ -341,7 +361,7 @@ def _report(
 def add(
     paths: tuple[Path, ...],
     out: Path,
-    store: Path,
+    store: Location,
     quiet: bool,
     max_document_mb: float,
     follow_symlinks: bool,
@@ -373,7 +393,9 @@ def add(
 @store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; summary only.")
 @extractor_options
-def remove(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, **extractor: Any) -> None:
+def remove(
+    paths: tuple[Path, ...], out: Path, store: Location, quiet: bool, **extractor: Any
+) -> None:
     """Remove articles from the store, with every fact they state.
 
     PATHS are the paths the articles were built from (files, or folders
@@ -390,7 +412,7 @@ def remove(paths: tuple[Path, ...], out: Path, store: Path, quiet: bool, **extra
 
 @main.command()
 @store_option
-def conflicts(store: Path) -> None:
+def conflicts(store: Location) -> None:
     """List the figures the store's articles disagree on, each side with its sources.
 
     A conflict is two figures for one attribute of one thing (a deal's value,
@@ -426,7 +448,7 @@ def conflicts(store: Path) -> None:
 )
 @click.pass_context
 def ask(
-    ctx: click.Context, name: str | None, store: Path, list_: bool, fmt: str, width: int | None
+    ctx: click.Context, name: str | None, store: Location, list_: bool, fmt: str, width: int | None
 ) -> None:
     """Answer a named question from queries/, e.g. `kg ask discontinued --org openai`.
 
@@ -511,7 +533,7 @@ def _question_params(args: list[str]) -> dict[str, str]:
     help="Seconds a connection may sit idle or take to send its request.",
 )  # fmt: skip
 def serve(
-    store: Path,
+    store: Location,
     host: str,
     port: int,
     timeout: float,
@@ -553,7 +575,7 @@ def serve(
     is_flag=True,
     help="List the words of open relations (kg:relatedTo), most frequent first.",
 )
-def stats(store: Path, top: int, unmapped: bool) -> None:
+def stats(store: Location, top: int, unmapped: bool) -> None:
     """Summarise the graph: entities by class, facts by relation, documents,
     the most central entities (PageRank), connected components and communities.
 
@@ -578,7 +600,7 @@ def stats(store: Path, top: int, unmapped: bool) -> None:
 @store_option
 @click.option("--limit", type=click.IntRange(1), default=3, show_default=True,
               help="At most this many shortest paths.")  # fmt: skip
-def path(source: str, target: str, store: Path, limit: int) -> None:
+def path(source: str, target: str, store: Location, limit: int) -> None:
     """Print the shortest chains of facts linking SOURCE and TARGET, with evidence.
 
     Each entity is an entity key (openai), a kgr: CURIE, a full IRI or a label
@@ -602,7 +624,7 @@ def path(source: str, target: str, store: Path, limit: int) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="File to write (a folder for csv). Default: exports/graph.graphml, "
               "exports/graph.gexf or exports/neo4j/.")  # fmt: skip
-def export_network(store: Path, fmt: str, out: Path | None) -> None:
+def export_network(store: Location, fmt: str, out: Path | None) -> None:
     """Export entities and relations as a network file, with each entity's type and
     label and each relation's evidence sentences and number of sources as attributes.
     """

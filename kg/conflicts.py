@@ -29,10 +29,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.model import Fact, Quantity
+
+if TYPE_CHECKING:
+    from kg.store import Location
 
 __all__ = [
     "Conflict",
@@ -278,7 +280,7 @@ WHERE {
 )
 
 
-def read_conflicts(store: Path) -> list[StoredConflict]:
+def read_conflicts(store: Location) -> list[StoredConflict]:
     """The conflicts recorded in the store at ``store``, each side with every document stating it.
 
     Raises ``StoreError`` when there is no store there.

@@ -39,7 +39,7 @@ from kg.model import Document, Extraction
 from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
 from kg.resources import data_dir
-from kg.store import staged_store, store_lock, stored_documents
+from kg.store import Location, staged_store, store_lock, stored_documents
 from kg.swap import check_target
 from kg.validate import Violation, validate
 
@@ -77,7 +77,7 @@ class BuildReport:
     facts_by_relation: dict[str, int]
     conflicts: list[Conflict]
     violations: list[Violation]
-    store: Path
+    store: Location
     exports: list[Path]
     seconds: float
     problems: list[str] = field(default_factory=list)
@@ -112,7 +112,7 @@ class _NullBar:
 def build(
     paths: Sequence[Path],
     *,
-    store: Path,
+    store: Location,
     out: Path,
     progress: ProgressFactory | None = None,
     rebuild: bool = False,
@@ -151,7 +151,7 @@ def build(
 def add(
     paths: Sequence[Path],
     *,
-    store: Path,
+    store: Location,
     out: Path,
     progress: ProgressFactory | None = None,
     rebuild: bool = False,
@@ -186,7 +186,7 @@ def add(
 def remove(
     paths: Sequence[Path],
     *,
-    store: Path,
+    store: Location,
     out: Path,
     progress: ProgressFactory | None = None,
     llm: LLMSettings | None = None,
@@ -350,7 +350,7 @@ def _changes(before: dict[str, str], after: list[Document], extracted: int) -> C
 def _build(
     documents: list[Document],
     problems: list[str],
-    store: Path,
+    store: Location,
     out: Path,
     progress: ProgressFactory | None,
     rebuild: bool,

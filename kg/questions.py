@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from kg.errors import InputError, QueryError
 from kg.resources import data_dir
 from kg.sparql import QueryResult, run_query
+from kg.store import Location
 from kg.vocab import PREFIXES
 
 __all__ = ["Parameter", "Question", "ask", "load_questions", "queries_dir", "resolve_entity"]
@@ -135,7 +136,7 @@ def load_questions(folder: Path | None = None) -> dict[str, Question]:
     return {p.stem: _parse(p) for p in sorted(folder.glob("*.rq"))}
 
 
-def resolve_entity(value: str, *, store: Path) -> ox.NamedNode:
+def resolve_entity(value: str, *, store: Location) -> ox.NamedNode:
     """The IRI of the entity ``value`` names (see the module docstring for the order tried)."""
     value = value.strip()
     if not value:
@@ -184,7 +185,7 @@ def ask(
     name: str,
     params: Mapping[str, str] | None = None,
     *,
-    store: Path,
+    store: Location,
     folder: Path | None = None,
 ) -> QueryResult:
     """Answer the named question ``name`` with ``params`` (parameter name -> entity name).
@@ -218,7 +219,7 @@ def ask(
     return result
 
 
-def _check_class(p: Parameter, value: str, iri: ox.NamedNode, *, store: Path) -> None:
+def _check_class(p: Parameter, value: str, iri: ox.NamedNode, *, store: Location) -> None:
     """``QueryError`` saying what the entity is when it has none of ``p``'s classes."""
     found = run_query(
         f"SELECT DISTINCT ?c ?l WHERE {{ {iri} a ?c OPTIONAL {{ {iri} rdfs:label ?l }} }}",

@@ -46,14 +46,17 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, StoreError
+from kg.remote import RemoteStore, store_location
 from kg.seal import run_sealed, seal_current_thread
 from kg.sparql import (
+    ANY_GRAPH,
     Refused,
     ResultLimitError,
     _cached_store,
     check_query,
     execute,
     query_options,
+    run_remote,
     store_graphs,
 )
 from kg.vocab import PREFIXES
@@ -239,14 +242,49 @@ def _solutions_bytes(oxstore: ox.Store, job: Job) -> bytes | None:
         return None
 
 
+def run_remote_job(store: RemoteStore, job: Job, max_rows: int) -> tuple[int, bytes]:
+    """(HTTP status, body) of ``job`` forwarded to the SPARQL server ``store``."""
+    try:
+        result = run_remote(
+            job.query,
+            store,
+            max_rows=max_rows,
+            default_graph=job.default_graphs,
+            named_graphs=job.named_graphs,
+        )
+        return 200, result.render(job.fmt).encode()
+    except ResultLimitError as err:
+        return 500, f"{err}; add LIMIT or narrow the query".encode()
+    except QueryError as err:
+        return 400, str(err).encode()
+    except KGError as err:
+        return 502, str(err).encode()
+
+
 def _worker_main(store: str, max_rows: int, conn: Connection, max_memory_mb: int | None) -> None:
     """A worker process: answer jobs from ``conn`` until it closes.
 
     The process exists to run queries, so its one thread is sealed and runs them
     in place. A job is JSON; a reply is the HTTP status, the microseconds the
-    query took, and the body.
+    query took, and the body. Over a SPARQL server the worker forwards each job
+    to that one server (kg/remote.py), so its thread stays open to it; what it
+    forwards was checked first, and its own parse of the query runs on a sealed
+    thread.
     """
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line, not pages
+    location = store_location(store)
+    if isinstance(location, RemoteStore):
+        _cap_memory(max_memory_mb)
+        conn.send_bytes(b"ready")
+        while True:
+            try:
+                job = Job.decode(conn.recv_bytes())
+            except EOFError:
+                return
+            started = time.perf_counter()
+            status, body = run_remote_job(location, job, max_rows)
+            took = min(int((time.perf_counter() - started) * 1e6), 0xFFFFFFFF)
+            conn.send_bytes(_REPLY.pack(status, took) + body)
     try:
         _cached_store(Path(store))
         _cap_memory(max_memory_mb)
@@ -328,7 +366,7 @@ class _Worker:
     def __init__(
         self,
         ctx: SpawnContext,
-        store: Path,
+        store: Path | RemoteStore,
         max_rows: int,
         max_memory_mb: int | None,
         *,
@@ -397,7 +435,12 @@ class WorkerPool:
     """
 
     def __init__(
-        self, store: Path, *, size: int, max_rows: int, max_memory_mb: int | None = None
+        self,
+        store: Path | RemoteStore,
+        *,
+        size: int,
+        max_rows: int,
+        max_memory_mb: int | None = None,
     ) -> None:
         # spawn, not fork: a forked child would inherit pyoxigraph's handle and locks.
         self._ctx = multiprocessing.get_context("spawn")
@@ -580,11 +623,12 @@ class SparqlServer:
         self,
         sock: socket.socket,
         *,
-        store: Path,
+        store: Path | RemoteStore,
         pool: WorkerPool,
         timeout: float,
         html_page: Path | None,
         idle_timeout: float = 30.0,
+        page: bytes | None = None,
     ) -> None:
         self.socket = sock
         self.server_address = sock.getsockname()
@@ -593,13 +637,13 @@ class SparqlServer:
         self.query_timeout = timeout
         self.idle_timeout = idle_timeout
         self.html_page = html_page
-        self._graph_html: bytes | None = None
+        self._graph_html: bytes | None = page
         self._html_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._done = threading.Event()
         self._connections: set[_Connection] = set()
-        self._graphs: tuple[ox.Store, set[str]] | None = None
+        self._graphs: tuple[ox.Store | None, frozenset[str] | set[str]] | None = None
         self._graphs_checked = 0.0
         self._checked: dict[str, str] = {}
         self._fast: set[Job] = set()
@@ -685,9 +729,12 @@ class SparqlServer:
                     self._graph_html = render_html(load_dataset(self.store)).encode()
             return self._graph_html
 
-    def _store_graphs(self) -> tuple[ox.Store, set[str]]:
+    def _store_graphs(self) -> tuple[ox.Store | None, frozenset[str] | set[str]]:
         """The store and its graph names; whether a build swapped the store is
-        looked at once a second, not on every request."""
+        looked at once a second, not on every request. Over a SPARQL server: no
+        store, and every graph name passes here (the worker checks them)."""
+        if isinstance(self.store, RemoteStore):
+            return None, ANY_GRAPH
         now = time.monotonic()
         if self._graphs is None or now >= self._graphs_checked + 1.0:
             oxstore = _cached_store(self.store)  # a new handle when a build swapped the store
@@ -698,7 +745,7 @@ class SparqlServer:
             self._graphs_checked = now
         return self._graphs
 
-    def _check(self, query: str, graphs: set[str]) -> str:
+    def _check(self, query: str, graphs: frozenset[str] | set[str]) -> str:
         """``check_query``, remembered per query text until the store changes."""
         form = self._checked.get(query)
         if form is None:
@@ -741,7 +788,7 @@ class SparqlServer:
             return _text(406, f"cannot answer in any type the client accepts; offered: {offered}")
         media = f"{(GRAPH_TYPES if graph else SOLUTION_TYPES)[fmt]}; charset=utf-8"
         job = Job(query, fmt, tuple(default), tuple(named))
-        if job in self._fast:
+        if job in self._fast and oxstore is not None:
             fast = _solutions_bytes(oxstore, job)
             if fast is not None:
                 return Reply(200, media, fast)
@@ -1037,13 +1084,14 @@ def _keep(task: asyncio.Task[None]) -> None:
 class _Options:
     """What every front needs to make its own server (picklable, for a spawned front)."""
 
-    store: Path
+    store: Path | RemoteStore
     timeout: float
     max_rows: int
     workers: int
     html_page: Path | None
     max_memory_mb: int | None
     idle_timeout: float
+    page: bytes | None = None  # the graph page, made before serving (over a SPARQL server)
 
 
 def _front(sock: socket.socket, options: _Options) -> SparqlServer:
@@ -1055,7 +1103,7 @@ def _front(sock: socket.socket, options: _Options) -> SparqlServer:
     )
     return SparqlServer(
         sock, store=options.store, pool=pool, timeout=options.timeout,
-        html_page=options.html_page, idle_timeout=options.idle_timeout,
+        html_page=options.html_page, idle_timeout=options.idle_timeout, page=options.page,
     )  # fmt: skip
 
 
@@ -1144,7 +1192,7 @@ def default_fronts() -> int:
 
 
 def make_server(
-    store: Path,
+    store: Path | RemoteStore,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -1168,15 +1216,27 @@ def make_server(
     0 picks a free port (see ``server.url``). Raises ``StoreError`` when the
     store cannot be opened.
     """
-    store = Path(store)
-    _cached_store(store)  # fail early, in this process, with the usual message
+    page: bytes | None = None
+    if isinstance(store, RemoteStore):
+        # The front's threads are sealed once it serves, so the page (made from a
+        # copy of the server's graph) is made now; --html-page spares that.
+        if html_page is None:
+            from kg.export.html import render_html
+            from kg.store import load_dataset
+
+            page = render_html(load_dataset(store)).encode()
+        elif not store.holds_kg():
+            raise StoreError(f"no kg graph at {store}: run `kg build --store {store}` first")
+    else:
+        store = Path(store)
+        _cached_store(store)  # fail early, in this process, with the usual message
     try:
         sock = socket.create_server((host, port), backlog=1024)
     except OSError as err:
         raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from err
     fronts = max(1, fronts)
     options = _Options(
-        store, timeout, max_rows, max(1, workers), html_page, max_memory_mb, idle_timeout
+        store, timeout, max_rows, max(1, workers), html_page, max_memory_mb, idle_timeout, page
     )
     others: _Fronts | None = None
     try:

@@ -28,11 +28,13 @@ import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError, Refused
 from kg.export.rdf import canonical_quads, compact_iri, serialize_jsonld, serialize_turtle
+from kg.remote import RemoteStore, prologue, refuse_service
 from kg.seal import SealError, is_sealed_error, run_sealed
 from kg.store import open_store
 from kg.vocab import PREFIXES
 
 __all__ = [
+    "ANY_GRAPH",
     "FORMATS",
     "QueryResult",
     "Refused",
@@ -43,6 +45,7 @@ __all__ = [
     "query_tokens",
     "read_query_text",
     "run_query",
+    "run_remote",
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -149,6 +152,17 @@ _SERVICE_REFUSED = "SERVICE is refused: kg queries read only the store, never an
 GraphNames = Iterable[str] | Callable[[], Iterable[str]] | None
 
 
+class _AnyGraph(frozenset[str]):
+    """``graphs`` for a caller that checks what ``FROM`` names itself, later."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+#: Passed as ``check_query``'s ``graphs``: every ``FROM`` passes (it is checked elsewhere).
+ANY_GRAPH = _AnyGraph()
+
+
 def check_query(text: str, *, graphs: GraphNames = None, updates: bool = True) -> str:
     """The form of ``text`` (SELECT, ASK, CONSTRUCT, DESCRIBE), or ``Refused``.
 
@@ -162,7 +176,7 @@ def check_query(text: str, *, graphs: GraphNames = None, updates: bool = True) -
     ``SERVICE`` this reading misses still reaches no one.
     """
     tokens = query_tokens(text)
-    known: set[str] | None = None
+    known: frozenset[str] | set[str] | None = None
     prefixes, base, form = dict(PREFIXES), "", ""
     for i, (kind, value) in enumerate(tokens):
         word = value.upper() if kind == "word" else ""
@@ -187,7 +201,7 @@ def check_query(text: str, *, graphs: GraphNames = None, updates: bool = True) -
             iri = _resolve(target, prefixes, base)
             if known is None:
                 names = graphs() if callable(graphs) else graphs
-                known = set(names or ())
+                known = names if isinstance(names, _AnyGraph) else set(names or ())
             if iri is None or iri not in known:
                 raise Refused(f"FROM {target[1]} is refused: it names no graph in this store")
     return form
@@ -220,11 +234,14 @@ class ResultLimitError(QueryError):
 def run_query(
     text: str,
     *,
-    store: Path,
+    store: Path | RemoteStore,
     substitutions: Substitutions | None = None,
     max_rows: int | None = None,
 ) -> QueryResult:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) on the store at ``store``.
+
+    On a SPARQL server (``RemoteStore``) the query runs in the server; see
+    ``_run_remote`` for what is checked here first.
 
     ``substitutions`` binds variables of the query to terms before it runs
     (``{"org": NamedNode(...)}``), so a parameterised query needs no text
@@ -234,9 +251,64 @@ def run_query(
     """
     if not text.strip():
         raise QueryError("empty query")
+    if isinstance(store, RemoteStore):
+        if substitutions:
+            raise QueryError("substitutions are not supported on a SPARQL server store")
+        return run_remote(text, store, max_rows=max_rows)
     oxstore = _cached_store(Path(store))
     check_query(text, graphs=lambda: store_graphs(oxstore), updates=False)
     return execute(oxstore, text, substitutions=substitutions, max_rows=max_rows)
+
+
+def run_remote(
+    text: str,
+    store: RemoteStore,
+    *,
+    max_rows: int | None = None,
+    default_graph: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+) -> QueryResult:
+    """``text`` run in the SPARQL server ``store`` (``default_graph`` and
+    ``named_graphs``: the protocol's dataset, as for ``execute``).
+
+    A ``FROM`` (or a dataset graph) must name one of the server's graphs, and
+    the word ``service`` is refused in any spelling (the server would call
+    other endpoints itself). The query is then run here on an empty store, on
+    a sealed thread, so that a syntax error is reported as for the embedded
+    store, with its line and column.
+    """
+    known: set[str] | None = None
+
+    def graphs() -> set[str]:
+        nonlocal known
+        if known is None:
+            known = store.graph_names()
+        return known
+
+    form = check_query(text, graphs=graphs, updates=False)
+    for iri in [*default_graph, *named_graphs]:
+        if iri not in graphs():
+            raise Refused(f"graph <{iri}> is refused: it names no graph in this store")
+    refuse_service(text)
+    execute(_PROBE, text)
+    sent = prologue() + text
+    dataset = {"default-graph-uri": list(default_graph), "named-graph-uri": list(named_graphs)}
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        triples = sorted(
+            set(_limit(store.construct(sent, dataset), max_rows)),
+            key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+        )
+        return QueryResult(
+            "graph",
+            variables=("subject", "predicate", "object"),
+            terms=[(t.subject, t.predicate, t.object) for t in triples],
+        )
+    results = store.select(sent, dataset)
+    if isinstance(results, ox.QueryBoolean):
+        return QueryResult("boolean", boolean=bool(results))
+    names = tuple(v.value for v in results.variables)
+    rows = [tuple(solution[name] for name in names) for solution in _limit(results, max_rows)]
+    return QueryResult("bindings", variables=names, terms=rows)
 
 
 _OPEN: dict[Path, tuple[tuple[int, int], ox.Store]] = {}

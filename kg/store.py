@@ -38,10 +38,15 @@ from rdflib.term import Node
 
 from kg.errors import KGError, QueryError, StoreError
 from kg.faults import step
+from kg.remote import RemoteStore
 from kg.swap import SwapError, backup_of, recover, swap_in
 from kg.vocab import PREFIXES
 
+#: Where a graph is kept: an embedded store's folder, or a SPARQL server (kg/remote.py).
+Location = Path | RemoteStore
+
 __all__ = [
+    "Location",
     "load_dataset",
     "lock_path",
     "merge_default_graph",
@@ -143,13 +148,17 @@ os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 @contextmanager
-def store_lock(path: Path) -> Iterator[None]:
+def store_lock(path: Location) -> Iterator[None]:
     """Hold the write lock of the store at ``path`` for the duration (re-entrant).
 
     A build takes it before reading anything, so that two builders never
     interleave: the second fails at once with a ``StoreError`` naming the
     process that holds it, before doing any work.
     """
+    if isinstance(path, RemoteStore):
+        with path.lock():
+            yield
+        return
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -251,7 +260,7 @@ Commit = Callable[[Sequence[tuple[Path, Path]]], None]
 
 
 @contextmanager
-def staged_store(ds: Dataset, path: Path) -> Iterator[Commit]:
+def staged_store(ds: Dataset, path: Location) -> Iterator[Commit]:
     """Build the store of ``ds`` beside ``path``; calling the yielded function swaps it in.
 
     The function takes (new file, target) pairs, such as the exports staged by
@@ -260,8 +269,12 @@ def staged_store(ds: Dataset, path: Path) -> Iterator[Commit]:
     old files, never a mix. Leaving the block without that call (an error in
     the caller's other work) discards the new store and leaves the old one as
     it was. The store's lock is held throughout; errors are those of
-    ``write_store``.
+    ``write_store``. On a SPARQL server, see ``RemoteStore.staged``.
     """
+    if isinstance(path, RemoteStore):
+        with path.staged(ds) as send:
+            yield send
+        return
     path = Path(path)
     with store_lock(path):
         try:
@@ -336,12 +349,14 @@ def _swap(new: Path, path: Path, files: Sequence[tuple[Path, Path]] = ()) -> Non
         raise StoreError(str(err)) from err
 
 
-def open_store(path: Path) -> ox.Store:
+def open_store(path: Location) -> ox.Store:
     """Open the store at ``path`` read-only.
 
     Raises ``StoreError`` naming the path when there is no store there or it
-    cannot be opened.
+    cannot be opened. For a SPARQL server, an in-memory copy of its graph.
     """
+    if isinstance(path, RemoteStore):
+        return path.snapshot()
     path = Path(path)
     deadline = time.monotonic() + 10
     while journal_path(path).exists() or (not path.exists() and _backup_path(path).exists()):
@@ -381,7 +396,7 @@ class _ReadOnlyOxigraph(OxigraphStore):
     ``RuntimeError``.
     """
 
-    def __init__(self, path: Path, store: ox.Store) -> None:
+    def __init__(self, path: Location, store: ox.Store) -> None:
         super().__init__(store=store)
         self._path = path
 
@@ -474,7 +489,7 @@ class _SealedDataset(Dataset):
         raise StoreError("the kg store is open read-only; `kg build` rewrites it")
 
 
-def load_dataset(path: Path) -> Dataset:
+def load_dataset(path: Location) -> Dataset:
     """An rdflib ``Dataset`` backed by the store at ``path`` (read-only, via oxrdflib).
 
     It holds the named graphs a build wrote (one per document, and kg's own); the
@@ -495,13 +510,20 @@ SELECT ?hash ?path WHERE {
 """
 
 
-def stored_documents(path: Path) -> dict[str, str]:
+def stored_documents(path: Location) -> dict[str, str]:
     """The documents the store at ``path`` was built from: content hash -> source path.
 
     The store is its own manifest: each document's graph records its hash and
     path, and is replaced with it, so the two can never disagree. Empty when
     there is no store at ``path`` yet.
     """
+    if isinstance(path, RemoteStore):
+        return dict(
+            sorted(
+                (str(row["hash"].value), str(row["path"].value))
+                for row in path.select(_STORED_DOCUMENTS)  # type: ignore[union-attr]
+            )
+        )
     path = Path(path)
     if not path.exists() and not _backup_path(path).exists() and not journal_path(path).exists():
         return {}

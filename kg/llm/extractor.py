@@ -42,6 +42,7 @@ from kg.llm.schema import (
     system_prompt,
 )
 from kg.model import Extraction, Mention, Quantity, RelationMention, Sentence
+from kg.remote import RemoteStore
 
 __all__ = [
     "MODES",
@@ -85,8 +86,10 @@ class LLMReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def llm_cache_path(store: Path) -> Path:
+def llm_cache_path(store: Path | RemoteStore) -> Path:
     """The folder of the model's cached answers for the store at ``store``."""
+    if isinstance(store, RemoteStore):
+        store = store.local_path  # a folder on this machine stands for the server
     return store.parent / f".{store.name}.llm"
 
 
