@@ -286,20 +286,15 @@ class RemoteStore:
             return
         token = f"{socket.gethostname()} pid {os.getpid()} {uuid.uuid4().hex[:12]}"
         literal = json.dumps(token)  # a JSON string is a valid SPARQL string literal
-        self.update(
-            f"""DELETE {{ GRAPH {_META} {{ {_LOCK} ?p ?o }} }}
-            WHERE {{ GRAPH {_META} {{ {_LOCK} {_HEARTBEAT} ?t ; ?p ?o }}
-                     FILTER(?t < NOW() - "PT{int(STALE_S)}S"^^{_DAY_TIME}) }} ;
-            INSERT {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} {literal} ; {_HEARTBEAT} ?now }} }}
-            WHERE {{ FILTER NOT EXISTS {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} ?h }} }}
-                     BIND(NOW() AS ?now) }}"""
-        )
-        holders = [
-            row["h"].value
-            for row in self.select(  # type: ignore[union-attr]
-                f"SELECT ?h WHERE {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} ?h }} }}"
-            )
-        ]
+        holders = self._take(literal)
+        if holders != [token] and holders and all(_dead_here(h) for h in holders):
+            # Left by a writer on this machine that was killed: free it now, not in STALE_S.
+            for holder in holders:
+                self.update(
+                    f"DELETE WHERE {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} {json.dumps(holder)} ;"
+                    " ?p ?o } }"
+                )
+            holders = self._take(literal)
         if holders != [token]:
             holder = ", ".join(shown(h) for h in holders) or "unknown"
             raise StoreError(f"store {self} is being written by another kg process ({holder})")
@@ -319,6 +314,23 @@ class RemoteStore:
                 self.update(
                     f"DELETE WHERE {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} {literal} ; ?p ?o }} }}"
                 )
+
+    def _take(self, literal: str) -> list[str]:
+        """Take the lock for ``literal`` if it is free or stale; who holds it then."""
+        self.update(
+            f"""DELETE {{ GRAPH {_META} {{ {_LOCK} ?p ?o }} }}
+            WHERE {{ GRAPH {_META} {{ {_LOCK} {_HEARTBEAT} ?t ; ?p ?o }}
+                     FILTER(?t < NOW() - "PT{int(STALE_S)}S"^^{_DAY_TIME}) }} ;
+            INSERT {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} {literal} ; {_HEARTBEAT} ?now }} }}
+            WHERE {{ FILTER NOT EXISTS {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} ?h }} }}
+                     BIND(NOW() AS ?now) }}"""
+        )
+        return [
+            row["h"].value
+            for row in self.select(  # type: ignore[union-attr]
+                f"SELECT ?h WHERE {{ GRAPH {_META} {{ {_LOCK} {_HOLDER} ?h }} }}"
+            )
+        ]
 
     def _heartbeat(self, literal: str, stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT_S):
@@ -361,6 +373,21 @@ class RemoteStore:
 
 
 _HELD: dict[str, str] = {}
+
+
+def _dead_here(holder: str) -> bool:
+    """Whether a lock holder ("HOST pid N TOKEN") is a process of this machine that is gone."""
+    host, _, rest = holder.partition(" pid ")
+    pid = rest.split(" ", 1)[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # there, and someone else's
+    return False
 
 
 def _drop_inherited_locks() -> None:

@@ -280,3 +280,72 @@ def test_kg_serve_over_a_server_forwards_checked_queries(
             assert refused.status_code == 400 and "refused" in refused.text, query
         page = httpx.get(served.url)
         assert page.status_code == 200 and b"Glintwell" in page.content
+
+
+def _everything(server: RemoteStore) -> list[str]:
+    """Every statement on the server, kg's bookkeeping included, the lock left out."""
+    rows = server.select(
+        "SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } "
+        f"FILTER(?s != <{STORE_GRAPH}#lock>) }}"
+    )
+    return sorted(
+        f"{r['s']} {r['p']} {r['o']} {r['g'] if r['g'] is not None else ''}"
+        for r in rows  # type: ignore[union-attr]
+    )
+
+
+def _restore(server: RemoteStore, statements: list[str]) -> None:
+    by_graph: dict[str, list[str]] = {}
+    for line in statements:
+        s, p, rest = line.split(" ", 2)
+        o, _, g = rest.rpartition(" ")
+        by_graph.setdefault(g, []).append(f"{s} {p} {o} .")
+    blocks = [
+        "\n".join(ls) if not g else f"GRAPH {g} {{\n" + "\n".join(ls) + "\n}"
+        for g, ls in by_graph.items()
+    ]
+    server.update("DROP ALL ; INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+
+
+def test_a_kill_at_any_step_leaves_the_server_old_or_new_and_the_next_build_mends_it(
+    server: RemoteStore, tmp_path: Path
+) -> None:
+    import os
+    import signal
+
+    articles = tmp_path / "articles"
+    shutil.copytree(sample_corpus(), articles, ignore=shutil.ignore_patterns("*.py", "__*"))
+    extra = sorted(articles.iterdir())[0]
+    kept = tmp_path / extra.name
+    extra.rename(kept)
+
+    def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kg", *args, "--store", str(server), "--out", "exports"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300,
+            env={**os.environ, **(env or {})},
+        )  # fmt: skip
+
+    def files() -> tuple[bytes, ...]:
+        return tuple((tmp_path / "exports" / n).read_bytes() for n in ("graph.trig", "graph.html"))
+
+    assert kg("build", "articles").returncode == 0
+    old, old_files = _everything(server), files()
+    shutil.copytree(tmp_path / "exports", tmp_path / "old-exports")
+    shutil.copy(kept, articles)
+    trace = tmp_path / "trace"
+    assert kg("build", "articles", env={"KG_FAULT_TRACE": str(trace)}).returncode == 0
+    new, new_files = _everything(server), files()
+    assert old != new
+    names = [line.split(" ", 1)[1] for line in trace.read_text().splitlines()]
+    updated = names.index("server updated") + 1
+    for n in sorted({1, updated - 1, updated, updated + 1, updated + 4, len(names)}):
+        _restore(server, old)
+        shutil.rmtree(tmp_path / "exports")
+        shutil.copytree(tmp_path / "old-exports", tmp_path / "exports")
+        killed = kg("build", "articles", env={"KG_FAULT": f"{n}:kill"})
+        assert killed.returncode == -signal.SIGKILL, (n, killed.stderr)
+        assert _everything(server) == (old if n < updated else new), n
+        again = kg("build", "articles")  # the killed writer's lock does not hold it up
+        assert again.returncode == 0, (n, again.stderr)
+        assert (_everything(server), files()) == (new, new_files), n
