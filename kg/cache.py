@@ -39,6 +39,9 @@ from kg.vocab import ontology_dir
 __all__ = ["ExtractionCache", "cache_path", "cache_version", "extractor_version", "rules_hash"]
 
 _FORMAT = 1
+#: The file in the cache folder holding the last build's memo (kg/memo.py).
+MEMO_NAME = "last-build.memo"
+
 _CODE = ("model.py", "lexicon.py", "kb.py", "extract")
 
 
@@ -153,6 +156,8 @@ class ExtractionCache:
         if not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
+            if path.name == MEMO_NAME:
+                continue  # the last build's memo (kg/memo.py), not an entry
             if path.name not in keep and path.name.split(".", 1)[0] not in keep_ids:
                 with contextlib.suppress(OSError):
                     path.unlink()

@@ -35,6 +35,7 @@ from kg.faults import step
 from kg.ingest import MAX_DOCUMENT_MB, discover, read_document
 from kg.kb import load_kb
 from kg.llm import LLMReport, LLMSettings, extract_with_llm, llm_cache_path, prune_answers
+from kg.memo import Memo, build_key, load_memo, outputs_state, save_memo, store_state
 from kg.model import Document, Extraction
 from kg.rdf import add_derived, add_reference_facts, to_dataset
 from kg.resolve import resolve
@@ -347,6 +348,38 @@ def _changes(before: dict[str, str], after: list[Document], extracted: int) -> C
     )
 
 
+def _unchanged(
+    key: str,
+    store: Location,
+    out: Path,
+    documents: list[Document],
+    problems: list[str],
+    started: float,
+) -> BuildReport | None:
+    """The report of the last build, when it had these inputs and its store and files
+    are still as it left them (kg/memo.py); None when there is anything to do."""
+    memo = load_memo(store)
+    if memo is None or memo.key != key:
+        return None
+    if memo.outputs != outputs_state(out / name for name in OUTPUT_NAMES):
+        return None
+    if memo.store != store_state(store):
+        return None
+    summary = memo.summary
+    return BuildReport(
+        documents=len(documents),
+        entities_by_class=summary["entities_by_class"],
+        facts_by_relation=summary["facts_by_relation"],
+        conflicts=summary["conflicts"],
+        violations=summary["violations"],
+        store=store,
+        exports=[Path(p) for p in summary["exports"]],
+        seconds=time.perf_counter() - started,
+        problems=problems,
+        changes=Changes(unchanged=len(documents), cached=len(documents)),
+    )
+
+
 def _build(
     documents: list[Document],
     problems: list[str],
@@ -366,6 +399,11 @@ def _build(
     # Resolution sees the documents in content-hash order, so that a store reached by
     # adds and removes is the same as one built from scratch from the same articles.
     documents = [unique[k] for k in sorted(unique)]
+    key = build_key(documents, out)
+    if not rebuild and llm is None:
+        unchanged = _unchanged(key, store, out, documents, problems, started)
+        if unchanged is not None:
+            return unchanged
     before = stored_documents(store)
     cache = ExtractionCache(cache_path(store))
     extractions, extracted = _extract(documents, cache, progress, rebuild, workers, executor)
@@ -402,10 +440,22 @@ def _build(
 
     by_class = Counter(e.cls for k, e in resolution.entities.items() if k in present)
     by_relation = Counter(f.predicate for f in resolution.facts)
+    entities_by_class = dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0])))
+    facts_by_relation = dict(sorted(by_relation.items(), key=lambda kv: (-kv[1], kv[0])))
+    if llm is None:
+        summary = {
+            "entities_by_class": entities_by_class,
+            "facts_by_relation": facts_by_relation,
+            "conflicts": conflicts,
+            "violations": violations,
+            "exports": [str(p) for p in exports],
+        }
+        left = outputs_state(out / name for name in OUTPUT_NAMES)
+        save_memo(store, Memo(key, store_state(store), left, summary))
     return BuildReport(
         documents=len(documents),
-        entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
-        facts_by_relation=dict(sorted(by_relation.items(), key=lambda kv: (-kv[1], kv[0]))),
+        entities_by_class=entities_by_class,
+        facts_by_relation=facts_by_relation,
         conflicts=conflicts,
         violations=violations,
         store=store,

@@ -313,6 +313,9 @@ def test_a_kill_at_any_step_leaves_the_server_old_or_new_and_the_next_build_mend
     import os
     import signal
 
+    from kg.export.files import FILES_JOURNAL
+    from kg.swap import recover
+
     articles = tmp_path / "articles"
     shutil.copytree(sample_corpus(), articles, ignore=shutil.ignore_patterns("*.py", "__*"))
     extra = sorted(articles.iterdir())[0]
@@ -346,6 +349,12 @@ def test_a_kill_at_any_step_leaves_the_server_old_or_new_and_the_next_build_mend
         killed = kg("build", "articles", env={"KG_FAULT": f"{n}:kill"})
         assert killed.returncode == -signal.SIGKILL, (n, killed.stderr)
         assert _everything(server) == (old if n < updated else new), n
+        journal = tmp_path / "exports" / FILES_JOURNAL
+        if journal.exists():
+            recover(journal)  # what the next kg writing these files does first
+        left = files()
+        for i, name in enumerate(("graph.trig", "graph.html")):
+            assert left[i] in (old_files[i], new_files[i]), (n, name)  # each whole, old or new
         again = kg("build", "articles")  # the killed writer's lock does not hold it up
         assert again.returncode == 0, (n, again.stderr)
         assert (_everything(server), files()) == (new, new_files), n
