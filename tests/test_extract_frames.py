@@ -54,6 +54,7 @@ def _mentions(text: str) -> dict[str, str]:
      "Monday.", "Halvex Vision Fund 2", "Organization"),
     ("Orvane bought primary-care provider One Clinic for $3.9 billion last year.", "One Clinic",
      "Organization"),
+    ("Orvane Systems offers Xbox Cloud Gaming in Asia.", "Xbox Cloud Gaming", "Product"),
     ("Peter Rice has become chairman of Walt Halvex Television, a new unit.",
      "Walt Halvex Television", "Organization"),
     ("Orvane has been expanding production of the Zeta EV and the F-150 Lightning pickup.",
@@ -401,6 +402,27 @@ def test_characters_are_no_entities() -> None:
     ("Orvane Labs cut 300 jobs. Orvane Labs, Halvex and Norwind Motors agreed to build a car "
      "that the German carmaker wants on the road by 2027.",
      ("norwind-motors", "locatedIn", "germany", "asserted")),
+    # a rival noun before a list the parser splits off it
+    ("Norwind Bank lost ground to rivals Halvex Capital, Orvane Trust and Brightcart Finance.",
+     ("orvane-trust", "competesWith", "norwind-bank", "asserted")),
+    # a present participle on a descriptor in apposition
+    ("Orvane Labs, the division building the Zephyr 5 headset, lost money.",
+     ("zephyr-5", "developer", "orvane-labs", "asserted")),
+    ("Halvex Systems offers the Zappo app to schools.",
+     ("zappo", "developer", "halvex-systems", "asserted")),
+    # a company that founds a company owns it; its group, lab or venture is its own
+    ("Veltra Cells LLC, the joint venture that Orvane Motors and Halvex Energy formed in 2019, "
+     "builds batteries.", ("halvex-energy", "owns", "veltra-cells-llc", "asserted")),
+    ("Orvane Systems shut Halvex Studios and Entertainment, its in-house group, in 2021.",
+     ("orvane-systems", "owns", "halvex-studios-and-entertainment", "asserted")),
+    # a public body's accusation
+    ("The Federal Trade Regulator accused Orvane Systems of hiding defects.",
+     ("federal-trade-regulator", "investigates", "orvane-systems", "asserted")),
+    # companies that agree to make something together, or make it jointly
+    ("Orvane Systems, Halvex Motors and Norwind Labs agreed to develop a platform.",
+     ("halvex-motors", "partnersWith", "norwind-labs", "planned")),
+    ("Orvane Systems will jointly build a plant with Halvex Motors.",
+     ("orvane-systems", "partnersWith", "halvex-motors", "planned")),
 ])  # fmt: skip
 def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)
@@ -428,6 +450,12 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Norwind cut 500 products from its catalogue.", "jobCuts"),
     ("Norwind buys Veltra | Orvane sues Halvex | Zappo shuts down", "sued:norwind"),
     ("The Federal Trade Regulator is investigating Orvane.", "partnersWith"),
+    ("Orvane Motors and Halvex Auto completed their merger, creating Norwind Group.", "owns"),
+    ("Halvex Systems and Orvane Motors launched new phones.", "partnersWith"),
+    ("Halvex Systems filed a complaint against Orvane Motors with the Federal Trade Regulator.",
+     "sued:halvex-systems>federal-trade-regulator"),
+    ("Orvane Motors absorbed the Halvex Pictures movie studio.", "owns:halvex-pictures"),
+    ("The bank trails rivals Halvex Capital and Orvane Trust, analysts said.", "competesWith"),
     ("Rivals such as Halvex and Brightcart have overtaken Pixie.", "competesWith:halvex"),
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),
     ("Pixie is faster than its predecessor.", "competesWith"),

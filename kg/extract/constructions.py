@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.frames import Tok, unique
+from kg.extract.names import is_public_body
 from kg.extract.triggers import PREPOSITIONS
 from kg.lexicon import LEXICON
 from kg.model import Mention
@@ -19,7 +20,7 @@ from kg.model import Mention
 if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
 
-__all__ = ["RIVAL_NOUNS", "introductions", "investors", "is_round_noun", "location",
+__all__ = ["RIVAL_NOUNS", "introductions", "investors", "is_round_noun", "joint_work", "location",
            "made_from", "open_relation", "possessive", "rival_pair", "share"]  # fmt: skip
 
 _WEAK_SOURCES = {"ner", "propn"}
@@ -105,6 +106,48 @@ def rival_pair(r: SentenceReader, tok: Tok) -> None:
         return  # the name must end just before the noun
     if {before.label, after.label} <= {"Organization", "Product", "AIModel"}:
         r.emit(after, "competesWith", before, tok, "competesWith.rival-pair", 0.6)
+
+
+#: verbs of making something, which companies named together do as partners when they
+#: agree or plan to, or do it jointly ("A, B and C agreed to develop a platform")
+JOINT_WORK = frozenset(
+    {
+        "develop",
+        "build",
+        "create",
+        "design",
+        "make",
+        "produce",
+        "work",
+        "launch",
+        "test",
+        "deploy",
+        "research",
+        "manufacture",
+        "offer",
+    }
+)
+_TOGETHER = frozenset({"jointly", "together"})
+_INTENT = frozenset({"agree", "plan", "aim", "team", "join", "partner", "collaborate", "pledge"})
+
+
+def joint_work(r: SentenceReader, tok: Tok) -> None:
+    """'A and B agreed to develop X', 'A will jointly build X with B': companies
+    named together as the ones who make something are partners."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in JOINT_WORK:
+        return
+    together = any(c.lower_ in _TOGETHER for c in tok.children)
+    intent = tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _INTENT
+    if not (together or intent):
+        return
+    subjects = [m for m in r.role(tok, "subj") if m.label == "Organization"]
+    for t in (tok, *(c for c in tok.children if c.dep_ == "dobj")):  # "build a plant with B"
+        subjects += [m for m in r.role(t, "prep:with") if m.label == "Organization"]
+    subjects = [m for m in subjects if not is_public_body(m)]
+    for i, a in enumerate(subjects):
+        for b in subjects[i + 1 :]:
+            if a.name != b.name:
+                r.emit(a, "partnersWith", b, tok, "partnersWith.joint-work", 0.6)
 
 
 def possessive(r: SentenceReader, tok: Tok) -> None:

@@ -280,6 +280,13 @@ class Arguments:
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
             if not (infinitive and head.pos_ == "NOUN" and self.mention(head) is None):
                 return self.expand(head) or self._owner_of(head)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            # "X, the division building Y": the noun a present participle modifies
+            described = self.expand(head)
+            if not described and head.dep_ == "appos" and head.pos_ == "NOUN":
+                described = self.expand(head.head)
+            if described:
+                return described
         if verb.dep_ in ("acl", "relcl"):  # "is in talks to invest in X", either parse
             owners = [c for c in head.children if c.dep_ == "poss"]
             if owners:

@@ -283,6 +283,17 @@ class MentionFinder:
                     # "Securities and Exchange Commission", not "Oakhurst and Lumen Partners"
                     and english_word(words[joins[0] - 1])
                 )
+                or (  # "Stadia Games and Entertainment", "Barnes and Noble": one common
+                    # word after the "and", another before it, neither a known name
+                    cls == "Organization"
+                    and len(joins) == 1
+                    and joins[0] == len(words) - 2
+                    and joins[0] >= 1
+                    and all(
+                        english_word(w) and w.text[:1].isupper() and kb.lookup(w.text) is None
+                        for w in (words[joins[0] - 1], words[-1])
+                    )
+                )
                 or (  # "Authority for Consumers and Markets", "Department of Health and ..."
                     cls == "Organization"
                     and len(joins) == 1
@@ -425,6 +436,9 @@ class MentionFinder:
                     cls = "Product"  # "Kestrel-4o": a name with a digit is no person's
                 elif cls == "Person" and len(words) > 1 and words[-1] in LEXICON.org_suffixes:
                     cls = "Organization"  # "Halden Freight": a company's last word
+                elif cls == "Person" and len(words) > 1 and _brand_first(words, kb):
+                    # "Xbox Cloud Gaming": a known company's or product's name first
+                    cls = "Organization" if words[-1] in LEXICON.org_suffixes else "Product"
                 elif len(words) > 1 and words[0].lower().rstrip(".") in LEXICON.honorifics:
                     cls, source = "Person", "cue"  # "Prince Alwaleed", "Dr. Jane Roe"
                 elif (
@@ -575,3 +589,11 @@ def _split_at_titles(
 #: titles that stand between a company and a person in a run of capitalised words
 _TITLES = {"ceo", "cfo", "coo", "cto", "chairman", "chairwoman", "chair", "president",
            "founder", "co-founder", "boss", "chief", "director", "executive"}  # fmt: skip
+
+
+def _brand_first(words: list[str], kb: Any) -> bool:
+    """Whether a name's first word is a known company's or product's, and no given name."""
+    if words[0] in LEXICON.given_names:
+        return False
+    entry = kb.lookup(words[0])
+    return entry is not None and entry.cls in ("Organization", "Product", "AIModel")

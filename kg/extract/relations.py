@@ -20,7 +20,7 @@ from typing import Any
 from kg.extract import constructions
 from kg.extract.deals import read_deal
 from kg.extract.frames import Tok, figure_objects, is_passive, unique
-from kg.extract.names import is_public_body
+from kg.extract.names import SUBJECTS, is_public_body
 from kg.extract.qualifiers import SAYING, modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
 from kg.extract.roles import RoleReader
@@ -214,6 +214,7 @@ class SentenceReader(RoleReader):
             constructions.possessive(self, tok)
             constructions.made_from(self, tok)
             constructions.rival_pair(self, tok)
+            constructions.joint_work(self, tok)
             constructions.investors(self, tok)
             constructions.share(self, tok)
             constructions.location(self, tok)
@@ -308,7 +309,19 @@ class SentenceReader(RoleReader):
             # subject is who does it, not what goes
             if self.role(tok, "obj"):
                 roles = tuple(r for r in roles if r != "subj")
+        if trig.stated and not (
+            tok.dep_ == "relcl" or any(c.dep_ in (*SUBJECTS, "agent") for c in tok.children)
+        ):
+            return  # "A and B merged, creating C": C is their merger, no one's company
         subs = unique([m for r in roles for m in self.role(tok, r)])
+        if trig.only is not None:
+            subs = [m for m in subs if m.label in trig.only[0]]
+        if not subs and prop == "competesWith" and tok.lemma_.lower() in constructions.RIVAL_NOUNS:
+            # "lost ground to rivals A, B and C", however the list is parsed
+            for s, o in self._rivals_of(tok, self._listed_after(tok)):
+                if self.fits(prop, s, o):
+                    self.emit(s, prop, o, tok, trig.rule_id() + "+listed", 0.4)
+            return
         if not subs:
             if trig.ergative and tok.pos_ == "VERB" and is_passive(tok) and not _taken_off(tok):
                 # "Pixie is being retired": by its maker, whom the sentence need not name
@@ -319,6 +332,12 @@ class SentenceReader(RoleReader):
                         self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
+        if trig.only is not None:
+            objs = [m for m in objs if m.label in trig.only[1]]
+        if prop == "sued" and "prep:with" in trig.object:
+            # "filed a complaint against X with the Commission": filed with a public body
+            lodged = {m.start for m in self.role(tok, "prep:with") if is_public_body(m)}
+            objs = [m for m in objs if m.start not in lodged]
         if not trig.symmetric:  # a mention in both lists belongs to neither side
             both = {m.start for m in subs} & {m.start for m in objs}
             # "Orvane said its Lumora unit ...": with a possessor on the noun, the name
@@ -395,6 +414,25 @@ class SentenceReader(RoleReader):
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality)
+
+    def _listed_after(self, tok: Tok) -> list[Mention]:
+        """The names listed right after ``tok``, read from the words ("rivals A, B and
+        C"): the parser often splits such a list from the noun before it."""
+        found: list[Mention] = []
+        doc, i = tok.doc, tok.i + 1
+        while i < len(doc):
+            m = self.mention_at(self.offset + doc[i].idx)
+            if m is None or m.source == "coref":
+                break
+            found.append(m)
+            while i < len(doc) and self.offset + doc[i].idx < m.end:
+                i += 1
+            seps = 0
+            while i < len(doc) and doc[i].lower_ in (",", "and", "or") and seps < 2:
+                i, seps = i + 1, seps + 1
+            if not seps:
+                break
+        return unique(found)
 
     def _rivals_of(self, noun: Tok, rivals: list[Mention]) -> list[tuple[Mention, Mention]]:
         """'the app lost ground to rivals such as A and B', 'shares of rivals such as A

@@ -51,6 +51,10 @@ class Trigger:
     ergative: bool = False
     pairs: bool = False  # a noun whose list of subjects are the two sides ("their merger")
     public: bool = False  # only a public body states it, of someone who is none
+    #: the classes its subject and object may have, narrower than the property's
+    only: tuple[frozenset[str], frozenset[str]] | None = None
+    #: a verb whose subject the clause itself names (not "merged, creating X")
+    stated: bool = False
     order: int = 0  # where the lexicon lists it: breaks ties, the same every run
 
     def rule_id(self) -> str:
@@ -128,6 +132,25 @@ def _check_roles(roles: Iterable[str], entry: str) -> tuple[str, ...]:
     return out
 
 
+def _narrowed(
+    row: dict[str, Any], prop: str, entry: str
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """A trigger's ``only = [[subject classes], [object classes]]``, checked."""
+    if "only" not in row:
+        return None
+    sides = row["only"]
+    if not (
+        isinstance(sides, list) and len(sides) == 2 and all(isinstance(c, list) for c in sides)
+    ):  # noqa: E501
+        shape = "[[subject classes], [object classes]]"
+        raise OntologyError(_where(f"{entry}: 'only' must be {shape}"))
+    known = set(LEXICON.cues) | {"Organization", "Person", "Product", "AIModel", "Place", "Event"}
+    for cls in (c for side in sides for c in side):
+        if cls not in known:
+            raise OntologyError(_where(f"{entry}: unknown class {cls!r} in 'only'"))
+    return frozenset(map(str, sides[0])), frozenset(map(str, sides[1]))
+
+
 def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
     prop = _check_property(str(row["property"]), f"[[trigger]] {n}")
     entry = f"[[trigger]] {n} ({prop})"
@@ -136,6 +159,8 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
     ergative = bool(row.get("ergative", False))
     pairs = bool(row.get("pairs", False))
     public = bool(row.get("public", False))
+    only = _narrowed(row, prop, entry)
+    stated = bool(row.get("stated", False))
     for phrase in row.get("verbs", []):
         words = tuple(phrase.lower().split())
         default_obj: tuple[str, ...] = ("obj",)
@@ -154,6 +179,8 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             ergative=ergative,
             pairs=pairs,
             public=public,
+            only=only,
+            stated=stated,
         )
     nouns = list(row.get("nouns", []))
     if "cue_nouns" in row:
@@ -173,6 +200,8 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             ergative=ergative,
             pairs=pairs,
             public=public,
+            only=only,
+            stated=stated,
         )
     for phrase in row.get("adjectives", []):
         words = tuple(phrase.lower().split())
@@ -188,6 +217,8 @@ def _triggers(row: dict[str, Any], n: int) -> Iterable[Trigger]:
             ergative=ergative,
             pairs=pairs,
             public=public,
+            only=only,
+            stated=stated,
         )
 
 
