@@ -136,6 +136,21 @@ def test_characters_are_no_entities() -> None:
     ("Orvane agreed to buy Halvex.", ("orvane", "acquired", "halvex", "planned")),
     ("Orvane is set to acquire Halvex.", ("orvane", "acquired", "halvex", "planned")),
     ("Orvane has struck a deal to buy Halvex.", ("orvane", "acquired", "halvex", "planned")),
+    # a called-off deal did not happen
+    ("Orvane has walked away from its takeover of Halvex.",
+     ("orvane", "acquired", "halvex", "negated")),
+    ("Orvane abandoned its deal to buy Halvex.", ("orvane", "acquired", "halvex", "negated")),
+    ("Orvane pulled out of its agreement to buy Halvex.",
+     ("orvane", "acquired", "halvex", "negated")),
+    ("Regulators blocked Orvane's acquisition of Halvex.",
+     ("orvane", "acquired", "halvex", "negated")),
+    ("Orvane completed its acquisition of Halvex.", ("orvane", "acquired", "halvex", "asserted")),
+    # an outlet's report
+    ("Orvane agreed to buy Halvex, according to a report by Bloomberg News.",
+     ("bloomberg", "reportedOn", "orvane", "asserted")),
+    # raising into a title
+    ("Jane Roe is expected to succeed Kai Lund as chief executive of Orvane Systems.",
+     ("jane-roe", "ceoOf", "orvane-systems", "planned")),
     ("Orvane is in advanced talks to acquire Halvex.", ("orvane", "acquired", "halvex", "planned")),
     ("TITLE: Orvane to buy Halvex for $2 billion\n\nOrvane and Halvex confirmed the deal.",
      ("orvane", "acquired", "halvex", "planned")),
@@ -144,7 +159,7 @@ def test_characters_are_no_entities() -> None:
      ("orvane", "acquired", "halvex", "asserted")),
     ("Orvane's takeover of Halvex was approved.", ("orvane", "acquired", "halvex", "asserted")),
     ("Regulators blocked the merger of Orvane and Halvex.",
-     ("halvex", "mergedWith", "orvane", "asserted")),
+     ("halvex", "mergedWith", "orvane", "negated")),
     # negation
     ("Orvane did not buy Halvex.", ("orvane", "acquired", "halvex", "negated")),
     # titles, appointments, departures, successions

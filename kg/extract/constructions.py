@@ -434,9 +434,15 @@ def location(r: SentenceReader, tok: Tok) -> None:
         return
     # The organisation is the noun modified, or the name that noun stands before.
     head = tok.head
-    for candidate in (head, head.head if head.dep_ in ("compound", "appos") else None):
-        if candidate is None:
+    phrase = head  # "the Stockholm-based music streaming service": the phrase's head noun
+    while phrase.dep_ in ("compound", "amod") and phrase.head.i > phrase.i:
+        phrase = phrase.head
+    candidates = [head, head.head if head.dep_ in ("compound", "appos") else None, phrase]
+    seen: set[int] = set()
+    for candidate in candidates:
+        if candidate is None or candidate.i in seen:
             continue
+        seen.add(candidate.i)
         own = r.mention(candidate)  # the name itself, not the names in apposition to it
         ms = [own] if own is not None else r.expand(candidate)
         orgs = [m for m in ms if r.fits("locatedIn", m, place) and not _placed(r, tok, m)]

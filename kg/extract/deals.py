@@ -9,7 +9,7 @@ from kg.model import Mention
 if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
 
-__all__ = ["read_deal"]
+__all__ = ["called_off", "read_deal"]
 
 _PARTY_CLASSES = ("Organization", "Person")
 
@@ -113,6 +113,24 @@ def _governing_verb(tok: Any) -> Any | None:
     return None
 
 
+def called_off(tok: Any, r: SentenceReader) -> bool:
+    """Whether the deal word at ``tok``, or the deal noun a verb there hangs on ("its
+    deal to buy X"), was called off: what it states did not happen."""
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return _cancelled(tok, r)
+    head = tok.head
+    nouns = r.rules.deal.nouns
+    if tok.dep_ in ("acl", "relcl"):
+        return head.lemma_.lower() in nouns and _cancelled(head, r)
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # "abandoned its deal to buy X", parsed with the infinitive on the verb
+        return any(
+            c.dep_ == "dobj" and c.lemma_.lower() in nouns and _cancelled(c, r)
+            for c in head.children
+        )
+    return False
+
+
 def _cancelled(tok: Any, r: SentenceReader) -> bool:
     rule = r.rules.deal
     t = tok
@@ -139,6 +157,22 @@ def _cancelled(tok: Any, r: SentenceReader) -> bool:
                 ):
                     return True
             return False
+        if head.pos_ in ("VERB", "AUX", "ADV", "ADP") and t.dep_ == "prep":
+            # "walked away from its takeover", "pulled out of the deal"
+            verb, words = head, {c.lower_ for c in head.children}
+            if head.pos_ in ("ADV", "ADP") and head.head.pos_ in ("VERB", "AUX"):  # "away from"
+                verb = head.head
+                words |= {head.lower_} | {c.lower_ for c in verb.children}
+            if any(
+                verb.lemma_.lower() == phrase[0]
+                and phrase[-1] == t.lower_
+                and all(w in words for w in phrase[1:-1])
+                for phrase in rule.cancel_verbs
+                if len(phrase) > 1
+            ):
+                return True
+            if head.pos_ in ("VERB", "AUX"):
+                return False
         t = head
     return False
 

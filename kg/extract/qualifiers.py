@@ -142,7 +142,8 @@ def attribution(sent: Any) -> str | None:
 def reporter_tokens(sent: Any) -> list[tuple[Any, bool]]:
     """The heads of the names a sentence attributes its statement to, each with whether
     the name must be an outlet's to count: "according to X", "per X" (anyone); "X
-    reported (that)", "..., X reported", "told X", "in an interview with X" (an outlet:
+    reported (that)", "..., X reported", "told X", "in an interview with X", "a report
+    by X", "X's report" (an outlet:
     a company that reports results or tells a rival something is none)."""
     out: list[tuple[Any, bool]] = []
     for tok in sent:
@@ -156,6 +157,13 @@ def reporter_tokens(sent: Any) -> list[tuple[Any, bool]]:
                 out += [(c, True) for c in tok.children if c.dep_ == "nsubj"]
         elif tok.pos_ == "VERB" and tok.lemma_.lower() == "tell":
             out += [(c, True) for c in tok.children if c.dep_ in ("dative", "dobj")]
+        elif low in ("report", "reports", "story", "article") and tok.pos_ == "NOUN":
+            # "according to a report by X", "a report from X said": its outlet
+            for prep in (
+                c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "in")
+            ):
+                out += [(c, True) for c in prep.children if c.dep_ == "pobj"]
+            out += [(c, True) for c in tok.children if c.dep_ == "poss"]  # "X's report"
         elif low == "interview" and tok.pos_ == "NOUN":
             for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"):
                 out += [(c, True) for c in prep.children if c.dep_ == "pobj"]

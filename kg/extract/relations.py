@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.extract import constructions
-from kg.extract.deals import read_deal
+from kg.extract.deals import called_off, read_deal
 from kg.extract.frames import Tok, figure_objects, is_passive, unique
 from kg.extract.names import SUBJECTS, is_public_body
 from kg.extract.qualifiers import SAYING, modality, reporter_tokens
@@ -61,6 +61,8 @@ _FORMER = frozenset(
 )
 #: what can be a rival ("rivals such as A and B")
 _RIVAL_CLASSES = ("Organization", "Product", "AIModel")
+#: properties a deal states, which a called-off deal leaves undone
+_DEAL_PROPERTIES = ("acquired", "mergedWith", "investedIn")
 #: Properties that give a person a post at an organisation.
 _POSTS = ("ceoOf", "leaderOf", "worksFor", "founderOf")
 #: words that make a holding a majority one ("a controlling stake")
@@ -411,9 +413,11 @@ class SentenceReader(RoleReader):
             prop, rule = "worksFor", rule + "+division"  # "president of collaborative apps"
         if trig.public:  # "the regulator approved the deal"; not "Acme approved it"
             pairs = [(s, o) for s, o in pairs if is_public_body(s) and not is_public_body(o)]
+        # "walked away from its takeover of X", "scrapped its deal to buy X": not done
+        undone = "negated" if prop in _DEAL_PROPERTIES and called_off(tok, self) else None
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
-                self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality)
+                self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality, fixed=undone)
 
     def _listed_after(self, tok: Tok) -> list[Mention]:
         """The names listed right after ``tok``, read from the words ("rivals A, B and

@@ -245,7 +245,17 @@ def holders(noun: Tok) -> list[Tok]:
             # "X replaced Y as CEO", "Y was replaced as CEO by X": X holds the title now
             objs = [p for c in clause.children if c.dep_ == "agent" for p in c.children]
             objs = [p for p in objs if p.dep_ == "pobj"]
-        out += objs or [c for c in clause.children if c.dep_ in _SUBJECT_DEPS]
+        if not objs:
+            sharer = clause  # "X is expected to succeed Y as CEO": X, raised
+            while (
+                sharer.dep_ in ("xcomp", "conj")
+                and sharer.head.pos_ in ("VERB", "AUX")
+                and not any(c.dep_ in (*_SUBJECT_DEPS, "nsubjpass") for c in sharer.children)
+            ):
+                sharer = sharer.head
+            deps = _SUBJECT_DEPS if sharer is clause else (*_SUBJECT_DEPS, "nsubjpass")
+            objs = [c for c in sharer.children if c.dep_ in deps]
+        out += objs
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
         out.append(verb.head)  # "names Leo Tran as chief executive"
     elif t.dep_ == "pobj" and verb.lower_ == "among" and verb.head.pos_ in ("AUX", "VERB"):
