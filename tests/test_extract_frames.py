@@ -136,6 +136,9 @@ def test_characters_are_no_entities() -> None:
     ("Orvane agreed to buy Halvex.", ("orvane", "acquired", "halvex", "planned")),
     ("Orvane is set to acquire Halvex.", ("orvane", "acquired", "halvex", "planned")),
     ("Orvane has struck a deal to buy Halvex.", ("orvane", "acquired", "halvex", "planned")),
+    # a product that works inside another is part of it
+    ("Zappo Notes, a note-taking app, works inside Halvex Docs, the word processor.",
+     ("zappo-notes", "integratedInto", "halvex-docs", "asserted")),
     # a called-off deal did not happen
     ("Orvane has walked away from its takeover of Halvex.",
      ("orvane", "acquired", "halvex", "negated")),
