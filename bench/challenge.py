@@ -36,13 +36,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.extract import extract_documents  # noqa: E402
 from kg.ingest import document_from_text  # noqa: E402
-from kg.model import Entity  # noqa: E402
+from kg.model import Entity, Quantity  # noqa: E402
 from kg.resolve import resolve  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "challenge"
@@ -100,6 +101,7 @@ def score(path: Path, errors: list[str]) -> tuple[Counter[str], dict[str, Counte
         for name in {n for fact in item["facts"] for n in (fact[0], fact[2])}:
             totals["names"] += 1
             totals["names found"] += norm(name) in known
+        _score_values(item, res, names, per, errors)
         gold = {(norm(f[0]), f[1], norm(f[2])) for f in item["facts"]}
         used: set[Key] = set()
         for g in sorted(gold):
@@ -115,6 +117,57 @@ def score(path: Path, errors: list[str]) -> tuple[Counter[str], dict[str, Counte
                 per[k[1]]["fp"] += 1
                 errors.append(f"false {min(k[0])} {k[1]} {min(k[2])}  :: {item['text'][:120]}")
     return totals, per
+
+
+def _score_values(
+    item: dict[str, Any],
+    res: Any,
+    names: Callable[[str], frozenset[str]],
+    per: dict[str, Counter[str]],
+    errors: list[str],
+) -> None:
+    """Score the item's figures: a found figure is right with the right property, an
+    amount within 1% and the right owner (for a deal's value, one of the deal's parties).
+    Counted under "values" and per property as "<property>#"."""
+    parties: dict[str, set[str]] = defaultdict(set)
+    for f in res.facts:
+        if f.predicate == "party" and f.object_is_entity and str(f.object) in res.entities:
+            parties[f.subject].update(names(str(f.object)))
+    found: list[tuple[frozenset[str], str, float]] = []
+    for f in res.facts:
+        if not isinstance(f.object, Quantity) or f.object.amount is None:
+            continue
+        owners = set(names(f.subject)) if f.subject in res.entities else set()
+        owners |= parties.get(f.subject, set())
+        found.append((frozenset(owners), f.predicate, float(f.object.amount)))
+    used: set[int] = set()  # a figure stated twice (title and body) is one figure
+    for value in item.get("values", []):
+        owner, prop, amount = norm(value[0]), value[1], float(value[2])
+        hits = {
+            i
+            for i, (o, p, a) in enumerate(found)
+            if p == prop and owner in o and abs(a - amount) <= 0.01 * amount
+        }
+        per["values"]["tp" if hits else "fn"] += 1
+        per[prop + "#"]["tp" if hits else "fn"] += 1
+        if not hits:
+            errors.append(f"miss# {value[0]} {prop} {value[2]}  :: {item['text'][:120]}")
+        used |= hits
+    if "values" not in item:
+        return
+    wrong = {(o, p, a) for i, (o, p, a) in enumerate(found) if i not in used}
+    for o, p, a in sorted(wrong, key=lambda w: (w[1], w[2], sorted(w[0]))):
+        if p in _VALUE_PROPERTIES:
+            per["values"]["fp"] += 1
+            per[p + "#"]["fp"] += 1
+            errors.append(f"false# {min(o) if o else '?'} {p} {a:g}  :: {item['text'][:120]}")
+
+
+#: the figures the challenge sets annotate
+_VALUE_PROPERTIES = frozenset({
+    "fundingAmount", "dealValue", "cost", "employeeCount", "userCount", "jobCuts",
+    "fineAmount", "valuation", "revenue",
+})  # fmt: skip
 
 
 def _prf(c: Counter[str]) -> str:
@@ -139,8 +192,9 @@ def main() -> None:
         errors: list[str] = []
         totals, per = score(HERE / f"{name}.json", errors)
         overall: Counter[str] = Counter()
-        for c in per.values():
-            overall.update(c)
+        for rel, c in per.items():
+            if rel != "values" and not rel.endswith("#"):
+                overall.update(c)
         print(f"{name}: names found {totals['names found']}/{totals['names']}")
         print(f"  {'relation':16}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}")
         print(f"  {'all':16}{_prf(overall)}")

@@ -39,3 +39,45 @@ def test_a_termination_fee_is_no_price_or_deal_value(read_facts: Any) -> None:
     figures = _figures(facts)
     assert ("orvane-retail", "dealValue", ("money", Decimal("2000000000"))) in figures
     assert not any(o[1] == Decimal("600000000") for _s, _p, o in figures)  # type: ignore[index]
+
+
+def test_currencies_beyond_the_dollar_euro_and_pound_are_read() -> None:
+    from kg.extract.quantities import parse_quantity
+
+    cases = [
+        ("412 million zlotys", "QUANTITY", "", "PLN", Decimal("412000000")),
+        ("8.7 billion reais", "MONEY", "", "BRL", Decimal("8700000000")),
+        ("18,500", "CARDINAL", " Kenyan shillings ($143)", "KES", Decimal("18500")),
+        ("A$184 million", "MONEY", "", "AUD", Decimal("184000000")),
+        ("2.5 billion Swiss francs", "MONEY", "", "CHF", Decimal("2500000000")),
+        ("38 trillion", "MONEY", " won last year", "KRW", Decimal("38000000000000")),
+    ]
+    for text, label, after, unit, amount in cases:
+        q = parse_quantity(text, label, after=after)
+        assert q is not None and (q.kind, q.unit, q.amount) == ("money", unit, amount), text
+    won = parse_quantity("500", "CARDINAL", after=" won the award")
+    assert won is not None and won.kind == "count"  # "won" the verb names no currency
+
+
+def test_a_price_per_share_is_no_deal_value(read_facts: Any) -> None:
+    facts = read_facts(
+        "Markets rose.\n\nOrvane Retail agreed to buy Kestrel Foods for $61 a share, or about "
+        "$1.7 billion."
+    )
+    values = {o[1] for _s, p, o in _figures(facts) if p == "dealValue"}
+    assert values == {Decimal("1700000000.0")}, values
+
+
+def test_a_deal_valued_at_a_sum_is_worth_it(read_facts: Any) -> None:
+    figures = _figures(
+        read_facts("Markets rose.\n\nOrvane Retail agreed to a deal valued at $2 billion.")
+    )
+    assert ("orvane-retail", "dealValue", ("money", Decimal("2000000000"))) in figures
+    assert not any(p == "valuation" for _s, p, _o in figures)
+
+
+def test_sales_are_revenue_though_a_sale_is_a_deal(read_facts: Any) -> None:
+    figures = _figures(
+        read_facts("Markets rose.\n\nOrvane Retail said its sales rose to $4 billion.")
+    )
+    assert ("orvane-retail", "revenue", ("money", Decimal("4000000000"))) in figures

@@ -43,8 +43,93 @@ _CURRENCY_WORDS = {
     "gbp": "GBP",
     "yen": "JPY",
     "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
     "rupees": "INR",
+    "reais": "BRL",
+    "zloty": "PLN",
+    "zlotys": "PLN",
+    "zlotych": "PLN",
+    "złoty": "PLN",
+    "złotys": "PLN",
+    "franc": "CHF",
+    "francs": "CHF",
+    "kronor": "SEK",
+    "krona": "SEK",
+    "kroner": "NOK",
+    "krone": "NOK",
+    "rand": "ZAR",
+    "lira": "TRY",
+    "liras": "TRY",
+    "ringgit": "MYR",
+    "baht": "THB",
+    "dirham": "AED",
+    "dirhams": "AED",
+    "riyal": "SAR",
+    "riyals": "SAR",
+    "naira": "NGN",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "peso": "MXN",
+    "pesos": "MXN",
+    "shilling": "KES",
+    "shillings": "KES",
+    "rupiah": "IDR",
+    "shekel": "ILS",
+    "shekels": "ILS",
+    "won": "KRW",
 }
+#: a currency word made precise by the country before it ("Australian dollars")
+_NATIONAL_CURRENCIES = {
+    ("australian", "dollar"): "AUD",
+    ("canadian", "dollar"): "CAD",
+    ("hong kong", "dollar"): "HKD",
+    ("singapore", "dollar"): "SGD",
+    ("new zealand", "dollar"): "NZD",
+    ("taiwan", "dollar"): "TWD",
+    ("us", "dollar"): "USD",
+    ("u.s.", "dollar"): "USD",
+    ("danish", "krone"): "DKK",
+    ("danish", "kroner"): "DKK",
+    ("norwegian", "krone"): "NOK",
+    ("swedish", "krona"): "SEK",
+    ("swiss", "franc"): "CHF",
+    ("mexican", "peso"): "MXN",
+    ("argentine", "peso"): "ARS",
+    ("philippine", "peso"): "PHP",
+    ("kenyan", "shilling"): "KES",
+    ("ugandan", "shilling"): "UGX",
+    ("tanzanian", "shilling"): "TZS",
+    ("indian", "rupee"): "INR",
+    ("pakistani", "rupee"): "PKR",
+    ("egyptian", "pound"): "EGP",
+    ("south african", "rand"): "ZAR",
+    ("brazilian", "real"): "BRL",
+    ("brazilian", "reais"): "BRL",
+    ("south korean", "won"): "KRW",
+    ("korean", "won"): "KRW",
+    ("chinese", "yuan"): "CNY",
+    ("japanese", "yen"): "JPY",
+    ("turkish", "lira"): "TRY",
+    ("polish", "zloty"): "PLN",
+    ("russian", "rouble"): "RUB",
+    ("russian", "ruble"): "RUB",
+    ("saudi", "riyal"): "SAR",
+    ("nigerian", "naira"): "NGN",
+    ("israeli", "shekel"): "ILS",
+}
+#: "A$184 million", "HK$2 billion": a dollar sign with its country's letters
+_PREFIXED_DOLLARS = {"A": "AUD", "AU": "AUD", "C": "CAD", "CA": "CAD", "HK": "HKD",
+                     "NZ": "NZD", "S": "SGD", "US": "USD", "R": "BRL", "NT": "TWD"}  # fmt: skip
+_PREFIXED = re.compile(r"\b(A|AU|C|CA|HK|NZ|S|US|R|NT)\$")
+_NATIONAL = re.compile(
+    r"\s*("
+    + "|".join(sorted({re.escape(a) for a, _ in _NATIONAL_CURRENCIES}, key=len, reverse=True))
+    + r")\s+([a-zł]+?)(?:s|es)?\b",
+    re.IGNORECASE,
+)
 _SCALES = {
     "hundred": 100,
     "thousand": 1_000,
@@ -97,6 +182,7 @@ _DURATION_UNITS = {
 }
 _RATE = re.compile(r"^\s*(?:a|an|per|each|every)\s+(day|week|month|year|hour)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_PER_SHARE = re.compile(r"^\s*(?:in cash\s+)?(?:a|per|for each|each)\s+(?:\w+\s+)?share\b", re.I)
 _VAGUE = re.compile(r"\bmulti[- ]?(million|billion|trillion)\b", re.IGNORECASE)
 
 
@@ -126,6 +212,15 @@ def _number(words: list[str]) -> Decimal | None:
         elif w in NUMBER_WORDS and value is None:
             value = Decimal(NUMBER_WORDS[w])
     return value
+
+
+def _national(text: str) -> str | None:
+    """The currency a country's name and a currency word give ("Kenyan shillings")."""
+    low = text.lower()
+    for (country, word), code in _NATIONAL_CURRENCIES.items():
+        if re.search(rf"\b{re.escape(country)}\s+{word}(?:s|es)?\b", low):
+            return code
+    return None
 
 
 def parse_quantity(
@@ -172,15 +267,37 @@ def parse_quantity(
     if qualifier == "exact":
         qualifier = qualifier_before(before)
     vague = _VAGUE.search(text)
-    currency = next((_CURRENCY_SYMBOLS[w] for w in words if w in _CURRENCY_SYMBOLS), None)
+    currency = _national(text)
+    prefixed = _PREFIXED.search(text)
+    if currency is None and prefixed:
+        currency = _PREFIXED_DOLLARS[prefixed.group(1)]
     currency = currency or next(
-        (_CURRENCY_WORDS[w.lower()] for w in words if w.lower() in _CURRENCY_WORDS), None
+        (_CURRENCY_SYMBOLS[w] for w in words if w in _CURRENCY_SYMBOLS), None
     )
-    if currency is None:
-        m = re.match(r"\s*(dollars?|euros?|pounds?)\b", after, re.IGNORECASE)
-        if m and label in ("CARDINAL", "MONEY"):
+    # "won" counts only after a figure's scale ("38 trillion won"), never as a verb
+    currency = currency or next(
+        (
+            _CURRENCY_WORDS[w.lower()]
+            for i, w in enumerate(words)
+            if w.lower() in _CURRENCY_WORDS
+            and (w.lower() != "won" or (i > 0 and words[i - 1].lower() in _SCALES))
+        ),
+        None,
+    )
+    if currency is None and label in ("CARDINAL", "MONEY", "QUANTITY"):
+        national = _NATIONAL.match(after)
+        m = re.match(r"\s*([a-zł]+)\b", after, re.IGNORECASE)
+        if national and _national(national.group(0)):
+            currency, after = _national(national.group(0)), after[national.end() :]
+        elif (
+            m
+            and m.group(1).lower() in _CURRENCY_WORDS
+            and (m.group(1).lower() != "won" or (words and words[-1].lower() in _SCALES))
+        ):
             currency = _CURRENCY_WORDS[m.group(1).lower()]
             after = after[m.end() :]
+    if currency and _PER_SHARE.match(after):
+        return None  # "$61 a share": a price per share, not a sum the deal or firm has
     upper: Decimal | None = None
     if vague:
         scale = Decimal(_SCALES[vague.group(1).lower()])
@@ -268,7 +385,8 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
 #: a sum of money the tagger may miss: "€1.2 billion", "$25m", "1.84 billion euros"
 _MONEY_TEXT = re.compile(
     r"[$€£¥₹]\s?\d+(?:[.,]\d+)*(?:\s?(?:million|billion|trillion)\b|(?:m|bn|mn|k|tn)\b)?"
-    r"|\b\d+(?:[.,]\d+)*\s(?:million|billion|trillion)\s(?:dollars|euros|pounds|yen)\b",
+    r"|\b\d+(?:[.,]\d+)*\s(?:million|billion|trillion)\s(?:dollars|euros|pounds|yen|yuan|"
+    r"reais|zlotys|francs|kronor|kroner|rand|lira|rupees|roubles|rubles|pesos|won|shillings)\b",
     re.IGNORECASE,
 )
 
@@ -283,6 +401,11 @@ def attach_quantities(r: SentenceReader) -> None:
         if found is None:
             continue
         tok, trig = found
+        if trig.property == "valuation" and tok.dep_ in ("acl", "amod") and tok.pos_ == "VERB":
+            # "a deal valued at $2 billion", "a bid valued at ...": what the deal is worth
+            deal = _quantity_trigger(r, tok.head, q.kind)
+            if deal is not None and deal.property == "dealValue":
+                tok, trig = tok.head, deal
         owners: list[Mention] = []
         roles = trig.owner
         if trig.property == "fineAmount" and _paid(tok):
@@ -432,5 +555,7 @@ def _quantity_trigger(r: SentenceReader, tok: Tok, kind: str) -> QuantityTrigger
         ]
     else:
         return None
-    found.sort(key=lambda t: (-len(t.phrase), t.order))
+    # the longest phrase; then the word as written over its lemma ("sales" is revenue,
+    # though its lemma "sale" is a deal); then the lexicon's order
+    found.sort(key=lambda t: (-len(t.phrase), t.phrase[-1] != tok.lower_, t.order))
     return next((t for t in found if kind in t.kinds), None)
