@@ -642,6 +642,8 @@ class SparqlServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._done = threading.Event()
+        self._serving = False  # serve_forever has been entered
+        self._quit = False  # shutdown was asked for, perhaps before the loop ran
         self._connections: set[_Connection] = set()
         self._graphs: tuple[ox.Store | None, frozenset[str] | set[str]] | None = None
         self._graphs_checked = 0.0
@@ -661,6 +663,7 @@ class SparqlServer:
     def serve_forever(self) -> None:
         """Serve until ``shutdown``."""
         self._done.clear()
+        self._serving = True
         try:
             with asyncio.Runner(loop_factory=_loop_factory()) as runner:
                 runner.run(self._serve())
@@ -672,6 +675,8 @@ class SparqlServer:
         seal_current_thread()  # the front runs the queries it knows to be fast
         self._loop.set_exception_handler(_quiet)
         self._stop = asyncio.Event()
+        if self._quit:
+            return  # shut down before it started: the pool may be closed already
         await self.pool.open()
         listener = await self._loop.create_server(
             lambda: _Connection(self), sock=self.socket, backlog=1024
@@ -701,10 +706,13 @@ class SparqlServer:
 
     def shutdown(self) -> None:
         """Stop ``serve_forever`` (from another thread) and wait until it has returned."""
+        self._quit = True  # seen by a loop that has not reached its start yet
         loop, stop = self._loop, self._stop
         if loop is not None and stop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
                 loop.call_soon_threadsafe(stop.set)
+            self._done.wait()
+        elif self._serving:
             self._done.wait()
 
     def server_close(self) -> None:
