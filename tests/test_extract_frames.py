@@ -139,6 +139,17 @@ def test_characters_are_no_entities() -> None:
     # a product that works inside another is part of it
     ("Zappo Notes, a note-taking app, works inside Halvex Docs, the word processor.",
      ("zappo-notes", "integratedInto", "halvex-docs", "asserted")),
+    # a preposition repeated in a list, or hung on the noun before it
+    ("Orvane Retail competes with Halvex Foods and with Norwind Stores.",
+     ("orvane-retail", "competesWith", "norwind-stores", "asserted")),
+    ("Orvane Telecom competes for mobile customers with Halvex Mobile and Norwind Telecom.",
+     ("orvane-telecom", "competesWith", "norwind-telecom", "asserted")),
+    # a passive joined to another shares its subject
+    ("Veltra Mobility was founded in 2013 by Dana Whitlow and is backed by Halvex Ventures.",
+     ("halvex-ventures", "investedIn", "veltra-mobility", "asserted")),
+    # a round led by an investor, said in the passive
+    ("Veltra Power's Series B was led by Halvex Ventures.",
+     ("halvex-ventures", "investedIn", "veltra-power", "asserted")),
     # a called-off deal did not happen
     ("Orvane has walked away from its takeover of Halvex.",
      ("orvane", "acquired", "halvex", "negated")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kg.extract.frames import Tok, unique
+from kg.extract.frames import Tok, is_passive, unique
 from kg.extract.names import is_public_body
 from kg.extract.triggers import PREPOSITIONS
 from kg.lexicon import LEXICON
@@ -255,6 +255,10 @@ def fundraiser(r: SentenceReader) -> Mention | None:
     return r.main_organization()
 
 
+#: nouns that name a funding round
+_ROUND_WORDS = frozenset({"round", "funding", "financing", "series", "seed", "raise"})
+
+
 def investors(r: SentenceReader, tok: Tok) -> None:
     """Investors in a funding round: "the round included A, B and C", "A led the
     round", "investors such as A and B", "A-backed Acme"."""
@@ -296,6 +300,18 @@ def investors(r: SentenceReader, tok: Tok) -> None:
             )
         elif lemma != "include" and object_words & {"round", "funding", "financing"}:
             investors = r.subjects(tok)
+        elif lemma != "include" and subject_words & _ROUND_WORDS and is_passive(tok):
+            # "Mawimbi's Series B was led by A": A backed the round's owner
+            investors = r.subjects(tok)
+            target = [
+                m
+                for c in tok.children
+                if c.dep_ == "nsubjpass"
+                for p in c.subtree
+                if p.dep_ == "poss"
+                for m in r.expand(p)
+                if m.label == "Organization"
+            ]
         elif is_round_participle(tok):  # "X raised $N in a round led by A"
             investors = r.subjects(tok)
             target = [  # "Lumo, the payments app, raised $N in a round led by A": the

@@ -207,6 +207,9 @@ class Arguments:
     def pobjs(self, prep: Tok, depth: int = 0) -> list[Mention]:
         """The objects of a preposition ("in X and Y")."""
         out = [m for p in prep.children if p.dep_ == "pobj" for m in self.expand(p, depth)]
+        for c in prep.children:  # "with A and with B"
+            if c.dep_ == "conj" and c.lower_ == prep.lower_ and c.pos_ == "ADP":
+                out.extend(self.pobjs(c, depth))
         for c in prep.children:  # "such as": the "as" hangs on "such"
             if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
                 out.extend(self.pobjs(c, depth + 1))
@@ -373,6 +376,21 @@ class Arguments:
             # "X, which Y agreed to buy"
             if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children):
                 found.extend(self.expand(verb.head.head))
+        if (
+            not found
+            and passive
+            and verb.dep_ == "conj"
+            and verb.head.pos_ in ("VERB", "AUX")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+        ):
+            # "X was founded by A and is backed by B": the first clause's subject
+            head = verb.head
+            found.extend(
+                m
+                for c in head.children
+                if c.dep_ == ("nsubjpass" if is_passive(head) else "nsubj")
+                for m in self.expand(c)
+            )
         if not found and not passive and not any(c.dep_ == "dobj" for c in verb.children):
             for c in verb.children:  # "began selling X", "stopped making X"
                 if c.dep_ == "xcomp" and c.tag_ == "VBG":
@@ -393,6 +411,16 @@ class Arguments:
         if not out and tok.pos_ in ("VERB", "AUX"):
             for figure in figure_objects(tok):  # "invest $4 billion in X", parsed with
                 out.extend(self.prep_objects(figure, word))  # "in X" on the figure
+        if not out and tok.pos_ in ("VERB", "AUX") and word == "with":
+            # "competes for customers with X", parsed with "with X" on the customers
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "for":
+                    for p in c.children:
+                        if p.dep_ == "pobj" and self.mention(p) is None:
+                            out.extend(
+                                m for w in p.children if w.dep_ == "prep" and w.lower_ == word
+                                for m in self.pobjs(w)
+                            )  # fmt: skip
         return out
 
 
