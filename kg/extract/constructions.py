@@ -154,6 +154,11 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
     """'Acme's Pixie': between two names, the possessive's meaning comes from their classes."""
     if tok.dep_ != "poss":
         return
+    if any(
+        t.lemma_.lower() in LEXICON.relational or t.lower_ in RIVAL_NOUNS
+        for t in tok.doc[tok.i + 1 : tok.head.i]
+    ):
+        return  # "Koval's larger Warsaw rival CD Projekt": another company than the owner's
     owner = r.mention_at(r.offset + tok.idx)
     thing = r.mention_at(r.offset + tok.head.idx)
     if thing is None and tok.head.pos_ == "NOUN":

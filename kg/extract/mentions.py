@@ -264,6 +264,8 @@ class MentionFinder:
             # "Pictor and Snapwave" is two names, not one; so is "Acme's Pixie"; but
             # "Competition and Markets Authority" is one.
             start = _ordinal_start(sdoc, ent.start)  # "21st Century Fox", tagged "Fox"
+            while cls == "Organization" and start > 0 and _acronym_part(sdoc[start - 1], ent, kb):
+                start -= 1  # "CD Projekt", "SK Hynix", tagged without their letters
             words = [
                 t
                 for t in ent
@@ -597,3 +599,22 @@ def _brand_first(words: list[str], kb: Any) -> bool:
         return False
     entry = kb.lookup(words[0])
     return entry is not None and entry.cls in ("Organization", "Product", "AIModel")
+
+
+#: capitals that modify a name without being part of it ("AI startup", "EV maker")
+_MODIFIER_CAPITALS = frozenset({"AI", "EV", "IT", "VR", "AR", "ML", "HR", "IPO", "API", "ESG"})
+
+
+def _acronym_part(tok: Any, ent: Any, kb: Any) -> bool:
+    """Whether ``tok``, just before a tagged organisation's name and compounded to it, is
+    a run of two to four capitals that belongs to the name."""
+    return (
+        tok.dep_ == "compound"
+        and ent.start <= tok.head.i < ent.end
+        and re.fullmatch(r"[A-Z]{2,4}", tok.text) is not None
+        and tok.text not in _MODIFIER_CAPITALS
+        and kb.lookup(tok.text) is None
+        and tok.text not in LEXICON.place_names
+        and tok.text not in LEXICON.demonyms
+        and LEXICON.cue_class(tok.lower_) is None
+    )
