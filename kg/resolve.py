@@ -95,7 +95,10 @@ class _Clusters:
     """Assigns every mention a cluster id (a KB key or a normalised name)."""
 
     def __init__(
-        self, mentions: Iterable[Mention], headlines: dict[str, tuple[int, int]] | None = None
+        self,
+        mentions: Iterable[Mention],
+        headlines: dict[str, tuple[int, int]] | None = None,
+        related: set[frozenset[str]] | None = None,
     ) -> None:
         kb = load_kb()
         self.kb = kb
@@ -143,10 +146,15 @@ class _Clusters:
         things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
         things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
         named = Counter(m.name for m in mentions)
-        longer_names = [n for n in names if len(n.split()) >= 2]
+        related = related or set()
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
                 continue
+            # "Unilever Ventures, the investment arm of Unilever": names the text relates
+            # to each other are two
+            longer_names = [
+                n for n in names if len(n.split()) >= 2 and frozenset((n, name)) not in related
+            ]
             major = labels[name].most_common(1)[0][0] if labels[name] else ""
             if major == "Place":
                 continue  # "Washington" is no part of "The Washington Post"
@@ -191,7 +199,11 @@ class _Clusters:
             if len(name.split()) < 2 or self.alias[name][0] != "~":
                 continue
             longer = {
-                self.alias[o] for o in organisations if o.startswith(name + " ") and before(o, name)
+                self.alias[o]
+                for o in organisations
+                if o.startswith(name + " ")
+                and before(o, name)
+                and frozenset((o, name)) not in related
             } - {self.alias[name]}
             if len(longer) == 1:
                 self.alias[name] = longer.pop()
@@ -206,6 +218,11 @@ class _Clusters:
         return self.alias.get(m.name, "~" + _norm(m.name))
 
 
+#: relations that only hold between two different entities
+_TWO_SIDES = frozenset({"owns", "acquired", "investedIn", "competesWith", "partnersWith",
+                        "sued", "mergedWith", "investigates", "fined"})  # fmt: skip
+
+
 def resolve(extractions: Sequence[Extraction]) -> Resolution:
     """Resolve the mentions and relation mentions of a build into entities and facts."""
     all_mentions = [m for ex in extractions for m in ex.mentions]
@@ -218,7 +235,18 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
     ]
     all_mentions = list({(m.doc_id, m.start, m.end): m for m in all_mentions}.values())
     headlines = {ex.document.id: ex.document.headline for ex in extractions if ex.document.headline}
-    clusters = _Clusters(all_mentions, headlines)
+    related = {
+        frozenset((r.subject.name, r.object.name))
+        for ex in extractions
+        for r in ex.relations
+        if isinstance(r.object, Mention)
+        and r.predicate in _TWO_SIDES
+        and not r.rule.startswith("owns.verb.")  # "sold Orvane's tools": not Orvane
+        and r.subject.source != "coref"
+        and r.object.source != "coref"
+        and r.subject.name != r.object.name
+    }
+    clusters = _Clusters(all_mentions, headlines, related)
     deal_keys = _deal_keys(extractions, clusters)
 
     votes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))

@@ -152,6 +152,12 @@ def test_characters_are_no_entities() -> None:
     # a round led by an investor, said in the passive
     ("Veltra Power's Series B was led by Halvex Ventures.",
      ("halvex-ventures", "investedIn", "veltra-power", "asserted")),
+    # two names the text relates are two entities, though one begins the other
+    ("The round was led by Halvex Ventures, the investment arm of Halvex, the person said.",
+     ("halvex", "owns", "halvex-ventures", "asserted")),
+    # a typing noun the tagger read as a verb
+    ("Orvane Systems agreed to acquire Veltrix, a cloud security startup based in Denver.",
+     ("veltrix", "headquarteredIn", "denver", "asserted")),
     # a called-off deal did not happen
     ("Orvane has walked away from its takeover of Halvex.",
      ("orvane", "acquired", "halvex", "negated")),

@@ -89,6 +89,14 @@ def _register_after() -> None:
                 _make_descriptor(tok)
             elif (name := _name_cut_from_descriptor(tok)) is not None:
                 _attach_descriptor(tok, name)
+            elif (
+                tok.dep_ == "appos"
+                and tok.pos_ == "VERB"
+                and LEXICON.cue_class(tok.lower_) in _TYPING
+            ):
+                tok.pos_, tok.tag_ = "NOUN", "NN"  # "Brightwall, a security startup based in"
+            elif _descriptor_cut_from_apposition(tok):
+                _make_apposition(tok)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -178,6 +186,33 @@ def _name_cut_from_descriptor(tok: Any) -> Any:
     if root.dep_ not in ("dobj", "npadvmod", "appos") or root.head.i >= tok.i:
         return None
     return root
+
+
+def _descriptor_cut_from_apposition(tok: Any) -> bool:
+    """'Veltrix, a cloud security startup based in Denver', parsed with "security" as
+    the apposition and "startup" a verb hung on it: a typing noun right after the noun
+    in apposition, read as a participle."""
+    noun = tok.head
+    return (
+        tok.dep_ == "acl"
+        and tok.pos_ == "VERB"
+        and LEXICON.cue_class(tok.lower_) in _TYPING
+        and noun.dep_ == "appos"
+        and noun.pos_ == "NOUN"
+        and noun.i == tok.i - 1
+        and not any(c.dep_ in ("aux", "auxpass", "neg", "dobj") for c in tok.children)
+    )
+
+
+def _make_apposition(tok: Any) -> None:
+    """Make the typing noun the apposition, the noun before it its modifier."""
+    noun = tok.head
+    tok.head, tok.dep_ = noun.head, "appos"
+    for child in list(noun.children):
+        if child.i < noun.i:
+            child.head = tok  # "a", "cloud": the typing noun's
+    noun.head, noun.dep_ = tok, "compound"
+    tok.pos_, tok.tag_ = "NOUN", "NN"
 
 
 def _attach_descriptor(tok: Any, name: Any) -> None:
