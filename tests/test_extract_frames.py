@@ -158,6 +158,9 @@ def test_characters_are_no_entities() -> None:
     # a typing noun the tagger read as a verb
     ("Orvane Systems agreed to acquire Veltrix, a cloud security startup based in Denver.",
      ("veltrix", "headquarteredIn", "denver", "asserted")),
+    # a singular relative clause after a list is about the list's last name
+    ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
+     "Systems.", ("orvane-systems", "owns", "veltra-write", "asserted")),
     # a called-off deal did not happen
     ("Orvane has walked away from its takeover of Halvex.",
      ("orvane", "acquired", "halvex", "negated")),
@@ -493,6 +496,10 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "sued:halvex-systems>federal-trade-regulator"),
     ("Orvane Motors absorbed the Halvex Pictures movie studio.", "owns:halvex-pictures"),
     ("The bank trails rivals Halvex Capital and Orvane Trust, analysts said.", "competesWith"),
+    ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
+     "Systems.", "owns:orvane-systems>halvex-docs"),
+    ("Zappo competes with Halvex Pay, France's Veltra and Orvane Music, which is owned by "
+     "Brightcart.", "locatedIn:orvane-music>france"),
     ("Koval Games' larger Warsaw rival Veltrix Studios has avoided big cuts.", "owns"),
     ("Rivals such as Halvex and Brightcart have overtaken Pixie.", "competesWith:halvex"),
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),

@@ -116,6 +116,9 @@ class Arguments:
                         return inner
         m = self.mention(tok)
         if m is None and tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
+            antecedent = _last_of_list(tok.head)
+            if antecedent is not None:  # "A and B, which is owned by C": B
+                return self.expand(antecedent, depth + 1)
             return self.expand(tok.head.head, depth + 1)  # "Musk, who is ..." -> Musk
         if m is None and tok.lower_ == "whose":
             t = tok.head  # "Acme, whose chief executive, Jane Roe, said": Acme
@@ -422,6 +425,18 @@ class Arguments:
                                 for m in self.pobjs(w)
                             )  # fmt: skip
         return out
+
+
+def _last_of_list(clause: Tok) -> Tok | None:
+    """The last name of the list a singular relative clause follows ("A and B, which is
+    owned by C": B), when the parser hung the clause on the list's first name."""
+    head = clause.head
+    last = [c for c in head.children if c.dep_ == "conj" and c.i < clause.i]
+    if not last or head.pos_ != "PROPN":
+        return None
+    verbs = [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]
+    singular = any(v.tag_ == "VBZ" or v.lower_ in ("was", "has") for v in verbs)
+    return last[-1] if singular and last[-1].pos_ == "PROPN" else None
 
 
 def figure_objects(verb: Tok) -> list[Tok]:
