@@ -438,12 +438,12 @@ def location(r: SentenceReader, tok: Tok) -> None:
             head_cls = LEXICON.cue_class(tok.head.lemma_)
             thing = r.mention(tok.head)
             after = tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].text in ("'s", "’s")
-            named = r.mention_at(r.offset + tok.doc[tok.i + 2].idx) if after else None
-            if named is not None and thing is not None and named.name != thing.name:
+            first = r.mention_at(r.offset + tok.doc[tok.i + 2].idx) if after else None
+            if first is not None and thing is not None and first.name != thing.name:
                 # "France's Deezer and YouTube Music", parsed with France's on the last
                 # name: the name right after the possessive is the one placed
-                if named.label != "Place" and r.fits("locatedIn", named, owner):
-                    r.emit(named, "locatedIn", owner, tok, "locatedIn.modifier", 0.6)
+                if first.label != "Place" and r.fits("locatedIn", first, owner):
+                    r.emit(first, "locatedIn", owner, tok, "locatedIn.modifier", 0.6)
                 return
             if head_cls == "Organization" or (thing is not None and thing.label != "Place"):
                 place = owner
