@@ -158,6 +158,9 @@ def test_characters_are_no_entities() -> None:
     # a typing noun the tagger read as a verb
     ("Orvane Systems agreed to acquire Veltrix, a cloud security startup based in Denver.",
      ("veltrix", "headquarteredIn", "denver", "asserted")),
+    # what a rival's products come from
+    ("Orvane Media was designed to compete with free mobile video from Halvex Labs and "
+     "Veltra Video.", ("orvane-media", "competesWith", "veltra-video", "asserted")),
     # a singular relative clause after a list is about the list's last name
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", ("orvane-systems", "owns", "veltra-write", "asserted")),

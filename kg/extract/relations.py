@@ -336,6 +336,8 @@ class SentenceReader(RoleReader):
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
         if trig.only is not None:
             objs = [m for m in objs if m.label in trig.only[1]]
+        if prop == "competesWith" and not objs and trig.pos == "verb":
+            objs = self._made_by(tok)  # "compete with free video from A and B"
         if prop == "sued" and "prep:with" in trig.object:
             # "filed a complaint against X with the Commission": filed with a public body
             lodged = {m.start for m in self.role(tok, "prep:with") if is_public_body(m)}
@@ -418,6 +420,24 @@ class SentenceReader(RoleReader):
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality, fixed=undone)
+
+    def _made_by(self, verb: Tok) -> list[Mention]:
+        """'compete with video from A and B', 'with services such as those of A': the
+        names that a common noun after "with" or "against" comes from."""
+        found: list[Mention] = []
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("with", "against"):
+                continue
+            for noun in (p for p in prep.children if p.dep_ == "pobj" and p.pos_ == "NOUN"):
+                if self.mention(noun) is not None:
+                    continue
+                # the "from" hung on the noun, or on the verb after it
+                froms = [c for c in noun.children if c.dep_ == "prep"]
+                froms += [c for c in verb.children if c.dep_ == "prep" and c.i > noun.i]
+                for c in froms:
+                    if c.lower_ in ("from", "by", "of"):
+                        found += [m for m in self.pobjs(c) if m.label in _RIVAL_CLASSES]
+        return unique(found)
 
     def _listed_after(self, tok: Tok) -> list[Mention]:
         """The names listed right after ``tok``, read from the words ("rivals A, B and
