@@ -161,6 +161,9 @@ def test_characters_are_no_entities() -> None:
     # what a rival's products come from
     ("Orvane Media was designed to compete with free mobile video from Halvex Labs and "
      "Veltra Video.", ("orvane-media", "competesWith", "veltra-video", "asserted")),
+    # a person dumped or deposed by a company leaves it
+    ("Jane Roe dumped by photo app maker Orvane Systems",
+     ("jane-roe", "departedFrom", "orvane-systems", "asserted")),
     # a singular relative clause after a list is about the list's last name
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", ("orvane-systems", "owns", "veltra-write", "asserted")),
