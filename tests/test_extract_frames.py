@@ -164,6 +164,9 @@ def test_characters_are_no_entities() -> None:
     # a person dumped or deposed by a company leaves it
     ("Jane Roe dumped by photo app maker Orvane Systems",
      ("jane-roe", "departedFrom", "orvane-systems", "asserted")),
+    # a place before a typing noun, other words between
+    ("The Idaho grocery chain Halvex Foods cut prices.",
+     ("halvex-foods", "locatedIn", "idaho", "asserted")),
     # a singular relative clause after a list is about the list's last name
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", ("orvane-systems", "owns", "veltra-write", "asserted")),
@@ -502,6 +505,7 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "sued:halvex-systems>federal-trade-regulator"),
     ("Orvane Motors absorbed the Halvex Pictures movie studio.", "owns:halvex-pictures"),
     ("The bank trails rivals Halvex Capital and Orvane Trust, analysts said.", "competesWith"),
+    ("Orvane Motors hired researchers at West Virginia University.", "locatedIn"),
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", "owns:orvane-systems>halvex-docs"),
     ("Zappo competes with Halvex Pay, France's Veltra and Orvane Music, which is owned by "

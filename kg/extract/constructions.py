@@ -408,7 +408,11 @@ def location(r: SentenceReader, tok: Tok) -> None:
     also: list[Mention] = []
     country = LEXICON.demonyms.get(tok.text)
     if country is None and tok.dep_ == "compound" and tok.text in LEXICON.place_names:
-        if LEXICON.cue_class(tok.head.lemma_) == "Organization":
+        head = tok.head  # "the Idaho grocery chain Albertsons": a typing noun among the
+        while head.dep_ == "compound" and head.head.i > head.i:  # words up to the head
+            head = head.head
+        words = tok.doc[tok.i + 1 : head.i + 1]
+        if any(LEXICON.cue_class(w.lemma_) == "Organization" for w in words):
             country = tok.text  # "the Idaho grocery chain"
     if country and tok.dep_ in ("amod", "compound", "nmod") and tok.pos_ in ("ADJ", "PROPN"):
         place = Mention(
@@ -474,7 +478,14 @@ def location(r: SentenceReader, tok: Tok) -> None:
         seen.add(candidate.i)
         own = r.mention(candidate)  # the name itself, not the names in apposition to it
         ms = [own] if own is not None else r.expand(candidate)
-        orgs = [m for m in ms if r.fits("locatedIn", m, place) and not _placed(r, tok, m)]
+        at = r.offset + tok.idx
+        orgs = [
+            m
+            for m in ms
+            if r.fits("locatedIn", m, place)
+            and not _placed(r, tok, m)
+            and not m.start <= at < m.end  # "West Virginia University": part of its name
+        ]
         for org in orgs:  # "U.S. giants like A, B and C": each of them
             for where in also or [place]:  # the city, not its state as well
                 r.emit(org, "locatedIn", where, tok, "locatedIn.modifier", 0.6)
