@@ -167,6 +167,15 @@ def test_characters_are_no_entities() -> None:
     # a place before a typing noun, other words between
     ("The Idaho grocery chain Halvex Foods cut prices.",
      ("halvex-foods", "locatedIn", "idaho", "asserted")),
+    # headlines and infinitives
+    ("Orvane Systems in talks to acquire Halvex Labs",
+     ("orvane-systems", "acquired", "halvex-labs", "planned")),
+    ("Halvex Labs agrees to be acquired by Orvane Systems for $2 billion",
+     ("orvane-systems", "acquired", "halvex-labs", "planned")),
+    ("Orvane Ventures leads $50 million round in Halvex Labs",
+     ("orvane-ventures", "investedIn", "halvex-labs", "asserted")),
+    ("Orvane Systems agreed to terminate its deal to buy Halvex Labs.",
+     ("orvane-systems", "acquired", "halvex-labs", "negated")),
     # a singular relative clause after a list is about the list's last name
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", ("orvane-systems", "owns", "veltra-write", "asserted")),
@@ -731,3 +740,9 @@ def test_a_body_named_with_its_country_is_also_named_without_it() -> None:
     )
     body = next(e for e in res.entities.values() if e.label.endswith("Trade Regulator"))
     assert "Federal Trade Regulator" in {body.label, *body.aliases}, body
+
+
+def test_a_deal_someone_only_tries_to_block_is_not_called_off(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Regulators sued to block Orvane Systems' purchase of Halvex Labs.")
+    assert ("orvane-systems", "acquired", "halvex-labs", "negated") not in facts, facts
+    assert any(f[:3] == ("orvane-systems", "acquired", "halvex-labs") for f in facts), facts

@@ -305,6 +305,15 @@ def investors(r: SentenceReader, tok: Tok) -> None:
             )
         elif lemma != "include" and object_words & {"round", "funding", "financing"}:
             investors = r.subjects(tok)
+            target = [  # "A leads $50 million round in X": X raised it
+                m
+                for c in tok.children
+                if c.dep_ == "dobj"
+                for p in c.children
+                if p.dep_ == "prep" and p.lower_ in ("in", "for", "into")
+                for m in r.pobjs(p)
+                if m.label == "Organization"
+            ]
         elif lemma != "include" and subject_words & _ROUND_WORDS and is_passive(tok):
             # "Mawimbi's Series B was led by A": A backed the round's owner
             investors = r.subjects(tok)

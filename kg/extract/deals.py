@@ -113,6 +113,11 @@ def _governing_verb(tok: Any) -> Any | None:
     return None
 
 
+#: verbs whose infinitive is only tried ("sued to block the deal"), not done
+_ATTEMPTS = frozenset({"sue", "seek", "try", "attempt", "move", "aim", "push", "threaten",
+                       "vow", "want", "hope", "fight", "lobby", "campaign", "file"})  # fmt: skip
+
+
 def called_off(tok: Any, r: SentenceReader) -> bool:
     """Whether the deal word at ``tok``, or the deal noun a verb there hangs on ("its
     deal to buy X"), was called off: what it states did not happen."""
@@ -151,6 +156,11 @@ def _cancelled(tok: Any, r: SentenceReader) -> bool:
         ):
             return True
         if head.pos_ in ("VERB", "AUX") and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            if (
+                any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+                and head.head.lemma_.lower() in _ATTEMPTS
+            ):
+                return False  # "sued to block the deal", "moved to end it": an attempt
             for phrase in rule.cancel_verbs:
                 if low == phrase[0] and (
                     len(phrase) == 1 or any(c.lower_ == phrase[1] for c in head.children)

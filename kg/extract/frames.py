@@ -302,6 +302,13 @@ class Arguments:
                 return self.subjects(governing, depth + 1)
             if head.dep_ == "pobj" and governing.head.pos_ in _VERBS:
                 return self.subjects(governing.head, depth + 1)  # "is in talks to buy X"
+            if (
+                head.dep_ == "pobj"
+                and governing.head.dep_ == "ROOT"
+                and governing.head.pos_ == "PROPN"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            ):
+                return self.expand(governing.head)  # headlinese: "Acme in talks to buy X"
             return []
         if verb.dep_ == "pcomp":
             return self.subjects(head.head, depth + 1)
@@ -379,6 +386,11 @@ class Arguments:
             # "X, which Y agreed to buy"
             if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children):
                 found.extend(self.expand(verb.head.head))
+        if not found and passive and verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+            # "Halvex agreed to be acquired by Orvane": the subject of "agreed"
+            found.extend(
+                m for c in verb.head.children if c.dep_ == "nsubj" for m in self.expand(c)
+            )
         if (
             not found
             and passive
