@@ -388,9 +388,7 @@ class Arguments:
                 found.extend(self.expand(verb.head.head))
         if not found and passive and verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
             # "Halvex agreed to be acquired by Orvane": the subject of "agreed"
-            found.extend(
-                m for c in verb.head.children if c.dep_ == "nsubj" for m in self.expand(c)
-            )
+            found.extend(m for c in verb.head.children if c.dep_ == "nsubj" for m in self.expand(c))
         if (
             not found
             and passive
