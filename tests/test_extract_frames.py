@@ -167,6 +167,13 @@ def test_characters_are_no_entities() -> None:
     # a place before a typing noun, other words between
     ("The Idaho grocery chain Halvex Foods cut prices.",
      ("halvex-foods", "locatedIn", "idaho", "asserted")),
+    # the helm, and titles one is promoted or rises to
+    ("Jane Roe has been at the helm of Orvane Systems since 2015.",
+     ("jane-roe", "ceoOf", "orvane-systems", "asserted")),
+    ("Jane Roe took the reins of Orvane Systems in May.",
+     ("jane-roe", "ceoOf", "orvane-systems", "asserted")),
+    ("Jane Roe rose to chief executive of Orvane Systems in 2019.",
+     ("jane-roe", "ceoOf", "orvane-systems", "asserted")),
     # headlines and infinitives
     ("Orvane Systems in talks to acquire Halvex Labs",
      ("orvane-systems", "acquired", "halvex-labs", "planned")),
@@ -515,6 +522,7 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Orvane Motors absorbed the Halvex Pictures movie studio.", "owns:halvex-pictures"),
     ("The bank trails rivals Halvex Capital and Orvane Trust, analysts said.", "competesWith"),
     ("Orvane Motors hired researchers at West Virginia University.", "locatedIn"),
+    ("Jane Roe sent a letter to the chief executive of Orvane Systems.", "ceoOf:jane-roe"),
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", "owns:orvane-systems>halvex-docs"),
     ("Zappo competes with Halvex Pay, France's Veltra and Orvane Music, which is owned by "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.extract.frames import _SUBJECT_DEPS, _VERBS, Arguments, Tok, unique
+from kg.lexicon import LEXICON
 from kg.model import Mention
 
 __all__ = ["RoleReader", "holders"]
@@ -256,6 +257,17 @@ def holders(noun: Tok) -> list[Tok]:
             deps = _SUBJECT_DEPS if sharer is clause else (*_SUBJECT_DEPS, "nsubjpass")
             objs = [c for c in sharer.children if c.dep_ in deps]
         out += objs
+    elif (
+        t.dep_ == "pobj"
+        and verb.lower_ == "to"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and verb.head.lemma_.lower() in _PROMOTING
+        and LEXICON.cue_class(t.lemma_) == "Person"  # a title, not "moved it to a platform"
+    ):
+        clause = verb.head  # "was promoted to chief operating officer", "rose to CEO"
+        out += [c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")] or [
+            c for c in clause.children if c.dep_ in _SUBJECT_DEPS
+        ]
     elif t.dep_ == "pobj" and verb.lower_ == "as" and verb.head.pos_ in ("PROPN", "NOUN"):
         out.append(verb.head)  # "names Leo Tran as chief executive"
     elif t.dep_ == "pobj" and verb.lower_ == "among" and verb.head.pos_ in ("AUX", "VERB"):
@@ -278,6 +290,8 @@ def holders(noun: Tok) -> list[Tok]:
 
 #: verbs that list what their subject noun names ("its investors include A and B")
 _LISTING = {"include", "comprise"}
+#: verbs that give a title after "to" ("was promoted to CEO", "rose to chief executive")
+_PROMOTING = {"promote", "elevate", "rise", "appoint", "name", "advance", "ascend"}
 #: verbs whose subject takes a title from their object ("X replaced Y as CEO")
 _SUCCEEDING = {"replace", "succeed", "follow", "supplant"}
 _APPOINTING = {
