@@ -81,3 +81,14 @@ def test_sales_are_revenue_though_a_sale_is_a_deal(read_facts: Any) -> None:
         read_facts("Markets rose.\n\nOrvane Retail said its sales rose to $4 billion.")
     )
     assert ("orvane-retail", "revenue", ("money", Decimal("4000000000"))) in figures
+
+
+def test_a_share_of_the_staff_said_as_a_fraction_is_a_percentage(read_facts: Any) -> None:
+    figures = _figures(
+        read_facts("Markets rose.\n\nOrvane Labs laid off about half of its 7,500 employees.")
+    )
+    assert ("orvane-labs", "jobCuts", ("percent", Decimal("50"))) in figures
+    figures = _figures(
+        read_facts("Markets rose.\n\nOrvane Labs will eliminate two-thirds of its staff.")
+    )
+    assert ("orvane-labs", "jobCuts", ("percent", Decimal("66.7"))) in figures

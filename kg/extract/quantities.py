@@ -367,6 +367,24 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
             seen.add(ent.root.i)
             out.append((ent.root, q))
     taken = [(e.start_char, e.end_char) for e in ents if e.label_ in _QUANTITY_LABELS]
+    for m in _SHARE_TEXT.finditer(text[sent.start_char : sent.end_char]):
+        # "about half of its 7,500 employees", "a quarter of its workforce": a share
+        begin = sent.start_char + m.start(1)
+        span = sent.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if span is None or span.root.i in seen:
+            continue
+        words = m.group(1).lower().replace("-", " ").split()
+        share = _SHARES.get(words[-1])
+        if share is None:
+            continue
+        times = NUMBER_WORDS.get(words[0], 1) if len(words) > 1 else 1
+        before = text[max(0, begin - 30) : begin]
+        pct = (Decimal(share) * times).quantize(Decimal("0.1"))
+        if pct == pct.to_integral_value():
+            pct = pct.to_integral_value()  # 50, not 50.0
+        q = Quantity("percent", pct, m.group(1), unit="%", qualifier=qualifier_before(before))
+        seen.add(span.root.i)
+        out.append((span.root, q))
     for pattern in (_VAGUE_MONEY, _MONEY_TEXT):
         for m in pattern.finditer(text[sent.start_char : sent.end_char]):
             begin, end = sent.start_char + m.start(), sent.start_char + m.end()
@@ -380,6 +398,18 @@ def read_figures(sent: Any, ents: Sequence[Any], text: str) -> list[tuple[Tok, Q
                     taken.append((begin, end))
                     out.append((span.root, q))
     return out
+
+
+#: a share of a company's people said as a fraction ("half of its staff")
+_SHARES = {"half": "50", "third": "33.333", "thirds": "33.333", "quarter": "25",
+           "quarters": "25", "fifth": "20", "fifths": "20", "tenth": "10",
+           "tenths": "10"}  # fmt: skip
+_SHARE_TEXT = re.compile(
+    r"\b((?:a|one|two|three|four)[- ](?:third|thirds|quarter|quarters|fifth|fifths|tenth|"
+    r"tenths)|half)\s+of\s+(?:its|their|the|his|her)\s+(?:[\w,.]+\s+){0,3}?"
+    r"(?:staff|workforce|employees|workers|jobs|headcount|people|positions|roles)\b",
+    re.IGNORECASE,
+)
 
 
 #: a sum of money the tagger may miss: "€1.2 billion", "$25m", "1.84 billion euros"
