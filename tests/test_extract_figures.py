@@ -92,3 +92,21 @@ def test_a_share_of_the_staff_said_as_a_fraction_is_a_percentage(read_facts: Any
         read_facts("Markets rose.\n\nOrvane Labs will eliminate two-thirds of its staff.")
     )
     assert ("orvane-labs", "jobCuts", ("percent", Decimal("66.7"))) in figures
+
+
+def test_a_sum_converted_in_brackets_is_the_same_sum(read_facts: Any) -> None:
+    figures = _figures(
+        read_facts(
+            "Markets rose.\n\nOrvane Games said its revenue fell last year to 412 million "
+            "zlotys ($103 million)."
+        )
+    )
+    assert ("orvane-games", "revenue", ("money", Decimal("412000000"))) in figures
+    assert ("orvane-games", "revenue", ("money", Decimal("103000000"))) in figures
+
+
+def test_won_after_a_scale_is_the_korean_currency(read_facts: Any) -> None:
+    figures = _figures(
+        read_facts("Markets rose.\n\nHalvex Chips reported revenue of 38 trillion won last year.")
+    )
+    assert ("halvex-chips", "revenue", ("money", Decimal("38000000000000"))) in figures

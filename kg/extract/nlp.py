@@ -97,6 +97,8 @@ def _register_after() -> None:
                 tok.pos_, tok.tag_ = "NOUN", "NN"  # "Brightwall, a security startup based in"
             elif _descriptor_cut_from_apposition(tok):
                 _make_apposition(tok)
+            elif _currency_read_as_verb(tok):
+                _make_currency(tok)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -202,6 +204,26 @@ def _descriptor_cut_from_apposition(tok: Any) -> bool:
         and noun.i == tok.i - 1
         and not any(c.dep_ in ("aux", "auxpass", "neg", "dobj") for c in tok.children)
     )
+
+
+def _currency_read_as_verb(tok: Any) -> bool:
+    """'revenue of 38 trillion won', parsed with "won" as a verb: the currency after a
+    figure's scale word."""
+    if tok.lower_ != "won" or tok.pos_ not in ("VERB", "AUX") or tok.i == 0:
+        return False
+    before = tok.doc[tok.i - 1]
+    return before.lower_ in ("million", "billion", "trillion") and tok.head.i != tok.i
+
+
+def _make_currency(tok: Any) -> None:
+    """Hang the currency on its figure, and what hung on it on the verb above it."""
+    verb, figure = tok.head, tok.doc[tok.i - 1]
+    for child in list(tok.children):
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            child.dep_ = "dobj"  # "reported [revenue of 38 trillion] won": the object
+        child.head = verb
+    tok.head, tok.dep_ = figure, "nmod"
+    tok.pos_, tok.tag_ = "NOUN", "NN"
 
 
 def _make_apposition(tok: Any) -> None:

@@ -459,6 +459,29 @@ def attach_quantities(r: SentenceReader) -> None:
         for owner in owners[:1]:
             prop = "dealValue" if owner.label == "Deal" else trig.property  # "a deal valued at"
             r.emit(owner, prop, q, tok, trig.rule_id(), confidence)
+            for other in _converted(r, q):  # "412 million zlotys ($103 million)": the same
+                if id(other) not in used:
+                    used.add(id(other))
+                    r.emit(owner, prop, other, tok, trig.rule_id() + "+converted", confidence)
+
+
+def _converted(r: SentenceReader, q: Quantity) -> list[Quantity]:
+    """The sum in brackets right after ``q``, in another currency: the same sum."""
+    if q.kind != "money":
+        return []
+    text = r.sent.text
+    out = []
+    for _root, other in r.quantity_spans():
+        if other is q or other.kind != "money" or other.unit == q.unit:
+            continue
+        pattern = (
+            re.escape(q.text)
+            + r"\s*\(\s*(?:about |roughly |around |some )?"
+            + re.escape(other.text)
+        )
+        if re.search(pattern, text):
+            out.append(other)
+    return out
 
 
 def _deal_value(trig: QuantityTrigger, owner: Mention) -> bool:
