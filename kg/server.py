@@ -274,17 +274,11 @@ def _worker_main(store: str, max_rows: int, conn: Connection, max_memory_mb: int
     os.environ["RUST_BACKTRACE"] = "0"  # a query past the memory cap: one line, not pages
     location = store_location(store)
     if isinstance(location, RemoteStore):
+        remote = location
         _cap_memory(max_memory_mb)
         conn.send_bytes(b"ready")
-        while True:
-            try:
-                job = Job.decode(conn.recv_bytes())
-            except EOFError:
-                return
-            started = time.perf_counter()
-            status, body = run_remote_job(location, job, max_rows)
-            took = min(int((time.perf_counter() - started) * 1e6), 0xFFFFFFFF)
-            conn.send_bytes(_REPLY.pack(status, took) + body)
+        _answer(conn, lambda job: run_remote_job(remote, job, max_rows))
+        return
     try:
         _cached_store(Path(store))
         _cap_memory(max_memory_mb)
@@ -293,14 +287,20 @@ def _worker_main(store: str, max_rows: int, conn: Connection, max_memory_mb: int
     except KGError as err:
         conn.send_bytes(str(err).encode())
         return
+    # the store is looked up per job: it reopens if a build swapped it
+    _answer(conn, lambda job: run_job(_cached_store(Path(store)), job, max_rows, max_memory_mb))
+
+
+def _answer(conn: Connection, run: Callable[[Job], tuple[int, bytes]]) -> None:
+    """Answer the jobs from ``conn`` with ``run`` until the pipe closes: each reply is
+    the status, the microseconds the job took, and the body."""
     while True:
         try:
             job = Job.decode(conn.recv_bytes())
         except EOFError:
             return
         started = time.perf_counter()
-        oxstore = _cached_store(Path(store))  # reopens if a build swapped the store
-        status, body = run_job(oxstore, job, max_rows, max_memory_mb)
+        status, body = run(job)
         took = min(int((time.perf_counter() - started) * 1e6), 0xFFFFFFFF)
         conn.send_bytes(_REPLY.pack(status, took) + body)
 

@@ -28,6 +28,13 @@ pytestmark = pytest.mark.slow
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
+def _sample_copy(tmp_path: Path) -> Path:
+    """The bundled sample's articles, copied to ``tmp_path/articles``."""
+    articles = tmp_path / "articles"
+    shutil.copytree(sample_corpus(), articles, ignore=shutil.ignore_patterns("*.py", "__*"))
+    return articles
+
+
 def _oxigraph() -> str:
     found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(found).exists():
@@ -116,8 +123,7 @@ def test_a_build_writes_only_the_graphs_that_changed(server: RemoteStore, tmp_pa
 def test_add_and_remove_on_a_server_match_the_embedded_store(
     server: RemoteStore, tmp_path: Path
 ) -> None:
-    articles = tmp_path / "articles"
-    shutil.copytree(sample_corpus(), articles, ignore=shutil.ignore_patterns("*.py", "__*"))
+    articles = _sample_copy(tmp_path)
     first = sorted(articles.iterdir())[0]
     local = tmp_path / "store"
     for store in (server, local):
@@ -316,8 +322,7 @@ def test_a_kill_at_any_step_leaves_the_server_old_or_new_and_the_next_build_mend
     from kg.export.files import FILES_JOURNAL
     from kg.swap import recover
 
-    articles = tmp_path / "articles"
-    shutil.copytree(sample_corpus(), articles, ignore=shutil.ignore_patterns("*.py", "__*"))
+    articles = _sample_copy(tmp_path)
     extra = sorted(articles.iterdir())[0]
     kept = tmp_path / extra.name
     extra.rename(kept)

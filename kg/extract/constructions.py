@@ -285,15 +285,7 @@ def investors(r: SentenceReader, tok: Tok) -> None:
         if lemma == "include" and subject_words & _FUNDING_WORDS:
             # "the round included A, B and C", "... participation from A and B";
             # "X, whose investors include A and B": X's
-            target = [
-                m
-                for c in tok.children
-                if c.dep_ == "nsubj"
-                for p in c.children
-                if p.dep_ == "poss"
-                for m in r.expand(p)
-                if m.label == "Organization"
-            ]
+            target = _owning(r, tok, "nsubj", whole=False)
             investors = unique(
                 [
                     m
@@ -317,15 +309,7 @@ def investors(r: SentenceReader, tok: Tok) -> None:
         elif lemma != "include" and subject_words & _ROUND_WORDS and is_passive(tok):
             # "Mawimbi's Series B was led by A": A backed the round's owner
             investors = r.subjects(tok)
-            target = [
-                m
-                for c in tok.children
-                if c.dep_ == "nsubjpass"
-                for p in c.subtree
-                if p.dep_ == "poss"
-                for m in r.expand(p)
-                if m.label == "Organization"
-            ]
+            target = _owning(r, tok, "nsubjpass", whole=True)
         elif is_round_participle(tok):  # "X raised $N in a round led by A"
             investors = r.subjects(tok)
             target = [  # "Lumo, the payments app, raised $N in a round led by A": the
@@ -365,6 +349,20 @@ def investors(r: SentenceReader, tok: Tok) -> None:
             continue
         for t in target:
             r.emit(inv, "investedIn", t, tok, "investedIn.round", 0.6)
+
+
+def _owning(r: SentenceReader, verb: Tok, dep: str, *, whole: bool) -> list[Mention]:
+    """The organisations whose the verb's ``dep`` is ("X's investors", "X's Series B"):
+    its possessors, or with ``whole`` any possessor inside it."""
+    return [
+        m
+        for c in verb.children
+        if c.dep_ == dep
+        for p in (c.subtree if whole else c.children)
+        if p.dep_ == "poss"
+        for m in r.expand(p)
+        if m.label == "Organization"
+    ]
 
 
 #: verbs whose subject holds the share of a company they take as object
