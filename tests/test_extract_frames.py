@@ -57,6 +57,8 @@ def _mentions(text: str) -> dict[str, str]:
     ("Orvane Systems offers Xbox Cloud Gaming in Asia.", "Xbox Cloud Gaming", "Product"),
     ("Koval Games' larger Warsaw rival KT Veltrix has avoided big cuts.", "KT Veltrix",
      "Organization"),
+    ("The National Markets and Competition Commission is investigating Veltrix.",
+     "National Markets and Competition Commission", "Organization"),
     ("Peter Rice has become chairman of Walt Halvex Television, a new unit.",
      "Walt Halvex Television", "Organization"),
     ("Orvane has been expanding production of the Zeta EV and the F-150 Lightning pickup.",
@@ -183,6 +185,12 @@ def test_characters_are_no_entities() -> None:
      ("orvane-ventures", "investedIn", "halvex-labs", "asserted")),
     ("Orvane Systems agreed to terminate its deal to buy Halvex Labs.",
      ("orvane-systems", "acquired", "halvex-labs", "negated")),
+    # a list parsed as one name with its first name inside
+    ("Regulators cleared the merger of Dresdyn and Maplecroft Chemicals.",
+     ("dresdyn", "mergedWith", "maplecroft-chemicals", "asserted")),
+    # the names of brands
+    ("Alcott Industries, which owns the Vesta and Nomad appliance brands, reported revenue.",
+     ("alcott-industries", "owns", "nomad", "asserted")),
     # a singular relative clause after a list is about the list's last name
     ("Zappo Notes competes with Halvex Docs and Veltra Write, which is owned by Orvane "
      "Systems.", ("orvane-systems", "owns", "veltra-write", "asserted")),

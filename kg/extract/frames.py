@@ -119,6 +119,9 @@ class Arguments:
             antecedent = _last_of_list(tok.head)
             if antecedent is not None:  # "A and B, which is owned by C": B
                 return self.expand(antecedent, depth + 1)
+            own = self.mention(tok.head.head)
+            if own is not None and _singular(tok.head) and tok.head.head.pos_ == "PROPN":
+                return [own]  # "France's Deezer and YouTube Music, which is owned by ..."
             return self.expand(tok.head.head, depth + 1)  # "Musk, who is ..." -> Musk
         if m is None and tok.lower_ == "whose":
             t = tok.head  # "Acme, whose chief executive, Jane Roe, said": Acme
@@ -161,6 +164,14 @@ class Arguments:
                         if p.dep_ == "prep" and p.lower_ in ("from", "to"):
                             found.extend(self.pobjs(p, depth + 1))
             common = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and tok.text.islower())
+            if not found and common and tok.lemma_.lower() in _NAMING_NOUNS:
+                # "the Vesta and Nomad appliance brands": the names are the brands
+                for c in tok.children:
+                    if c.dep_ in ("nmod", "compound") and c.i < tok.i:
+                        first = self.mention(c)
+                        if first is not None and first.label != "Place":
+                            found += [first] + self.expand(c, depth + 1)
+                found = unique(found)
             if not found and common:
                 named = self._compound_name(tok)  # "its standalone Sora video platform"
                 if named is not None:
@@ -179,6 +190,17 @@ class Arguments:
                         if pm is not None and pm.label != "Deal":
                             found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
         for c in tok.children:
+            if (
+                m is not None
+                and c.dep_ == "nmod"
+                and c.i < tok.i
+                and any(g.dep_ == "cc" for g in c.children)
+                and (first := self.mention(c)) is not None
+                and first.name != m.name
+            ):
+                # "of Dresdyn and Maplecroft Chemicals", parsed as one name with the first
+                # name and the "and" inside it: the first name is a name of the list
+                found.append(first)
             if c.dep_ in ("conj", "appos") and c.i > tok.i:
                 # A list is one level however long it is ("A, B, C, D and E").
                 found.extend(self.expand(c, depth if c.dep_ == "conj" else depth + 1, possessor))
@@ -437,6 +459,10 @@ class Arguments:
         return out
 
 
+#: nouns that the names before them are names of ("the Jeep and Ram brands")
+_NAMING_NOUNS = frozenset({"brand", "label", "banner", "imprint", "marque", "nameplate"})
+
+
 def _last_of_list(clause: Tok) -> Tok | None:
     """The last name of the list a singular relative clause follows ("A and B, which is
     owned by C": B), when the parser hung the clause on the list's first name."""
@@ -444,9 +470,13 @@ def _last_of_list(clause: Tok) -> Tok | None:
     last = [c for c in head.children if c.dep_ == "conj" and c.i < clause.i]
     if not last or head.pos_ != "PROPN":
         return None
+    return last[-1] if _singular(clause) and last[-1].pos_ == "PROPN" else None
+
+
+def _singular(clause: Tok) -> bool:
+    """Whether a relative clause's verb agrees with one thing ("which is", "which has")."""
     verbs = [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]
-    singular = any(v.tag_ == "VBZ" or v.lower_ in ("was", "has") for v in verbs)
-    return last[-1] if singular and last[-1].pos_ == "PROPN" else None
+    return any(v.tag_ == "VBZ" or v.lower_ in ("was", "has") for v in verbs)
 
 
 def figure_objects(verb: Tok) -> list[Tok]:

@@ -285,6 +285,17 @@ class MentionFinder:
                     # "Securities and Exchange Commission", not "Oakhurst and Lumen Partners"
                     and english_word(words[joins[0] - 1])
                 )
+                or (  # "National Markets and Competition Commission": a public body's
+                    # name, all its words capitalised English words
+                    cls == "Organization"
+                    and len(joins) == 1
+                    and words[-1].text in PUBLIC_BODIES
+                    and all(
+                        english_word(w) and w.text[:1].isupper()
+                        for n, w in enumerate(words)
+                        if n != joins[0]
+                    )
+                )
                 or (  # "Stadia Games and Entertainment", "Barnes and Noble": one common
                     # word after the "and", another before it, neither a known name
                     cls == "Organization"
