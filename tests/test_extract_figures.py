@@ -110,3 +110,13 @@ def test_won_after_a_scale_is_the_korean_currency(read_facts: Any) -> None:
         read_facts("Markets rose.\n\nHalvex Chips reported revenue of 38 trillion won last year.")
     )
     assert ("halvex-chips", "revenue", ("money", Decimal("38000000000000"))) in figures
+
+
+def test_a_sum_on_the_noun_a_product_is_called_by_is_its_price(read_facts: Any) -> None:
+    for text in (
+        "Markets rose.\n\nOrvane unveiled the Zephyr 14, a $1,099 laptop, on Tuesday.",
+        "Markets rose.\n\nOrvane unveiled the Zephyr 14 laptop, with a starting price of $1,099.",
+    ):
+        figures = _figures(read_facts(text))
+        assert ("zephyr-14", "cost", ("money", Decimal("1099"))) in figures, text
+        assert not any(p == "dealValue" for _s, p, _o in figures), text

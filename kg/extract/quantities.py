@@ -429,8 +429,16 @@ def attach_quantities(r: SentenceReader) -> None:
             continue
         found = _trigger_for(r, root, q)
         if found is None:
+            product = _priced(r, root, q)  # "the Zephyr 14, a $1,099 laptop"
+            if product is not None:
+                r.emit(product, "cost", q, root, "cost.quantity.product-noun", 0.5)
             continue
         tok, trig = found
+        if trig.property == "dealValue" and tok.lemma_.lower() in ("price", "pricing"):
+            product = _priced_by_clause(r, tok)  # "unveiled X, with a starting price of $N"
+            if product is not None:
+                r.emit(product, "cost", q, tok, "cost.quantity.price", 0.5)
+                continue
         if trig.property == "valuation" and tok.dep_ in ("acl", "amod") and tok.pos_ == "VERB":
             # "a deal valued at $2 billion", "a bid valued at ...": what the deal is worth
             deal = _quantity_trigger(r, tok.head, q.kind)
@@ -482,6 +490,43 @@ def _converted(r: SentenceReader, q: Quantity) -> list[Quantity]:
         if re.search(pattern, text):
             out.append(other)
     return out
+
+
+def _priced(r: SentenceReader, root: Tok, q: Quantity) -> Mention | None:
+    """'The Zephyr 14 is a $1,099 laptop', 'the Zephyr 14, a $1,099 laptop': a sum on a
+    product noun that stands for a named product is its price."""
+    if q.kind not in ("money", "rate"):
+        return None
+    noun = root
+    while noun.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and noun.head.i != noun.i:
+        noun = noun.head
+        if noun.pos_ == "NOUN":
+            break
+    if noun.pos_ != "NOUN" or LEXICON.cue_class(noun.lemma_) not in ("Product", "AIModel"):
+        return None
+    if noun.dep_ == "appos":
+        named = r.mention(noun.head)
+    elif noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+        named = r.mention(subjects[0]) if subjects else None
+    else:
+        return None
+    return named if named is not None and named.label in ("Product", "AIModel") else None
+
+
+def _priced_by_clause(r: SentenceReader, price: Tok) -> Mention | None:
+    """'Acme unveiled the Zephyr 14, with a starting price of $1,099': the product the
+    clause the price hangs on names, when no deal is named there."""
+    t = price
+    while t.dep_ in ("pobj", "prep") and t.head.i != t.i:
+        t = t.head
+    if t.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+        return None
+    if t.pos_ in ("NOUN", "PROPN"):
+        named = r.mention(t)
+        return named if named is not None and named.label in ("Product", "AIModel") else None
+    products = [m for m in r.objects(t) if m.label in ("Product", "AIModel")]
+    return products[0] if len(products) == 1 else None
 
 
 def _deal_value(trig: QuantityTrigger, owner: Mention) -> bool:
