@@ -146,15 +146,20 @@ class _Clusters:
         things = {m.name for m in mentions if m.label in ("Product", "AIModel", "Event")}
         things -= {m.name for m in mentions if m.label in ("Person", "Organization")}
         named = Counter(m.name for m in mentions)
+        # "Unilever Ventures, the investment arm of Unilever": names the text relates to
+        # each other are two
         related = related or set()
+        partners: dict[str, set[str]] = defaultdict(set)
+        for pair in related:
+            a, b = tuple(pair)
+            partners[a].add(b)
+            partners[b].add(a)
+        all_longer = [n for n in names if len(n.split()) >= 2]
         for name in sorted(names):
             if len(name.split()) != 1 or self.alias[name][0] != "~":
                 continue
-            # "Unilever Ventures, the investment arm of Unilever": names the text relates
-            # to each other are two
-            longer_names = [
-                n for n in names if len(n.split()) >= 2 and frozenset((n, name)) not in related
-            ]
+            apart = partners.get(name)
+            longer_names = [n for n in all_longer if n not in apart] if apart else all_longer
             major = labels[name].most_common(1)[0][0] if labels[name] else ""
             if major == "Place":
                 continue  # "Washington" is no part of "The Washington Post"

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from kg.extract.relations import SentenceReader
 
 __all__ = ["RIVAL_NOUNS", "introductions", "investors", "is_round_noun", "joint_work", "location",
-           "made_from", "open_relation", "possessive", "rival_pair", "share"]  # fmt: skip
+           "made_from", "names_in_row", "open_relation", "possessive", "rival_pair",
+           "share"]  # fmt: skip
 
 _WEAK_SOURCES = {"ner", "propn"}
 _PRODUCTS = ("Product", "AIModel")
@@ -406,6 +407,26 @@ def _listed_after(r: SentenceReader, tok: Tok) -> list[Mention]:
     while t.head.i != t.i and r.mention_at(r.offset + t.head.idx) is first:
         t = t.head
     return r.expand(t)
+
+
+def names_in_row(r: SentenceReader, tok: Tok) -> list[Mention]:
+    """The names listed right after ``tok``, read from the words alone ("rivals A, B and
+    C"), for where the parse splits the list (``_listed_after`` follows the parse)."""
+    found: list[Mention] = []
+    doc, i = tok.doc, tok.i + 1
+    while i < len(doc):
+        m = r.mention_at(r.offset + doc[i].idx)
+        if m is None or m.source == "coref":
+            break
+        found.append(m)
+        while i < len(doc) and r.offset + doc[i].idx < m.end:
+            i += 1
+        seps = 0
+        while i < len(doc) and doc[i].lower_ in (",", "and", "or") and seps < 2:
+            i, seps = i + 1, seps + 1
+        if not seps:
+            break
+    return unique(found)
 
 
 def location(r: SentenceReader, tok: Tok) -> None:

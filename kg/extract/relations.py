@@ -320,7 +320,7 @@ class SentenceReader(RoleReader):
             subs = [m for m in subs if m.label in trig.only[0]]
         if not subs and prop == "competesWith" and tok.lemma_.lower() in constructions.RIVAL_NOUNS:
             # "lost ground to rivals A, B and C", however the list is parsed
-            for s, o in self._rivals_of(tok, self._listed_after(tok)):
+            for s, o in self._rivals_of(tok, constructions.names_in_row(self, tok)):
                 if self.fits(prop, s, o):
                     self.emit(s, prop, o, tok, trig.rule_id() + "+listed", 0.4)
             return
@@ -437,25 +437,6 @@ class SentenceReader(RoleReader):
                 for c in froms:
                     if c.lower_ in ("from", "by", "of"):
                         found += [m for m in self.pobjs(c) if m.label in _RIVAL_CLASSES]
-        return unique(found)
-
-    def _listed_after(self, tok: Tok) -> list[Mention]:
-        """The names listed right after ``tok``, read from the words ("rivals A, B and
-        C"): the parser often splits such a list from the noun before it."""
-        found: list[Mention] = []
-        doc, i = tok.doc, tok.i + 1
-        while i < len(doc):
-            m = self.mention_at(self.offset + doc[i].idx)
-            if m is None or m.source == "coref":
-                break
-            found.append(m)
-            while i < len(doc) and self.offset + doc[i].idx < m.end:
-                i += 1
-            seps = 0
-            while i < len(doc) and doc[i].lower_ in (",", "and", "or") and seps < 2:
-                i, seps = i + 1, seps + 1
-            if not seps:
-                break
         return unique(found)
 
     def _rivals_of(self, noun: Tok, rivals: list[Mention]) -> list[tuple[Mention, Mention]]:
