@@ -198,6 +198,22 @@ def test_characters_are_no_entities() -> None:
     ("Orvane has walked away from its takeover of Halvex.",
      ("orvane", "acquired", "halvex", "negated")),
     ("Orvane abandoned its deal to buy Halvex.", ("orvane", "acquired", "halvex", "negated")),
+    # a company's deal for another company is its purchase
+    ("Orvane Systems abandoned its deal for Halvex Labs.",
+     ("orvane-systems", "acquired", "halvex-labs", "negated")),
+    ("Orvane Systems' deal for Halvex Labs closed on Monday.",
+     ("orvane-systems", "acquired", "halvex-labs", "asserted")),
+    # a rival noun tagged as a modifier of the name, with an adjective of its own
+    ("Orvane Systems agreed to buy French rival Halvex Labs.",
+     ("halvex-labs", "competesWith", "orvane-systems", "asserted")),
+    # the preposition of a phrase hangs on its middle word; lists after it
+    ("Orvane Motors will end production of the Halvex GT and the Halvex XL.",
+     ("orvane-motors", "discontinued", "halvex-gt", "planned")),
+    ("Orvane Motors will end production of the Halvex GT and the Halvex XL.",
+     ("orvane-motors", "discontinued", "halvex-xl", "planned")),
+    # a two-word typing noun ("fund manager" is a firm, "manager" a person)
+    ("Jane Roe, the co-founder of fund manager Halvex Asset Management, spoke.",
+     ("jane-roe", "founderOf", "halvex-asset-management", "asserted")),
     ("Orvane pulled out of its agreement to buy Halvex.",
      ("orvane", "acquired", "halvex", "negated")),
     ("Regulators blocked Orvane's acquisition of Halvex.",
@@ -567,6 +583,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "Group, also move data abroad.", "owns:orvane-holdings>zappo"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
+    # a public body reviews a deal for a company, it buys nothing
+    ("The Federal Trade Regulator sued to block the deal for Halvex Labs.",
+     "acquired:federal-trade-regulator"),
 ])  # fmt: skip
 def test_a_construction_does_not_give_a_wrong_fact(read_facts, text: str, wrong: str) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts(text)

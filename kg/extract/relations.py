@@ -318,6 +318,10 @@ class SentenceReader(RoleReader):
         subs = unique([m for r in roles for m in self.role(tok, r)])
         if trig.only is not None:
             subs = [m for m in subs if m.label in trig.only[0]]
+        if prop in _DEAL_PROPERTIES and trig.pos == "noun":
+            # "the FTC sued to block the deal for X": a public body reviews deals, it
+            # makes none
+            subs = [m for m in subs if not is_public_body(m)]
         if not subs and prop == "competesWith" and tok.lemma_.lower() in constructions.RIVAL_NOUNS:
             # "lost ground to rivals A, B and C", however the list is parsed
             for s, o in self._rivals_of(tok, constructions.names_in_row(self, tok)):
@@ -334,6 +338,13 @@ class SentenceReader(RoleReader):
                         self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
+        if trig.pos == "verb" and len(trig.phrase) > 2 and trig.phrase[-1] in PREPOSITIONS:
+            # "end production of X and Y", "pull the plug on X": the preposition hangs
+            # on the phrase's last middle word, not on the verb
+            middle = [c for c in tok.children if c.lower_ == trig.phrase[-2]]
+            role = "prep:" + trig.phrase[-1]
+            if role in trig.object:
+                objs = unique([*objs, *(m for c in middle for m in self.role(c, role))])
         if trig.only is not None:
             objs = [m for m in objs if m.label in trig.only[1]]
         if prop == "competesWith" and not objs and trig.pos == "verb":
@@ -449,7 +460,16 @@ class SentenceReader(RoleReader):
         ):
             return []  # "X's rival Y": whose rival is said
         anchor: Mention | None = None
-        for verb in (a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")):
+        for verb in (a for a in noun.ancestors if a.pos_ in ("VERB", "AUX", "NOUN")):
+            if verb.pos_ == "NOUN":
+                # "X's attempt to merge with rival Y", "X's bid for rival Y": the
+                # possessor of the noun the rival hangs under
+                owner = next((c for c in verb.children if c.dep_ == "poss"), None)
+                m = self.mention(owner) if owner is not None and owner.tag_ != "PRP$" else None
+                if m is not None and m.label in _RIVAL_CLASSES:
+                    anchor = m
+                    break
+                continue
             if verb.lemma_.lower() in SAYING:
                 continue
             for c in verb.children:
@@ -619,7 +639,7 @@ def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
         ]
     elif pos in ("NOUN", "PROPN") or (
         # "its rival Streamly", with "rival" tagged as an adjective of the name
-        pos == "ADJ" and tok.dep_ == "amod" and tok.head.pos_ == "PROPN"
+        pos == "ADJ" and tok.dep_ in ("amod", "compound") and tok.head.pos_ == "PROPN"
     ):
         keys = sorted({tok.lower_, tok.lemma_.lower()})
         found = [
