@@ -120,3 +120,11 @@ def test_a_sum_on_the_noun_a_product_is_called_by_is_its_price(read_facts: Any) 
         figures = _figures(read_facts(text))
         assert ("zephyr-14", "cost", ("money", Decimal("1099"))) in figures, text
         assert not any(p == "dealValue" for _s, p, _o in figures), text
+
+
+def test_a_participle_between_a_count_and_its_noun_is_read_with_the_noun(
+    read_facts: Any,
+) -> None:
+    # "500,000 paying subscribers": the parser makes the figure the subject of "paying"
+    facts = read_facts("Markets rose.\n\nOrvane Labs had about 500,000 paying subscribers by May.")
+    assert ("orvane-labs", "userCount", ("count", Decimal("500000"))) in _figures(facts)

@@ -497,7 +497,10 @@ def _cue_type(span: Any, name: str) -> str | None:
         and before.dep_ in ("compound", "nmod", "amod")
         and (before.head.i >= span.start)
     ):
-        cls = LEXICON.cue_class(before.lower_) or LEXICON.cue_class(before.lemma_)
+        two = span.doc[before.i - 1].lower_ + " " + before.lower_ if before.i > 0 else ""
+        # "fund manager Aberdeen Asset Management": a two-word cue first
+        cls = LEXICON.cue_class(two) or LEXICON.cue_class(before.lower_)
+        cls = cls or LEXICON.cue_class(before.lemma_)
         if cls in TYPED:
             return cls  # "CEO Ada Roe", "cybersecurity firm Acme", "messaging app Skype"
     listed = _listed_under(root)

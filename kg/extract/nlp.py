@@ -99,6 +99,8 @@ def _register_after() -> None:
                 _make_apposition(tok)
             elif _currency_read_as_verb(tok):
                 _make_currency(tok)
+            elif _participle_after_count(tok):
+                _make_count_modifier(tok)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -224,6 +226,37 @@ def _make_currency(tok: Any) -> None:
         child.head = verb
     tok.head, tok.dep_ = figure, "nmod"
     tok.pos_, tok.tag_ = "NOUN", "NN"
+
+
+def _participle_after_count(tok: Any) -> bool:
+    """'had 500,000 paying subscribers', parsed with the figure as the subject of
+    "paying" and the subscribers as its object: a participle between a figure and a
+    plural noun describes the noun."""
+    if tok.tag_ != "VBG" or tok.dep_ not in ("xcomp", "acl", "advcl", "ccomp"):
+        return False
+    if tok.i == 0 or tok.i + 1 >= len(tok.doc):
+        return False
+    figure, noun = tok.doc[tok.i - 1], tok.doc[tok.i + 1]
+    return (
+        figure.tag_ == "CD"
+        and figure.head.i == tok.i
+        and figure.dep_ in ("nsubj", "dobj")
+        and noun.tag_ == "NNS"
+        and noun.head.i == tok.i
+        and noun.dep_ == "dobj"
+    )
+
+
+def _make_count_modifier(tok: Any) -> None:
+    """Make the noun the verb's object, the figure and the participle its modifiers."""
+    figure, noun, verb = tok.doc[tok.i - 1], tok.doc[tok.i + 1], tok.head
+    for child in list(tok.children):
+        if child.i > noun.i:
+            child.head = verb  # "by the autumn": the verb's
+    noun.head, noun.dep_ = verb, "dobj"
+    figure.head, figure.dep_ = noun, "nummod"
+    tok.head, tok.dep_ = noun, "amod"
+    tok.pos_, tok.tag_ = "ADJ", "JJ"
 
 
 def _make_apposition(tok: Any) -> None:
