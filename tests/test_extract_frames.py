@@ -211,6 +211,9 @@ def test_characters_are_no_entities() -> None:
      ("orvane-motors", "discontinued", "halvex-gt", "planned")),
     ("Orvane Motors will end production of the Halvex GT and the Halvex XL.",
      ("orvane-motors", "discontinued", "halvex-xl", "planned")),
+    # "the City, State-based company", parsed with the city as the phrase's head
+    ("Halvex Foods, the Boise, Idaho-based company, cut jobs.",
+     ("halvex-foods", "locatedIn", "boise", "asserted")),
     # a two-word typing noun ("fund manager" is a firm, "manager" a person)
     ("Jane Roe, the co-founder of fund manager Halvex Asset Management, spoke.",
      ("jane-roe", "founderOf", "halvex-asset-management", "asserted")),

@@ -101,6 +101,8 @@ def _register_after() -> None:
                 _make_currency(tok)
             elif _participle_after_count(tok):
                 _make_count_modifier(tok)
+            elif (city := _city_before_based(tok)) is not None:
+                _make_city_modifier(city, tok.head)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -257,6 +259,30 @@ def _make_count_modifier(tok: Any) -> None:
     figure.head, figure.dep_ = noun, "nummod"
     tok.head, tok.dep_ = noun, "amod"
     tok.pos_, tok.tag_ = "ADJ", "JJ"
+
+
+def _city_before_based(tok: Any) -> Any:
+    """'the Boise, Idaho-based company', parsed with the city as the phrase's head and
+    the company joined to it: the city, else None."""
+    if tok.lower_ not in ("based", "headquartered") or tok.dep_ != "amod":
+        return None
+    noun, city = tok.head, tok.head.head
+    if noun.dep_ not in ("conj", "appos") or noun.pos_ != "NOUN" or city.pos_ != "PROPN":
+        return None
+    if not city.i + 2 < tok.i or city.doc[city.i + 1].text != ",":
+        return None
+    if not any(c.dep_ == "det" and c.i < city.i for c in city.children):
+        return None  # "the": the phrase starts before the city
+    return city
+
+
+def _make_city_modifier(city: Any, noun: Any) -> None:
+    """Make the noun the phrase's head where the city was, the city its modifier."""
+    noun.head, noun.dep_ = (noun if city.head.i == city.i else city.head), city.dep_
+    for child in list(city.children):
+        if child.dep_ == "det" or child.i > noun.i:
+            child.head = noun  # "the"; what follows the phrase
+    city.head, city.dep_ = noun, "nmod"
 
 
 def _make_apposition(tok: Any) -> None:
