@@ -214,6 +214,11 @@ def test_characters_are_no_entities() -> None:
     # "the City, State-based company", parsed with the city as the phrase's head
     ("Halvex Foods, the Boise, Idaho-based company, cut jobs.",
      ("halvex-foods", "locatedIn", "boise", "asserted")),
+    # a place after "in" on where a person works, or on a typing noun naming a company
+    ("Jane Roe, a lawyer at Halvex Partners in London, said the case was weak.",
+     ("halvex-partners", "locatedIn", "london", "asserted")),
+    ("Dana Whitlow left in 2023 to start Sowa Interactive, a smaller studio in Gdansk.",
+     ("sowa-interactive", "locatedIn", "gdansk", "asserted")),
     # a two-word typing noun ("fund manager" is a firm, "manager" a person)
     ("Jane Roe, the co-founder of fund manager Halvex Asset Management, spoke.",
      ("jane-roe", "founderOf", "halvex-asset-management", "asserted")),
@@ -586,6 +591,12 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "Group, also move data abroad.", "owns:orvane-holdings>zappo"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
+    # a superlative ranks, it does not place; a place before a noun is not the place
+    ("Halvex Bank, the largest bank in Kenya, cut jobs.", "locatedIn"),
+    ("Orvane is suing Halvex Optics, a former supplier, in a Seoul court.", "locatedIn"),
+    # who leaves to start a company does not leave that one
+    ("Orvane was founded by Dana Whitlow, who left in 2023 to start Sowa Interactive.",
+     "departedFrom:dana-whitlow>sowa-interactive"),
     # a public body reviews a deal for a company, it buys nothing
     ("The Federal Trade Regulator sued to block the deal for Halvex Labs.",
      "acquired:federal-trade-regulator"),

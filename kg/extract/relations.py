@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.extract import constructions
+from kg.extract import constructions, places
 from kg.extract.deals import called_off, read_deal
 from kg.extract.frames import Tok, figure_objects, is_passive, unique
 from kg.extract.names import SUBJECTS, is_public_body
@@ -219,7 +219,8 @@ class SentenceReader(RoleReader):
             constructions.joint_work(self, tok)
             constructions.investors(self, tok)
             constructions.share(self, tok)
-            constructions.location(self, tok)
+            places.location(self, tok)
+            places.located_in(self, tok)
             read_deal(self, tok)
         for tok in tokens:
             if tok.i not in fired and tok.pos_ == "VERB":
@@ -272,12 +273,20 @@ class SentenceReader(RoleReader):
         for person, tok, trig in self._departures:
             if any(c.dep_ == "dobj" for c in tok.children):
                 continue  # "..., retiring the low-priced hatchback": no one leaves
+            # "who left to start Sowa": not what the clause after the verb founds or joins
+            after = {
+                self.offset + t.idx
+                for c in tok.children
+                if c.dep_ in ("xcomp", "advcl", "conj") and c.pos_ in ("VERB", "AUX")
+                for t in c.subtree
+            }
             held = [
                 r.object
                 for r in self.out
                 if r.subject.name == person.name
                 and r.predicate in _POSTS
                 and isinstance(r.object, Mention)
+                and r.object.start not in after
             ]
             for org in unique(held):
                 if self.fits("departedFrom", person, org):
