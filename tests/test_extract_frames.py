@@ -65,6 +65,13 @@ def _mentions(text: str) -> dict[str, str]:
      "F-150 Lightning", "Product"),
     ("Orvane bought doorbell maker Zing in 2018 and home Wi-Fi company Eero in 2019.", "Eero",
      "Organization"),
+    # a name before "-based" on a company's noun is a place, the city before its state too
+    ("In 2021 the group bought Conta Leve, a Curitiba-based digital bank.", "Curitiba", "Place"),
+    ("Orvane lost its contract with Hartford, Connecticut-based insurer Brennan Mutual.",
+     "Hartford", "Place"),
+    # a capitalised "-ing" word inside a sentence begins a name
+    ("Halvex Notes was sold to app developer Bending Spoons Srl in 2022.", "Bending Spoons Srl",
+     "Organization"),
 ])  # fmt: skip
 def test_a_name_is_found_and_typed(text: str, name: str, cls: str) -> None:
     assert _mentions(text).get(name) == cls
@@ -219,6 +226,10 @@ def test_characters_are_no_entities() -> None:
      ("halvex-partners", "locatedIn", "london", "asserted")),
     ("Dana Whitlow left in 2023 to start Sowa Interactive, a smaller studio in Gdansk.",
      ("sowa-interactive", "locatedIn", "gdansk", "asserted")),
+    ("Orvane lost its contract with Hartford, Connecticut-based insurer Brennan Mutual.",
+     ("brennan-mutual", "locatedIn", "hartford", "asserted")),
+    ("Koval's larger Warsaw rival Halvex Projekt has so far avoided big cuts.",
+     ("halvex-projekt", "locatedIn", "warsaw", "asserted")),
     # a two-word typing noun ("fund manager" is a firm, "manager" a person)
     ("Jane Roe, the co-founder of fund manager Halvex Asset Management, spoke.",
      ("jane-roe", "founderOf", "halvex-asset-management", "asserted")),

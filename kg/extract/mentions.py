@@ -380,7 +380,7 @@ class MentionFinder:
             # Drop a leading determiner the NER model included ("the Sora app").
             while len(span) > 1 and (
                 span[0].lower_ in ("the", "a", "an")
-                or span[0].pos_ == "VERB"
+                or (span[0].pos_ == "VERB" and not _capitalised_participle(span[0]))
                 or glued_magnitude(span[0])  # "€25m Series A"
                 or (  # "chipmaker Halvex Semiconductors": the descriptor is no part of it
                     span[0].is_alpha
@@ -438,6 +438,8 @@ class MentionFinder:
                         cls, source = cue, "cue"
             if key is None and is_place_name(name) and source != "cue":
                 cls, source = "Place", "place"  # "UK", "Colorado": places whatever the tagger says
+            elif key is None and source in ("ner", "propn") and _based_in(span):
+                cls, source = "Place", "cue"  # "a Curitiba-based digital bank": where it is
             elif key is None and cls == "Place" and source == "ner" and not locative(span):
                 cls = "Organization"  # an unknown name the tagger took for a place
             elif key is None and source in ("ner", "propn"):
@@ -628,4 +630,38 @@ def _acronym_part(tok: Any, ent: Any, kb: Any) -> bool:
         and tok.text not in LEXICON.place_names
         and tok.text not in LEXICON.demonyms
         and LEXICON.cue_class(tok.lower_) is None
+    )
+
+
+def _based_in(span: Any) -> bool:
+    """'a Curitiba-based digital bank', 'Hartford, Connecticut-based insurer X': a name
+    before "-based" on an organisation's noun is a place (not "Arm-based chips": a
+    product's noun)."""
+    doc, i = span.doc, span.end
+    if i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].text in LEXICON.place_names:
+        i += 2  # "Hartford, Connecticut-based insurer X": the city before its state
+    if i + 1 < len(doc) and doc[i].text in ("-", "\u2011") and doc[i + 1].lower_ == "based":
+        based = doc[i + 1]
+    elif i < len(doc) and doc[i].lower_ == "-based":
+        based = doc[i]
+    else:
+        return False
+    noun, chain = based.head, [based.head]
+    while noun.dep_ == "compound" and noun.head.i > noun.i:
+        noun = noun.head
+        chain.append(noun)  # "Connecticut-based insurer Brennan Mutual": up to the name
+    return any(n.pos_ == "NOUN" and LEXICON.cue_class(n.lemma_) == "Organization" for n in chain)
+
+
+def _capitalised_participle(tok: Any) -> bool:
+    """'Bending Spoons': a capitalised "-ing" word inside a sentence, before another
+    capitalised word, begins the name (not "Cutting Sora" at a sentence's start)."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return (
+        tok.tag_ == "VBG"
+        and tok.text[:1].isupper()
+        and not tok.is_sent_start
+        and nxt is not None
+        and nxt.text[:1].isupper()
+        and not tok.doc[tok.i - 1].is_punct
     )

@@ -27,7 +27,7 @@ def location(r: SentenceReader, tok: Tok) -> None:
     place: Mention | None = None
     also: list[Mention] = []
     country = LEXICON.demonyms.get(tok.text)
-    if country is None and tok.dep_ == "compound" and tok.text in LEXICON.place_names:
+    if country is None and tok.dep_ in ("compound", "nmod") and tok.text in LEXICON.place_names:
         head = tok.head  # "the Idaho grocery chain Albertsons": a typing noun among the
         while head.dep_ == "compound" and head.head.i > head.i:  # words up to the head
             head = head.head
