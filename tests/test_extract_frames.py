@@ -230,6 +230,11 @@ def test_characters_are_no_entities() -> None:
      ("brennan-mutual", "locatedIn", "hartford", "asserted")),
     ("Koval's larger Warsaw rival Halvex Projekt has so far avoided big cuts.",
      ("halvex-projekt", "locatedIn", "warsaw", "asserted")),
+    # a board one joins or sits on is a company's
+    ("Jane Roe will join Halvex Labs' board as part of the deal.",
+     ("jane-roe", "worksFor", "halvex-labs", "planned")),
+    ("Jane Roe sits on the board of Halvex Labs.",
+     ("jane-roe", "worksFor", "halvex-labs", "asserted")),
     # a two-word typing noun ("fund manager" is a firm, "manager" a person)
     ("Jane Roe, the co-founder of fund manager Halvex Asset Management, spoke.",
      ("jane-roe", "founderOf", "halvex-asset-management", "asserted")),
@@ -608,6 +613,7 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     # who leaves to start a company does not leave that one
     ("Orvane was founded by Dana Whitlow, who left in 2023 to start Sowa Interactive.",
      "departedFrom:dana-whitlow>sowa-interactive"),
+    ("Jane Roe told the board of Halvex Labs that she would quit.", "worksFor"),
     # a public body reviews a deal for a company, it buys nothing
     ("The Federal Trade Regulator sued to block the deal for Halvex Labs.",
      "acquired:federal-trade-regulator"),

@@ -347,13 +347,21 @@ class SentenceReader(RoleReader):
                         self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
-        if trig.pos == "verb" and len(trig.phrase) > 2 and trig.phrase[-1] in PREPOSITIONS:
-            # "end production of X and Y", "pull the plug on X": the preposition hangs
-            # on the phrase's last middle word, not on the verb
-            middle = [c for c in tok.children if c.lower_ == trig.phrase[-2]]
-            role = "prep:" + trig.phrase[-1]
-            if role in trig.object:
-                objs = unique([*objs, *(m for c in middle for m in self.role(c, role))])
+        if trig.pos == "verb" and len(trig.phrase) > 1:
+            # "end production of X and Y", "pull the plug on X", "join X's board": the
+            # preposition or the possessor hangs on the phrase's noun, not on the verb
+            prep = trig.phrase[-1] in PREPOSITIONS
+            word = trig.phrase[-2] if prep else trig.phrase[-1]
+            near = [*tok.children, *(g for k in tok.children for g in k.children)]
+            middle = [
+                c
+                for c in near
+                if c.lower_ == word
+                and c.pos_ in ("NOUN", "PROPN")
+                and (len(trig.phrase) > 2 or not prep)
+            ]
+            kept = [r for r in trig.object if r.startswith("prep:") or r == "poss"]
+            objs = unique([*objs, *(m for c in middle for r in kept for m in self.role(c, r))])
         if trig.only is not None:
             objs = [m for m in objs if m.label in trig.only[1]]
         if prop == "competesWith" and not objs and trig.pos == "verb":
