@@ -69,6 +69,8 @@ def _mentions(text: str) -> dict[str, str]:
     ("In 2021 the group bought Conta Leve, a Curitiba-based digital bank.", "Curitiba", "Place"),
     ("Orvane lost its contract with Hartford, Connecticut-based insurer Brennan Mutual.",
      "Hartford", "Place"),
+    # untagged proper nouns before a tagged company word belong to the name
+    ("Bellbird Software launched a payments app in 2023.", "Bellbird Software", "Organization"),
     # a capitalised "-ing" word inside a sentence begins a name
     ("Halvex Notes was sold to app developer Bending Spoons Srl in 2022.", "Bending Spoons Srl",
      "Organization"),

@@ -266,6 +266,21 @@ class MentionFinder:
             start = _ordinal_start(sdoc, ent.start)  # "21st Century Fox", tagged "Fox"
             while cls == "Organization" and start > 0 and _acronym_part(sdoc[start - 1], ent, kb):
                 start -= 1  # "CD Projekt", "SK Hynix", tagged without their letters
+            if start == ent.start and ent[-1].text in LEXICON.org_suffixes:
+                # "Bellbird Software", "Bellbird Pay", tagged without their first words:
+                # the untagged proper nouns compounded onto a company's last word
+                while (
+                    start > 0
+                    and sdoc[start - 1].tag_ in ("NNP", "NNPS")
+                    and sdoc[start - 1].dep_ == "compound"
+                    and ent.start <= sdoc[start - 1].head.i < ent.end
+                    and not sdoc[start - 1].ent_type_
+                    and sdoc[start - 1].text[:1].isupper()
+                    and kb.lookup(sdoc[start - 1].text) is None
+                ):
+                    start -= 1
+                if start < ent.start and cls == "Person":
+                    cls = "Organization"  # a person's name ends in no company word
             words = [
                 t
                 for t in ent
