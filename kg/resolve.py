@@ -329,6 +329,7 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             if k is not None:
                 c[k] += 1
         by_maker: list[tuple[str, RelationMention]] = []
+        of_maker: list[tuple[str, str, RelationMention]] = []
         for r in ex.relations:
             s = key_for(r.subject)
             if s is None:
@@ -359,6 +360,13 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 entities[s].cls,
                 entities[obj].cls if is_entity and isinstance(obj, str) else None,
             ):
+                if (
+                    predicate in _POSTS
+                    and isinstance(obj, str)
+                    and entities[s].cls == "Person"
+                    and entities[obj].cls in _PRODUCT
+                ):
+                    of_maker.append((s, obj, r))  # "the general manager of Stadia"
                 continue
             for mentioned in (s, obj if is_entity and isinstance(obj, str) else s):
                 c.setdefault(mentioned, 1)  # named only through a pronoun or description
@@ -397,6 +405,26 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             )
             mine.setdefault(_fact_key(launch), launch)
             facts.setdefault(_fact_key(launch), launch)
+        for person, product, rel in of_maker:  # "the general manager of Stadia": its maker's
+            maker = _maker(product, mine.values(), entities)
+            if maker is None or entities[product].cls not in _PRODUCT or maker == person:
+                continue
+            if not _fits(rules.domain("worksFor"), entities[person].cls, entities[maker].cls):
+                continue
+            ev = Evidence(ex.document.id, rel.sentence.text, rel.sentence.start, rel.sentence.end)
+            works = Fact(
+                person,
+                "worksFor",
+                maker,
+                True,
+                ev,
+                rel.rule + "+maker",
+                rel.modality,
+                0.5,
+                rel.attributed_to,
+            )
+            mine.setdefault(_fact_key(works), works)
+            facts.setdefault(_fact_key(works), works)
         for fkey, stated in list(mine.items()):
             if stated.predicate == "investigates" and entities[str(stated.object)].cls == "Deal":
                 del facts[fkey], mine[fkey]
@@ -440,6 +468,8 @@ def _fact_key(f: Fact) -> tuple[object, ...]:
 
 
 _PRODUCT = ("Product", "AIModel")
+#: properties that give a person a post at an organisation
+_POSTS = ("ceoOf", "leaderOf", "worksFor")
 _ON_BEHALF = {"launched", "discontinued", "announced"}
 _HEADS = {"ceoOf", "leaderOf", "founderOf"}
 

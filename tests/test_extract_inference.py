@@ -211,3 +211,12 @@ def test_several_properties_only_a_company_has_settle_its_class() -> None:
     outvote four guesses."""
     assert _product_guess_with(["ceoOf", "leaderOf", "fundingAmount"]) == "Organization"
     assert _product_guess_with(["ceoOf"]) == "Product"
+
+
+def test_a_title_over_a_product_is_a_post_at_its_maker(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Orvane Systems launched Pixie, its photo app, in 2019. Jane Roe, the general "
+        "manager of Pixie, said the app had 3 million users."
+    )
+    assert ("jane-roe", "worksFor", "orvane-systems", "asserted") in facts
+    assert not any(f[0] == "jane-roe" and f[2] == "pixie" for f in facts)
