@@ -232,6 +232,9 @@ def test_characters_are_no_entities() -> None:
      ("brennan-mutual", "locatedIn", "hartford", "asserted")),
     ("Koval's larger Warsaw rival Halvex Projekt has so far avoided big cuts.",
      ("halvex-projekt", "locatedIn", "warsaw", "asserted")),
+    # a statement signed with the speaker's titles and company
+    ("\"We will move forward independently,\" said Jane Roe, chair and CEO, Halvex Labs.",
+     ("jane-roe", "ceoOf", "halvex-labs", "asserted")),
     # a board one joins or sits on is a company's
     ("Jane Roe will join Halvex Labs' board as part of the deal.",
      ("jane-roe", "worksFor", "halvex-labs", "planned")),

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RIVAL_NOUNS", "introductions", "investors", "is_round_noun", "joint_work",
            "made_from", "names_in_row", "open_relation", "possessive", "rival_pair",
-           "share"]  # fmt: skip
+           "share", "signature"]  # fmt: skip
 
 _WEAK_SOURCES = {"ner", "propn"}
 _PRODUCTS = ("Product", "AIModel")
@@ -458,3 +458,53 @@ def is_round_noun(tok: Tok) -> bool:
 
 
 _SERIES = re.compile(r"[A-H]\d?\+?")
+
+
+#: properties a title gives its holder at an organisation
+_TITLE_PROPERTIES = ("ceoOf", "leaderOf", "worksFor", "founderOf")
+
+
+def signature(r: SentenceReader, tok: Tok) -> None:
+    """'..., said Jane Roe, chair and CEO, Acme.': a person, their titles and their
+    organisation in a row, set off by commas at the end of the sentence, as a statement
+    is signed (read from the words: the parser makes the titles a list with the name)."""
+    person = r.mention_at(r.offset + tok.idx)
+    doc = tok.doc
+    if person is None or person.label != "Person" or person.source == "coref":
+        return
+    if r.offset + tok.idx + len(tok.text) != person.end:
+        return  # the name's last word
+    i = tok.i + 1
+    if i >= len(doc) or doc[i].text != ",":
+        return
+    words: list[str] = []
+    i += 1
+    while i < len(doc) and doc[i].text != "," and len(words) < 8:
+        words.append(doc[i].lower_)
+        i += 1
+    if not words or i + 1 >= len(doc):
+        return
+    org = r.mention_at(r.offset + doc[i + 1].idx)
+    if org is None or org.label != "Organization" or org.source == "coref":
+        return
+    after = next((t for t in doc[i + 1 :] if r.offset + t.idx >= org.end), None)
+    if after is not None and not (after.is_punct and after.text != "-"):
+        return  # the organisation ends the sentence or the clause
+    parts: list[tuple[str, ...]] = [()]
+    for w in words:
+        if w in ("and", "&"):
+            parts.append(())
+        else:
+            parts[-1] = (*parts[-1], w)
+    found = [
+        t
+        for part in parts
+        if part
+        for t in r.triggers.nouns.get(part[-1], ())
+        if t.phrase == part and t.property in _TITLE_PROPERTIES
+    ]
+    if len(found) < len([p for p in parts if p]):
+        return  # every part a title
+    for prop in dict.fromkeys(t.property for t in found):
+        if r.fits(prop, person, org):
+            r.emit(person, prop, org, doc[tok.i + 2], f"{prop}.signature", 0.6)

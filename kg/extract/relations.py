@@ -219,6 +219,7 @@ class SentenceReader(RoleReader):
             constructions.joint_work(self, tok)
             constructions.investors(self, tok)
             constructions.share(self, tok)
+            constructions.signature(self, tok)
             places.location(self, tok)
             places.located_in(self, tok)
             read_deal(self, tok)
