@@ -619,6 +619,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Orvane was founded by Dana Whitlow, who left in 2023 to start Sowa Interactive.",
      "departedFrom:dana-whitlow>sowa-interactive"),
     ("Jane Roe told the board of Halvex Labs that she would quit.", "worksFor"),
+    # two phrases in a list, each with its own determiner, share nothing that hangs on one
+    ("Orvane Media bought the FX cable networks and a controlling stake in Hulu.",
+     "owns:fx>hulu"),
     # a public body reviews a deal for a company, it buys nothing
     ("The Federal Trade Regulator sued to block the deal for Halvex Labs.",
      "acquired:federal-trade-regulator"),

@@ -38,7 +38,11 @@ class RoleReader(Arguments):
         found = self._role(tok, first)
         if not found and tok.pos_ in ("NOUN", "PROPN") and first not in ("self", "holder"):
             # "the co-founder and CEO of Acme": coordinated nouns share what hangs on one
+            # (not "the FX networks and a controlling stake": two phrases, each with a
+            # determiner of its own)
             for other in _coordinated(tok):
+                if _determined(tok) and _determined(other):
+                    continue
                 found = self._role(other, first)
                 if found:
                     break
@@ -324,3 +328,8 @@ def _governing_verb(noun: Tok) -> Tok | None:
     if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
         return t.head
     return None
+
+
+def _determined(noun: Tok) -> bool:
+    return any(c.dep_ == "det" and c.i < noun.i for c in noun.children)
+
