@@ -332,4 +332,3 @@ def _governing_verb(noun: Tok) -> Tok | None:
 
 def _determined(noun: Tok) -> bool:
     return any(c.dep_ == "det" and c.i < noun.i for c in noun.children)
-
