@@ -237,7 +237,10 @@ def to_dataset(
         if isinstance(fact.object, Quantity):
             for t in _quantity_triples(URIRef(str(o)), fact.object):
                 g.add(t)
-        g.add((s, p, o))
+        if fact.modality != "negated":
+            # "Orvane did not buy Halvex": no plain triple says it did; the fact node
+            # below keeps the statement, flagged kg:Negated
+            g.add((s, p, o))
         g.add((fnode, RDF.type, KG.Fact))
         g.add((fnode, RDF.subject, s))
         g.add((fnode, RDF.predicate, p))

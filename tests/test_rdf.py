@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -77,3 +78,18 @@ def test_reference_maker_links_only_between_named_entities(small_facts, small_da
     assert (entity_iri("pixie"), KG.developer, entity_iri("acme-robotics")) in g
     add_reference_facts(small_dataset, entities, {"pixie"})  # maker not named: nothing new
     assert len(list(g.triples((None, KG.developer, None)))) == 1
+
+
+def test_a_negated_fact_has_no_plain_triple(small_facts) -> None:  # type: ignore[no-untyped-def]
+    """'Acme did not buy Globex': a query for purchases must not find it; its fact node,
+    flagged kg:Negated, keeps the statement and its evidence."""
+    docs, entities, facts, counts = small_facts
+    denial = replace(facts[0], predicate="acquired", object="globex", modality="negated")
+    ds = to_dataset(docs, entities, [*facts, denial], counts)
+    acme, globex = entity_iri("acme-robotics"), entity_iri("globex")
+    assert not list(ds.quads((acme, KG.acquired, globex, None)))
+    [(node, _, _, graph)] = ds.quads((None, RDF.predicate, KG.acquired, None))
+    assert (node, KG.modality, KG.Negated) in ds.graph(graph)
+    assert (node, RDF.object, globex) in ds.graph(graph)
+    # what is not negated keeps its plain triple
+    assert list(ds.quads((acme, KG.discontinued, entity_iri("pixie"), None)))
