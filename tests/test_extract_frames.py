@@ -585,6 +585,7 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     ("Orvane said Halvex bought Brightcart.", "acquired:orvane"),
     ("Pixie is faster than its predecessor.", "competesWith"),
     ("Quit chasing the hype, Orvane said.", "entity:quit"),
+    ("Israeli Prime Minister Dana Whitlow praised the deal with Orvane.", "entity:prime"),
     ("Veridian Labs was founded in 2015. Redwood Crest Capital and Dana Whitlow were among "
      "its first backers.", "investedIn:dana-whitlow>redwood-crest-capital"),
     ("Orvane makes phones. Its main competitor is Halvex's Lumo.", "developer:lumo>orvane"),
