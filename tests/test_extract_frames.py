@@ -232,6 +232,9 @@ def test_characters_are_no_entities() -> None:
      ("brennan-mutual", "locatedIn", "hartford", "asserted")),
     ("Koval's larger Warsaw rival Halvex Projekt has so far avoided big cuts.",
      ("halvex-projekt", "locatedIn", "warsaw", "asserted")),
+    # a pronoun that rivals products after a clause naming a product is that product
+    ("Apple introduced Apple Music in 2015, and it now competes with Amazon Music and "
+     "YouTube Music.", ("apple-music", "competesWith", "amazon-music", "asserted")),
     # a statement signed with the speaker's titles and company
     ("\"We will move forward independently,\" said Jane Roe, chair and CEO, Halvex Labs.",
      ("jane-roe", "ceoOf", "halvex-labs", "asserted")),

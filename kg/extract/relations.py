@@ -367,6 +367,12 @@ class SentenceReader(RoleReader):
             objs = [m for m in objs if m.label in trig.only[1]]
         if prop == "competesWith" and not objs and trig.pos == "verb":
             objs = self._made_by(tok)  # "compete with free video from A and B"
+        if (
+            prop == "competesWith"
+            and trig.pos == "verb"
+            and any(o.label in _PRODUCTS for o in objs)
+        ):
+            subs = [self._product_meant(tok, m) for m in subs]
         if prop == "sued" and "prep:with" in trig.object:
             # "filed a complaint against X with the Commission": filed with a public body
             lodged = {m.start for m in self.role(tok, "prep:with") if is_public_body(m)}
@@ -449,6 +455,23 @@ class SentenceReader(RoleReader):
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality, fixed=undone)
+
+    def _product_meant(self, verb: Tok, subject: Mention) -> Mention:
+        """'Apple launched Apple Music, and it competes with Spotify and Amazon Music':
+        a pronoun that rivals products, after a clause that names a product as its
+        object, is that product rather than the clause's company."""
+        if subject.source != "coref" or subject.label != "Organization":
+            return subject
+        if verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+            return subject
+        named = [
+            m
+            for c in verb.head.children
+            if c.dep_ == "dobj"
+            for m in self.expand(c)
+            if m.label in _PRODUCTS and m.source != "coref"
+        ]
+        return named[0] if len(named) == 1 else subject
 
     def _made_by(self, verb: Tok) -> list[Mention]:
         """'compete with video from A and B', 'with services such as those of A': the
