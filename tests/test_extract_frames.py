@@ -235,6 +235,11 @@ def test_characters_are_no_entities() -> None:
     # a pronoun that rivals products after a clause naming a product is that product
     ("Apple introduced Apple Music in 2015, and it now competes with Amazon Music and "
      "YouTube Music.", ("apple-music", "competesWith", "amazon-music", "asserted")),
+    # "co-founder" the tagger read as a verb, in a list of titles before a name
+    ("Zappo AI's board has fired chief executive and co-founder Dana Whitlow, the startup "
+     "said.", ("dana-whitlow", "founderOf", "zappo-ai", "asserted")),
+    ("Zappo AI's board has fired chief executive and co-founder Dana Whitlow, the startup "
+     "said.", ("dana-whitlow", "departedFrom", "zappo-ai", "asserted")),
     # a statement signed with the speaker's titles and company
     ("\"We will move forward independently,\" said Jane Roe, chair and CEO, Halvex Labs.",
      ("jane-roe", "ceoOf", "halvex-labs", "asserted")),

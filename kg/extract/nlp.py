@@ -103,6 +103,8 @@ def _register_after() -> None:
                 _make_count_modifier(tok)
             elif (city := _city_before_based(tok)) is not None:
                 _make_city_modifier(city, tok.head)
+            elif (name := _name_after_title_verb(tok)) is not None:
+                _make_titles(tok, name)
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -283,6 +285,48 @@ def _make_city_modifier(city: Any, noun: Any) -> None:
         if child.dep_ == "det" or child.i > noun.i:
             child.head = noun  # "the"; what follows the phrase
     city.head, city.dep_ = noun, "nmod"
+
+
+_CO_TITLES = frozenset({"co-founder", "cofounder", "co-founders", "co-chair", "co-head"})
+
+
+def _name_after_title_verb(tok: Any) -> Any:
+    """'fired chief executive and co-founder Nikhil Rao', parsed with "co-founder" as a
+    verb: the last word of the name right after it, else None."""
+    if tok.lower_ not in _CO_TITLES or tok.pos_ not in ("VERB", "AUX"):
+        return None
+    i = tok.i + 1
+    while i < len(tok.doc) and tok.doc[i].pos_ == "PROPN":
+        i += 1
+    return tok.doc[i - 1] if i > tok.i + 1 else None
+
+
+def _title_word(tok: Any) -> bool:
+    low = tok.lower_
+    return LEXICON.cue_class(low) == "Person" or low in LEXICON.furniture.title_words
+
+
+def _make_titles(tok: Any, name: Any) -> None:
+    """Read the titles before the name (back to the verb or noun they hang on) as its
+    modifiers, the name where the first title was."""
+    tok.pos_, tok.tag_ = "NOUN", "NN"
+    if tok.i < tok.head.i <= name.i:
+        return  # "co-founder Theo Aldana said": only the tag was wrong
+    titles, i = [tok], tok.i - 1
+    while i >= 0 and (tok.doc[i].lower_ in ("and", ",") or _title_word(tok.doc[i])):
+        if tok.doc[i].pos_ == "NOUN" and _title_word(tok.doc[i]):
+            titles.append(tok.doc[i])
+        i -= 1
+    first = titles[-1]
+    if first.i == tok.i or first.head.i == first.i:
+        name.head, name.dep_ = name, "ROOT"
+    else:
+        name.head, name.dep_ = first.head, first.dep_
+    for title in titles:
+        title.head, title.dep_ = name, "compound"
+    for t in tok.doc[first.i : name.i]:
+        if t.head.i == t.i and t.i != name.i:
+            t.head = name  # no second root inside the phrase
 
 
 def _make_apposition(tok: Any) -> None:
