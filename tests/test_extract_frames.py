@@ -240,6 +240,11 @@ def test_characters_are_no_entities() -> None:
      "said.", ("dana-whitlow", "founderOf", "zappo-ai", "asserted")),
     ("Zappo AI's board has fired chief executive and co-founder Dana Whitlow, the startup "
      "said.", ("dana-whitlow", "departedFrom", "zappo-ai", "asserted")),
+    # what a body investigates is what the clause after the word is about
+    ("The Federal Trade Regulator is investigating how Halvex Labs booked revenue.",
+     ("federal-trade-regulator", "investigates", "halvex-labs", "asserted")),
+    ("The Federal Trade Regulator opened an investigation into whether Halvex Labs misled "
+     "its customers.", ("federal-trade-regulator", "investigates", "halvex-labs", "asserted")),
     # a statement signed with the speaker's titles and company
     ("\"We will move forward independently,\" said Jane Roe, chair and CEO, Halvex Labs.",
      ("jane-roe", "ceoOf", "halvex-labs", "asserted")),

@@ -367,6 +367,8 @@ class SentenceReader(RoleReader):
             objs = [m for m in objs if m.label in trig.only[1]]
         if prop == "competesWith" and not objs and trig.pos == "verb":
             objs = self._made_by(tok)  # "compete with free video from A and B"
+        if prop == "investigates" and not objs:
+            objs = self._subjects_of_clause(tok)  # "is investigating how X booked revenue"
         if (
             prop == "competesWith"
             and trig.pos == "verb"
@@ -455,6 +457,19 @@ class SentenceReader(RoleReader):
         for s, o in pairs:
             if s.name != o.name and self.fits(prop, s, o):
                 self.emit(s, prop, o, tok, rule, confidence, at_least=trig.modality, fixed=undone)
+
+    def _subjects_of_clause(self, tok: Tok) -> list[Mention]:
+        """'investigating how X booked revenue', 'an investigation into whether X shared
+        data': the organisations a clause after the word is about (its subjects)."""
+        clauses = [c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+        clauses += [
+            p
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in ("into", "of", "over")
+            for p in c.children
+            if p.dep_ == "pcomp" and p.pos_ in ("VERB", "AUX")
+        ]
+        return [m for c in clauses for m in self.subjects(c) if m.label == "Organization"]
 
     def _product_meant(self, verb: Tok, subject: Mention) -> Mention:
         """'Apple launched Apple Music, and it competes with Spotify and Amazon Music':
