@@ -240,6 +240,10 @@ def test_characters_are_no_entities() -> None:
      "said.", ("dana-whitlow", "founderOf", "zappo-ai", "asserted")),
     ("Zappo AI's board has fired chief executive and co-founder Dana Whitlow, the startup "
      "said.", ("dana-whitlow", "departedFrom", "zappo-ai", "asserted")),
+    # a typing noun after a name and a comma, parsed as the verb's object, is apposed
+    ("Halvex Oy makes rings. The company will instead concentrate on the Halvex Band 3, a "
+     "fitness tracker it unveiled in September.",
+     ("halvex-oy", "launched", "halvex-band-3", "asserted")),
     # what a body investigates is what the clause after the word is about
     ("The Federal Trade Regulator is investigating how Halvex Labs booked revenue.",
      ("federal-trade-regulator", "investigates", "halvex-labs", "asserted")),

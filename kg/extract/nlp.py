@@ -105,6 +105,8 @@ def _register_after() -> None:
                 _make_city_modifier(city, tok.head)
             elif (name := _name_after_title_verb(tok)) is not None:
                 _make_titles(tok, name)
+            elif (name := _apposed_name(tok)) is not None:
+                tok.head, tok.dep_ = name, "appos"
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -285,6 +287,25 @@ def _make_city_modifier(city: Any, noun: Any) -> None:
         if child.dep_ == "det" or child.i > noun.i:
             child.head = noun  # "the"; what follows the phrase
     city.head, city.dep_ = noun, "nmod"
+
+
+def _apposed_name(tok: Any) -> Any:
+    """'concentrate on the Band 3, a fitness tracker it unveiled', parsed with the
+    tracker as the verb's object: a typing noun with "a" or "an", right after a name and
+    a comma, is in apposition to the name (the name's head word, else None)."""
+    if tok.pos_ != "NOUN" or tok.dep_ not in ("dobj", "npadvmod") or tok.head.pos_ != "VERB":
+        return None
+    if LEXICON.cue_class(tok.lemma_) not in _TYPING:
+        return None
+    start = tok.left_edge
+    if start.lower_ not in ("a", "an") or start.i < 2 or tok.doc[start.i - 1].text != ",":
+        return None
+    name = tok.doc[start.i - 2]
+    while name.dep_ in ("nummod", "compound", "flat") and name.head.pos_ == "PROPN":
+        name = name.head  # "Band 3": the name's head word
+    if name.pos_ != "PROPN" or name.head.i != tok.head.i and name.head.head.i != tok.head.i:
+        return None  # the name hangs on the same verb, directly or through a preposition
+    return name
 
 
 _CO_TITLES = frozenset({"co-founder", "cofounder", "co-founders", "co-chair", "co-head"})
