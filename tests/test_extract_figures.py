@@ -128,3 +128,10 @@ def test_a_participle_between_a_count_and_its_noun_is_read_with_the_noun(
     # "500,000 paying subscribers": the parser makes the figure the subject of "paying"
     facts = read_facts("Markets rose.\n\nOrvane Labs had about 500,000 paying subscribers by May.")
     assert ("orvane-labs", "userCount", ("count", Decimal("500000"))) in _figures(facts)
+
+
+def test_the_people_who_use_a_product_are_its_users(read_facts: Any) -> None:
+    facts = read_facts("Markets rose.\n\nThe Zappo app is used by roughly 3 million people.")
+    figures = _figures(facts)
+    assert ("zappo", "userCount", ("count", Decimal("3000000"))) in figures
+    assert not any(p == "employeeCount" for _s, p, _o in figures)

@@ -582,7 +582,9 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
         # "pay a $5 million fine", "pay a $600 million termination fee": the noun says it
         if trig.pos == "noun" and trig.property not in ("fineAmount", "cost"):
             verb = tok.head
-            if tok.dep_ == "dobj" and verb.pos_ == "VERB":
+            if tok.dep_ == "pobj" and verb.dep_ == "agent":
+                verb = verb.head  # "is used by 3 billion people": the passive's verb says
+            if tok.dep_ in ("dobj", "pobj") and verb.pos_ == "VERB":
                 above = _quantity_trigger(r, verb, q.kind)
                 if above is not None and above.property != trig.property:
                     return verb, above  # "cut 1,000 employees": job cuts
