@@ -135,3 +135,8 @@ def test_the_people_who_use_a_product_are_its_users(read_facts: Any) -> None:
     figures = _figures(facts)
     assert ("zappo", "userCount", ("count", Decimal("3000000"))) in figures
     assert not any(p == "employeeCount" for _s, p, _o in figures)
+
+
+def test_a_product_fined_in_its_own_name_has_the_fine(read_facts: Any) -> None:
+    facts = read_facts("Markets rose.\n\nWhatsApp was fined €225 million by the regulator in 2021.")
+    assert ("whatsapp", "fineAmount", ("money", Decimal("225000000"))) in _figures(facts)
