@@ -244,6 +244,16 @@ def test_characters_are_no_entities() -> None:
     ("Halvex Oy makes rings. The company will instead concentrate on the Halvex Band 3, a "
      "fitness tracker it unveiled in September.",
      ("halvex-oy", "launched", "halvex-band-3", "asserted")),
+    # a headline's verb read as a plural noun between two names
+    ("Federal Trade Regulator fines Halvex Labs €90m over children's data",
+     ("federal-trade-regulator", "fined", "halvex-labs", "asserted")),
+    # rivals going head to head; support ended; a backer's bet
+    ("The Zappo app goes head to head with Lumo, Halvex's photo tool.",
+     ("zappo", "competesWith", "lumo", "asserted")),
+    ("Orvane Systems will end support for Pathway, a legacy email client, in 2026.",
+     ("orvane-systems", "discontinued", "pathway", "planned")),
+    ("Apex Growth Fund's $60 million bet on Tillwater, a payroll start-up, is its largest.",
+     ("apex-growth-fund", "investedIn", "tillwater", "asserted")),
     # what a body investigates is what the clause after the word is about
     ("The Federal Trade Regulator is investigating how Halvex Labs booked revenue.",
      ("federal-trade-regulator", "investigates", "halvex-labs", "asserted")),

@@ -472,7 +472,10 @@ def _cue_type(span: Any, name: str) -> str | None:
         group += [root.head, *(c for c in root.head.children if c.dep_ == "conj")]
     for child in (c for member in group for c in member.children):
         if child.dep_ == "appos" and not any(g.lower_ == "whose" for g in child.children):
-            cls = LEXICON.cue_class(child.lemma_)  # not "Acme, whose chief executive"
+            before = child.doc[child.i - 1] if child.i > 0 else child
+            two = f"{before.lower_} {child.lower_}"  # "a legacy email client": two words first
+            cls = LEXICON.cue_class(two) or LEXICON.cue_class(child.lemma_)
+            # (not "Acme, whose chief executive")
             if cls in ("Product", "AIModel", "Organization", "Person"):
                 return cls
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":

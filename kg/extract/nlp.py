@@ -85,6 +85,8 @@ def _register_after() -> None:
                 tok.pos_, tok.tag_ = "VERB", "VBZ"
             elif _name_then_verb(tok):
                 _make_verb(tok, doc[tok.i - 1])
+            elif _headline_verb_as_subject(tok):
+                _make_headline_verb(tok)
             elif _descriptor_read_as_verb(tok):
                 _make_descriptor(tok)
             elif (name := _name_cut_from_descriptor(tok)) is not None:
@@ -139,6 +141,36 @@ def _name_then_verb(tok: Any) -> bool:
         and _verb_word(tok.lemma_)
         and any(c.dep_ in _OBJECT_LIKE and c.pos_ == "PROPN" for c in after)
     )
+
+
+def _headline_verb_as_subject(tok: Any) -> bool:
+    """'Data Protection Commission fines Threadwork €90m': a verb of the relation lexicon
+    read as a plural noun between two names, the subject of the second (the root)."""
+    if tok.tag_ != "NNS" or not tok.is_lower or tok.i == 0 or tok.dep_ not in ("nsubj", "compound"):
+        return False
+    obj, prev = tok.head, tok.doc[tok.i - 1]
+    return (
+        _verb_word(tok.lemma_)
+        and tok.lemma_ != tok.lower_
+        and obj.dep_ == "ROOT"
+        and obj.pos_ == "PROPN"
+        and obj.i > tok.i
+        and all(t.pos_ == "PROPN" for t in tok.doc[tok.i + 1 : obj.i + 1])
+        and prev.pos_ == "PROPN"
+        and prev.head.i == tok.i
+    )
+
+
+def _make_headline_verb(tok: Any) -> None:
+    """Make the noun the root verb, the name before it its subject, the root its object."""
+    obj = tok.head
+    for child in list(obj.children):
+        if child.i > obj.i:
+            child.head = tok  # "€90m", "over children's data": the verb's
+    tok.head, tok.dep_ = tok, "ROOT"
+    obj.head, obj.dep_ = tok, "dobj"
+    tok.doc[tok.i - 1].dep_ = "nsubj"
+    tok.pos_, tok.tag_ = "VERB", "VBZ"
 
 
 #: how the parser hangs the object of a verb it took for a noun

@@ -358,7 +358,8 @@ class SentenceReader(RoleReader):
                 c
                 for c in near
                 if c.lower_ == word
-                and c.pos_ in ("NOUN", "PROPN")
+                and c.dep_ != "prt"
+                and (c.pos_ in ("NOUN", "PROPN") or prep)
                 and (len(trig.phrase) > 2 or not prep)
             ]
             kept = [r for r in trig.object if r.startswith("prep:") or r == "poss"]
