@@ -542,6 +542,37 @@ def _reviewed(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) ->
     return sorted(buyers or {p for p in parties if not is_public_name(entities[p].label)})
 
 
+def _successors_titles(doc_facts: list[Fact]) -> list[Fact]:
+    """'X taps Y to replace retiring CEO Z': who succeeds the holder of a title, in the
+    sentence that gives the title, takes it (with the succession's modality)."""
+    titles = {
+        (f.subject, f.evidence.start): f
+        for f in doc_facts
+        if f.predicate in ("ceoOf", "leaderOf") and f.object_is_entity and ".noun." in f.rule
+    }  # a title held ("CEO Z"), not a post run in the past ("Z, who ran W before ...")
+    had = {(f.subject, f.predicate, f.object) for f in doc_facts}
+    out: list[Fact] = []
+    for f in doc_facts:
+        if f.predicate != "succeeded" or not isinstance(f.object, str):
+            continue
+        title = titles.get((f.object, f.evidence.start))
+        if title is None or (f.subject, title.predicate, title.object) in had:
+            continue
+        had.add((f.subject, title.predicate, title.object))
+        out.append(
+            replace(
+                title,
+                subject=f.subject,
+                evidence=f.evidence,
+                rule=f"{f.rule}+title",
+                modality=f.modality,
+                confidence=0.5,
+                attributed_to=f.attributed_to,
+            )
+        )
+    return out
+
+
 def _maker(
     product: str, doc_facts: Iterable[Fact], entities: dict[str, Entity], other_than: str = ""
 ) -> str | None:
@@ -713,6 +744,7 @@ def _derived(
             replace(f, predicate="investigates", rule=f"{f.rule}+investigates", confidence=0.5)
         )
     out += _named_units(ex, doc_facts, key_for, present, entities)
+    out += _successors_titles(doc_facts)
     stated = {(f.subject, f.object) for f in doc_facts if f.predicate == "developer"}
     # what the text says a company owns or bought, it does not also make by the KB
     stated |= {(str(f.object), f.subject) for f in doc_facts if f.predicate in ("owns", "acquired")}

@@ -220,3 +220,17 @@ def test_a_title_over_a_product_is_a_post_at_its_maker(read_facts) -> None:  # t
     )
     assert ("jane-roe", "worksFor", "orvane-systems", "asserted") in facts
     assert not any(f[0] == "jane-roe" and f[2] == "pixie" for f in facts)
+
+
+def test_who_succeeds_a_titled_holder_takes_the_title(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Halvex Financial taps Nina Bose to replace retiring CEO Alan Reyes")
+    assert ("nina-bose", "ceoOf", "halvex-financial", "planned") in facts
+    assert ("alan-reyes", "departedFrom", "halvex-financial", "asserted") in facts
+
+
+def test_a_post_run_in_the_past_is_not_passed_on(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Kai Lund, who ran Parker Drilling before it merged with Mesa Oil, will be succeeded "
+        "by Jane Roe."
+    )
+    assert not any(f[0] == "jane-roe" and f[1] == "ceoOf" for f in facts), facts

@@ -57,6 +57,7 @@ _FORMER = frozenset(
         "sacked",
         "fired",
         "retired",
+        "retiring",
     }
 )
 #: what can be a rival ("rivals such as A and B")
@@ -439,8 +440,10 @@ class SentenceReader(RoleReader):
             )
         ):
             prop, rule = "leaderOf", rule + "+area"  # "finance chief", "marketing boss"
+        # "a former Halvex executive", "retiring CEO Alan Reyes" (on the name)
+        marked = [*tok.children, *(tok.head.children if tok.dep_ == "compound" else ())]
         former = trig.pos == "noun" and any(
-            c.dep_ == "amod" and c.lower_ in _FORMER for c in tok.children
+            c.dep_ == "amod" and c.lower_ in _FORMER and c.i < tok.i for c in marked
         )
         if former and prop in _POSTS and prop != "founderOf":
             # "a former Halvex executive": worked there, and left
