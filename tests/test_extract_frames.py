@@ -97,6 +97,11 @@ def test_a_sentence_case_headline_is_read_like_the_body(read_facts) -> None:  # 
     assert ("orvane-systems", "acquired", "kestrel-pay", "planned") in facts, facts
 
 
+def test_a_plural_common_noun_opening_a_sentence_is_no_name() -> None:
+    text = "\u201cDefendants have avoided paying for the work,\u201d Orvane said in its complaint."
+    assert "Defendants" not in _mentions(text)
+
+
 def test_a_law_is_no_entity() -> None:
     names = _mentions("The European Commission fined Orvane under the Digital Markets Act.")
     assert "Digital Markets Act" not in names and "Orvane" in names, names

@@ -563,13 +563,18 @@ class MentionFinder:
             and english_word(first)
         ):
             return False  # "Quit chasing the hype": an imperative
+        opening = first.is_sent_start or (
+            first.i > 0 and first.doc[first.i - 1].is_sent_start and first.doc[first.i - 1].is_quote
+        )
         if (
             len(span) == 1
-            and span[0].pos_ in ("VERB", "ADJ", "ADV")
-            and span[0].is_sent_start
+            and opening
+            and (span[0].pos_ in ("VERB", "ADJ", "ADV") or span[0].tag_ == "NNS")
             and english_word(span[0])
         ):
-            return False  # a capitalised first word the NER model took for a name
+            # a capitalised first word the NER model took for a name ("Defendants have
+            # avoided ...": a plural common noun, as the tagger reads it)
+            return False
         return low not in LEXICON.pronouns
 
     def _surnames(self, sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
