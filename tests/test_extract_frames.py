@@ -655,6 +655,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
     # two phrases in a list, each with its own determiner, share nothing that hangs on one
     ("Orvane Media bought the FX cable networks and a controlling stake in Hulu.",
      "owns:fx>hulu"),
+    # a pair the sentence relates by a property gets no open relation as well
+    ("Halvex Holdings aims to complete the Orvane merger by the end of 2024.",
+     "relatedTo:halvex-holdings>orvane"),
     # a public body reviews a deal for a company, it buys nothing
     ("The Federal Trade Regulator sued to block the deal for Halvex Labs.",
      "acquired:federal-trade-regulator"),

@@ -70,10 +70,19 @@ def open_relation(r: SentenceReader, verb: Tok) -> None:
             )
         ):
             targets.append((f"{base} {c.lower_}", r.pobjs(c)))
+    # a pair the sentence already relates by a property needs no open relation as well
+    # ("aims to complete the Catalent merger": the merger says it)
+    related = {
+        frozenset((x.subject.name, x.object.name))
+        for x in r.out[r.sentence_start :]
+        if x.predicate != "relatedTo" and isinstance(x.object, Mention)
+    }
     for text, objs in targets:
         for s in subs:
             for o in objs:
                 if o.label in ("Place", "Deal") or not r.fits("relatedTo", s, o):
+                    continue
+                if frozenset((s.name, o.name)) in related:
                     continue
                 r.emit(
                     s,

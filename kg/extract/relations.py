@@ -110,6 +110,8 @@ class SentenceReader(RoleReader):
     affiliation: Callable[[Mention], Mention | None] = lambda person: None
     register_deal: Callable[[Mention], None] = lambda m: None
     out: list[RelationMention] = field(default_factory=list)
+    #: where this sentence's relations begin in ``out``
+    sentence_start: int = 0
     #: the named entities of the sentence (``Span.ents`` walks the whole block)
     ents: Sequence[Any] = ()
     #: the parsed block's text (``Doc.text`` is rebuilt from the tokens each time)
@@ -198,7 +200,7 @@ class SentenceReader(RoleReader):
     # ------------------------------------------------------------ reading
 
     def read(self) -> None:
-        len_before = len(self.out)
+        len_before = self.sentence_start = len(self.out)
         constructions.introductions(self)
         fired: set[int] = set()
         inside: set[int] = set()  # tokens of a longer noun phrase ("chief" of "chief ... officer")
