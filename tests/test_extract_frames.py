@@ -267,6 +267,9 @@ def test_characters_are_no_entities() -> None:
     # a statement signed with the speaker's titles and company
     ("\"We will move forward independently,\" said Jane Roe, chair and CEO, Halvex Labs.",
      ("jane-roe", "ceoOf", "halvex-labs", "asserted")),
+    # the name before the kind of product a line or range is
+    ("The Orbit speaker line is owned by Sonara Audio.",
+     ("sonara-audio", "owns", "orbit", "asserted")),
     # a board one joins or sits on is a company's
     ("Jane Roe will join Halvex Labs' board as part of the deal.",
      ("jane-roe", "worksFor", "halvex-labs", "planned")),

@@ -169,6 +169,10 @@ class Arguments:
                 for c in tok.children:
                     if c.dep_ in ("nmod", "compound") and c.i < tok.i:
                         first = self.mention(c)
+                        inner = [g for g in c.children if g.dep_ in ("compound", "nmod")]
+                        if first is None and inner and c.pos_ == "NOUN":
+                            # "the Orbit speaker line": the name before the kind of product
+                            first, c = self.mention(inner[-1]), inner[-1]
                         if first is not None and first.label != "Place":
                             found += [first] + self.expand(c, depth + 1)
                 found = unique(found)
@@ -460,7 +464,20 @@ class Arguments:
 
 
 #: nouns that the names before them are names of ("the Jeep and Ram brands")
-_NAMING_NOUNS = frozenset({"brand", "label", "banner", "imprint", "marque", "nameplate"})
+_NAMING_NOUNS = frozenset(
+    {
+        "brand",
+        "label",
+        "banner",
+        "imprint",
+        "marque",
+        "nameplate",
+        "line",
+        "lineup",
+        "range",
+        "series",
+    }
+)
 
 
 def _last_of_list(clause: Tok) -> Tok | None:
