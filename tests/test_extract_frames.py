@@ -267,6 +267,12 @@ def test_characters_are_no_entities() -> None:
     # a statement signed with the speaker's titles and company
     ("\"We will move forward independently,\" said Jane Roe, chair and CEO, Halvex Labs.",
      ("jane-roe", "ceoOf", "halvex-labs", "asserted")),
+    # the head noun of an oddly parsed phrase types the name ("the Loop messaging app")
+    ("Threadwork, which introduced the Loop messaging app in 2019, said Loop now has 45 "
+     "million users.", ("threadwork", "launched", "loop", "asserted")),
+    # a product's kind after its name keeps it apart from its maker's name
+    ("Paylon is retiring the Classic Card reader and replacing it with the Paylon Go "
+     "terminal.", ("classic-card", "replacedBy", "paylon-go", "asserted")),
     # the name before the kind of product a line or range is
     ("The Orbit speaker line is owned by Sonara Audio.",
      ("sonara-audio", "owns", "orbit", "asserted")),

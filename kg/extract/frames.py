@@ -224,13 +224,18 @@ class Arguments:
             if noun.lemma_.lower() not in ("unit", "division", "subsidiary", "arm"):
                 return None
         poss = any(c.dep_ == "poss" for c in noun.children)
-        stack = [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i < noun.i]
+        deps = ("compound", "nmod", "npadvmod")  # "the Loop messaging app", oddly parsed
+        stack = [
+            c
+            for c in noun.children
+            if c.i < noun.i and (c.dep_ in deps or (c.dep_ == "amod" and c.tag_ == "VBG"))
+        ]
         while stack:
             c = stack.pop()
             m = self.mention_at(self.offset + c.idx)
             if m is not None and (m.label in ("Product", "AIModel") or poss or m.source != "kb"):
                 return m  # "the Aurora smart ring", "its Velto Loop ring"
-            stack.extend(g for g in c.children if g.dep_ in ("compound", "nmod"))
+            stack.extend(g for g in c.children if g.dep_ in deps)
         return None
 
     def pobjs(self, prep: Tok, depth: int = 0) -> list[Mention]:

@@ -488,6 +488,22 @@ def _cue_type(span: Any, name: str) -> str | None:
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel", "Organization", "Person"):
             return cls
+    head = root.head
+    while (
+        head.dep_ in ("compound", "amod")
+        and head.head.i > head.i
+        and head.head.pos_ == "NOUN"
+        and root.dep_ in ("compound", "nmod", "npadvmod")
+    ):
+        head = head.head  # "the Loop messaging app": the phrase's head noun
+    if (
+        root.dep_ in ("compound", "nmod", "npadvmod")
+        and head.pos_ == "NOUN"
+        and head is not root.head
+    ):
+        cls = LEXICON.cue_class(head.lemma_)
+        if cls in ("Product", "AIModel"):
+            return cls
     if root.dep_ in ("compound", "nmod") and root.head.pos_ == "NOUN":
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel"):
