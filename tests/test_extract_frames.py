@@ -273,6 +273,14 @@ def test_characters_are_no_entities() -> None:
     # a product's kind after its name keeps it apart from its maker's name
     ("Paylon is retiring the Classic Card reader and replacing it with the Paylon Go "
      "terminal.", ("classic-card", "replacedBy", "paylon-go", "asserted")),
+    # what a noun is called is what it stands for, typed by the noun
+    ("Mendel Biotech debuted a gene-editing kit called Primer at a conference.",
+     ("mendel-biotech", "launched", "primer", "asserted")),
+    ("Reelbox plans to launch Reelbox Lite, an ad-supported tier, next spring.",
+     ("reelbox", "launched", "reelbox-lite", "planned")),
+    # where a company will move its headquarters from is where they are until then
+    ("Vardex Labs will move its headquarters from Seattle to Miami next year.",
+     ("vardex-labs", "headquarteredIn", "seattle", "asserted")),
     # the name before the kind of product a line or range is
     ("The Orbit speaker line is owned by Sonara Audio.",
      ("sonara-audio", "owns", "orbit", "asserted")),
@@ -654,6 +662,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
      "Group, also move data abroad.", "owns:orvane-holdings>zappo"),
     ("Norwind filed a complaint accusing Orvane of illegally tying Teams to Office.",
      "relatedTo:norwind>teams-to-office"),
+    ("Halvex Labs moved its headquarters to Dubai from London.",
+     "headquarteredIn:halvex-labs>london"),
     # a superlative ranks, it does not place; a place before a noun is not the place
     ("Halvex Bank, the largest bank in Kenya, cut jobs.", "locatedIn"),
     ("Orvane is suing Halvex Optics, a former supplier, in a Seoul court.", "locatedIn"),

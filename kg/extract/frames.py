@@ -154,7 +154,14 @@ class Arguments:
                     # "a long list of products ..., including X and Y": the list's members
                     holders.append(tok.head.head)
             for c in (c for h in holders for c in h.children):
-                if c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
+                if c.dep_ == "acl" and c.lemma_.lower() in _CALLING and tok.pos_ == "NOUN":
+                    # "a kit called Primer", "a new app dubbed Zappo": what it is called
+                    found.extend(
+                        m
+                        for g in c.children
+                        if g.dep_ in ("oprd", "dobj") and (m := self.mention(g)) is not None
+                    )
+                elif c.dep_ == "prep" and c.lower_ in _LIST_PREPS:
                     found.extend(self.pobjs(c, depth + 1))
                 elif c.dep_ == "appos":
                     found.extend(self.expand(c, depth + 1))
@@ -468,6 +475,8 @@ class Arguments:
         return out
 
 
+#: participles that name what the noun before them describes ("a kit called Primer")
+_CALLING = frozenset({"call", "name", "dub", "brand", "christen", "title"})
 #: nouns that the names before them are names of ("the Jeep and Ram brands")
 _NAMING_NOUNS = frozenset(
     {

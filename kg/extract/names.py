@@ -488,6 +488,15 @@ def _cue_type(span: Any, name: str) -> str | None:
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel", "Organization", "Person"):
             return cls
+    if (
+        root.dep_ in ("oprd", "dobj")
+        and root.head.lemma_.lower() in _CALLING
+        and root.head.dep_ == "acl"
+        and root.head.head.pos_ == "NOUN"
+    ):
+        cls = LEXICON.cue_class(root.head.head.lemma_)
+        if cls in TYPED:
+            return cls  # "a gene-editing kit called Primer"
     head = root.head
     while (
         head.dep_ in ("compound", "amod")
@@ -533,6 +542,8 @@ def _cue_type(span: Any, name: str) -> str | None:
 
 
 TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+#: participles that name what the noun before them describes ("a kit called Primer")
+_CALLING = frozenset({"call", "name", "dub", "brand", "christen", "title"})
 
 
 def _listed_under(root: Any) -> Any | None:

@@ -371,6 +371,18 @@ class SentenceReader(RoleReader):
             objs = [m for m in objs if m.label in trig.only[1]]
         if prop == "competesWith" and not objs and trig.pos == "verb":
             objs = self._made_by(tok)  # "compete with free video from A and B"
+        if prop == "headquarteredIn" and "prep:from" in trig.object:
+            # "will move its headquarters from Seattle": there until then; "moved its
+            # headquarters from London": no longer there
+            left = {m.start for m in self.role(tok, "prep:from")}
+            if modality(tok, self.attribution, headline=self.headline) == "planned":
+                for s in subs:
+                    for o in (o for o in objs if o.start in left):
+                        if self.fits(prop, s, o):
+                            self.emit(
+                                s, prop, o, tok, trig.rule_id() + "+from", 0.6, fixed="asserted"
+                            )
+            objs = [m for m in objs if m.start not in left]
         if prop == "investigates" and not objs:
             objs = self._subjects_of_clause(tok)  # "is investigating how X booked revenue"
         if (
