@@ -548,7 +548,10 @@ def _successors_titles(doc_facts: list[Fact]) -> list[Fact]:
     titles = {
         (f.subject, f.evidence.start): f
         for f in doc_facts
-        if f.predicate in ("ceoOf", "leaderOf") and f.object_is_entity and ".noun." in f.rule
+        if f.predicate in ("ceoOf", "leaderOf")
+        and f.object_is_entity
+        and ".noun." in f.rule
+        and f.modality == "asserted"
     }  # a title held ("CEO Z"), not a post run in the past ("Z, who ran W before ...")
     had = {(f.subject, f.predicate, f.object) for f in doc_facts}
     out: list[Fact] = []

@@ -281,6 +281,12 @@ def test_characters_are_no_entities() -> None:
     # where a company will move its headquarters from is where they are until then
     ("Vardex Labs will move its headquarters from Seattle to Miami next year.",
      ("vardex-labs", "headquarteredIn", "seattle", "asserted")),
+    # who an appointer names, replacing someone, is the one who replaces them
+    ("Halvex Pay has named Omar Haddad as chief executive, replacing co-founder Lena Voss.",
+     ("omar-haddad", "succeeded", "lena-voss", "asserted")),
+    # money put into several companies, the list hung on the verb
+    ("Dana Whitlow has put money into three fintechs this year, including Coinlet Pay.",
+     ("dana-whitlow", "investedIn", "coinlet-pay", "asserted")),
     # the name before the kind of product a line or range is
     ("The Orbit speaker line is owned by Sonara Audio.",
      ("sonara-audio", "owns", "orbit", "asserted")),

@@ -149,6 +149,16 @@ class Arguments:
                 found.extend(self.place_before(tok, m))  # "Boise, Idaho-based"
         else:
             holders = [tok]
+            if tok.dep_ == "pobj" and tok.tag_ == "NNS" and tok.head.head.pos_ in ("VERB", "AUX"):
+                # "put money into three fintechs this year, including Coinlet", with the
+                # list hung on the verb: the plural's members
+                verb = tok.head.head
+                found.extend(
+                    m
+                    for c in verb.children
+                    if c.dep_ == "prep" and c.lower_ == "including" and c.i > tok.i
+                    for m in self.pobjs(c, depth + 1)
+                )
             if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
                 if tok.head.head.lemma_.lower() in _COLLECTIONS:
                     # "a long list of products ..., including X and Y": the list's members

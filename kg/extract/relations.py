@@ -331,6 +331,9 @@ class SentenceReader(RoleReader):
         subs = unique([m for r in roles for m in self.role(tok, r)])
         if trig.only is not None:
             subs = [m for m in subs if m.label in trig.only[0]]
+        if prop == "succeeded" and trig.pos == "verb" and subs and _appointed_by(tok):
+            # "X named Y as chief executive, replacing Z": Y replaces Z, not X
+            subs = [m for m in self.objects(tok.head) if m.label == "Person"] or subs
         if prop in _DEAL_PROPERTIES and trig.pos == "noun":
             # "the FTC sued to block the deal for X": a public body reviews deals, it
             # makes none
@@ -725,6 +728,38 @@ def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
     # The longest phrase first, then the lexicon's own order: the same every run.
     found.sort(key=lambda t: (-len(t.phrase), t.order))
     return list(dict.fromkeys(found))
+
+
+#: verbs whose object takes a post ("X named Y as chief executive, replacing Z")
+_NAMING_VERBS = frozenset(
+    {
+        "name",
+        "appoint",
+        "hire",
+        "tap",
+        "pick",
+        "choose",
+        "select",
+        "promote",
+        "elect",
+        "install",
+        "nominate",
+        "recruit",
+        "poach",
+    }
+)
+
+
+def _appointed_by(verb: Tok) -> bool:
+    """Whether the verb is a participle hung on a verb of appointing ("named Y as chief
+    executive, replacing Z"), whose subject is the appointer."""
+    head = verb.head
+    return (
+        verb.tag_ == "VBG"
+        and verb.dep_ in ("advcl", "xcomp", "conj")
+        and head.pos_ in ("VERB", "AUX")
+        and head.lemma_.lower() in _NAMING_VERBS
+    )
 
 
 def _verb_phrase_at(tok: Tok, phrase: tuple[str, ...]) -> bool:
