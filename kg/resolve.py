@@ -544,7 +544,8 @@ def _reviewed(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) ->
 
 def _successors_titles(doc_facts: list[Fact]) -> list[Fact]:
     """'X taps Y to replace retiring CEO Z': who succeeds the holder of a title, in the
-    sentence that gives the title, takes it (with the succession's modality)."""
+    sentence that gives the title, takes it (with the succession's modality); and 'Y
+    took over from Z as chief': the one succeeded held the title taken."""
     titles = {
         (f.subject, f.evidence.start): f
         for f in doc_facts
@@ -555,9 +556,29 @@ def _successors_titles(doc_facts: list[Fact]) -> list[Fact]:
     }  # a title held ("CEO Z"), not a post run in the past ("Z, who ran W before ...")
     had = {(f.subject, f.predicate, f.object) for f in doc_facts}
     out: list[Fact] = []
+    taken = {  # the titles successors take ("Jane Roe will succeed Kai Lund as CEO")
+        (f.subject, f.evidence.start): f
+        for f in doc_facts
+        if f.predicate in ("ceoOf", "leaderOf") and f.object_is_entity and ".noun." in f.rule
+    }
     for f in doc_facts:
         if f.predicate != "succeeded" or not isinstance(f.object, str):
             continue
+        took = taken.get((f.subject, f.evidence.start))
+        if took is not None and (f.object, took.predicate, took.object) not in had:
+            # "X took over from Y as chief": Y held the title X takes
+            had.add((f.object, took.predicate, took.object))
+            out.append(
+                replace(
+                    took,
+                    subject=f.object,
+                    evidence=f.evidence,
+                    rule=f"{f.rule}+predecessor",
+                    modality="asserted",
+                    confidence=0.5,
+                    attributed_to=f.attributed_to,
+                )
+            )
         title = titles.get((f.object, f.evidence.start))
         if title is None or (f.subject, title.predicate, title.object) in had:
             continue

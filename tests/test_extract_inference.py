@@ -234,3 +234,10 @@ def test_a_post_run_in_the_past_is_not_passed_on(read_facts) -> None:  # type: i
         "by Jane Roe."
     )
     assert not any(f[0] == "jane-roe" and f[1] == "ceoOf" for f in facts), facts
+
+
+def test_the_one_succeeded_held_the_title_taken(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Margit Holm took over from Piet Vos as the Federal Trade Regulator's chief."
+    )
+    assert ("piet-vos", "ceoOf", "federal-trade-regulator", "asserted") in facts
