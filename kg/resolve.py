@@ -545,55 +545,44 @@ def _reviewed(fact: Fact, doc_facts: list[Fact], entities: dict[str, Entity]) ->
 def _successors_titles(doc_facts: list[Fact]) -> list[Fact]:
     """'X taps Y to replace retiring CEO Z': who succeeds the holder of a title, in the
     sentence that gives the title, takes it (with the succession's modality); and 'Y
-    took over from Z as chief': the one succeeded held the title taken."""
-    titles = {
-        (f.subject, f.evidence.start): f
-        for f in doc_facts
-        if f.predicate in ("ceoOf", "leaderOf")
-        and f.object_is_entity
-        and ".noun." in f.rule
-        and f.modality == "asserted"
-    }  # a title held ("CEO Z"), not a post run in the past ("Z, who ran W before ...")
+    took over from Z as chief': the one succeeded held the title taken. Only titles the
+    sentence gives by their noun ("CEO Z"), not a post run in the past ("Z, who ran W
+    before ...")."""
+    titles: dict[tuple[str, int], list[Fact]] = defaultdict(list)
+    for f in doc_facts:
+        if f.predicate in ("ceoOf", "leaderOf") and f.object_is_entity and ".noun." in f.rule:
+            titles[(f.subject, f.evidence.start)].append(f)
     had = {(f.subject, f.predicate, f.object) for f in doc_facts}
     out: list[Fact] = []
-    taken = {  # the titles successors take ("Jane Roe will succeed Kai Lund as CEO")
-        (f.subject, f.evidence.start): f
-        for f in doc_facts
-        if f.predicate in ("ceoOf", "leaderOf") and f.object_is_entity and ".noun." in f.rule
-    }
     for f in doc_facts:
         if f.predicate != "succeeded" or not isinstance(f.object, str):
             continue
-        took = taken.get((f.subject, f.evidence.start))
-        if took is not None and (f.object, took.predicate, took.object) not in had:
-            # "X took over from Y as chief": Y held the title X takes
-            had.add((f.object, took.predicate, took.object))
+        passed = [  # (who gets the title, whose title it is, rule, modality)
+            (f.object, f.subject, "+predecessor", "asserted"),
+            (f.subject, f.object, "+title", f.modality),
+        ]
+        for holder, owner, suffix, modality in passed:
+            # "who will become chair": a title to come passes to no one
+            held = [
+                t
+                for t in titles.get((owner, f.evidence.start), [])
+                if suffix != "+title" or t.modality == "asserted"
+            ]
+            if not held or (holder, held[0].predicate, held[0].object) in had:
+                continue
+            title = held[0]
+            had.add((holder, title.predicate, title.object))
             out.append(
                 replace(
-                    took,
-                    subject=f.object,
+                    title,
+                    subject=holder,
                     evidence=f.evidence,
-                    rule=f"{f.rule}+predecessor",
-                    modality="asserted",
+                    rule=f.rule + suffix,
+                    modality=modality,
                     confidence=0.5,
                     attributed_to=f.attributed_to,
                 )
             )
-        title = titles.get((f.object, f.evidence.start))
-        if title is None or (f.subject, title.predicate, title.object) in had:
-            continue
-        had.add((f.subject, title.predicate, title.object))
-        out.append(
-            replace(
-                title,
-                subject=f.subject,
-                evidence=f.evidence,
-                rule=f"{f.rule}+title",
-                modality=f.modality,
-                confidence=0.5,
-                attributed_to=f.attributed_to,
-            )
-        )
     return out
 
 
