@@ -568,9 +568,9 @@ def _successors_titles(doc_facts: list[Fact]) -> list[Fact]:
                 for t in titles.get((owner, f.evidence.start), [])
                 if suffix != "+title" or t.modality == "asserted"
             ]
-            if not held or (holder, held[0].predicate, held[0].object) in had:
+            if not held or (holder, held[-1].predicate, held[-1].object) in had:
                 continue
-            title = held[0]
+            title = held[-1]  # the last the sentence gives
             had.add((holder, title.predicate, title.object))
             out.append(
                 replace(
