@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.extract.names import CALLING
 from kg.lexicon import LEXICON
 from kg.model import Mention
 
@@ -164,7 +165,7 @@ class Arguments:
                     # "a long list of products ..., including X and Y": the list's members
                     holders.append(tok.head.head)
             for c in (c for h in holders for c in h.children):
-                if c.dep_ == "acl" and c.lemma_.lower() in _CALLING and tok.pos_ == "NOUN":
+                if c.dep_ == "acl" and c.lemma_.lower() in CALLING and tok.pos_ == "NOUN":
                     # "a kit called Primer", "a new app dubbed Zappo": what it is called
                     found.extend(
                         m
@@ -485,8 +486,6 @@ class Arguments:
         return out
 
 
-#: participles that name what the noun before them describes ("a kit called Primer")
-_CALLING = frozenset({"call", "name", "dub", "brand", "christen", "title"})
 #: nouns that the names before them are names of ("the Jeep and Ram brands")
 _NAMING_NOUNS = frozenset(
     {

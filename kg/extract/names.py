@@ -490,7 +490,7 @@ def _cue_type(span: Any, name: str) -> str | None:
             return cls
     if (
         root.dep_ in ("oprd", "dobj")
-        and root.head.lemma_.lower() in _CALLING
+        and root.head.lemma_.lower() in CALLING
         and root.head.dep_ == "acl"
         and root.head.head.pos_ == "NOUN"
     ):
@@ -543,7 +543,7 @@ def _cue_type(span: Any, name: str) -> str | None:
 
 TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
 #: participles that name what the noun before them describes ("a kit called Primer")
-_CALLING = frozenset({"call", "name", "dub", "brand", "christen", "title"})
+CALLING = frozenset({"call", "name", "dub", "brand", "christen", "title"})
 
 
 def _listed_under(root: Any) -> Any | None:

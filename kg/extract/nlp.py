@@ -335,7 +335,7 @@ def _apposed_name(tok: Any) -> Any:
     name = tok.doc[start.i - 2]
     while name.dep_ in ("nummod", "compound", "flat") and name.head.pos_ == "PROPN":
         name = name.head  # "Band 3": the name's head word
-    if name.pos_ != "PROPN" or name.head.i != tok.head.i and name.head.head.i != tok.head.i:
+    if name.pos_ != "PROPN" or (name.head.i != tok.head.i and name.head.head.i != tok.head.i):
         return None  # the name hangs on the same verb, directly or through a preposition
     return name
 

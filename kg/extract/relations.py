@@ -23,7 +23,7 @@ from kg.extract.frames import Tok, figure_objects, is_passive, unique
 from kg.extract.names import SUBJECTS, is_public_body
 from kg.extract.qualifiers import SAYING, modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
-from kg.extract.roles import RoleReader
+from kg.extract.roles import APPOINTING, RoleReader
 from kg.extract.rules import Rules
 from kg.extract.triggers import PREPOSITIONS, Trigger, Triggers
 from kg.lexicon import LEXICON
@@ -730,24 +730,9 @@ def _matching(tok: Tok, triggers: Triggers) -> list[Trigger]:
     return list(dict.fromkeys(found))
 
 
-#: verbs whose object takes a post ("X named Y as chief executive, replacing Z")
-_NAMING_VERBS = frozenset(
-    {
-        "name",
-        "appoint",
-        "hire",
-        "tap",
-        "pick",
-        "choose",
-        "select",
-        "promote",
-        "elect",
-        "install",
-        "nominate",
-        "recruit",
-        "poach",
-    }
-)
+#: verbs of appointing whose participle clause names a successor ("named Y as chief
+#: executive, replacing Z"); not "make", "bring", "confirm", said of much else
+_NAMING_VERBS = APPOINTING - {"make", "bring", "confirm"}
 
 
 def _appointed_by(verb: Tok) -> bool:

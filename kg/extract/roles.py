@@ -298,7 +298,7 @@ _LISTING = {"include", "comprise"}
 _PROMOTING = {"promote", "elevate", "rise", "appoint", "name", "advance", "ascend"}
 #: verbs whose subject takes a title from their object ("X replaced Y as CEO")
 _SUCCEEDING = {"replace", "succeed", "follow", "supplant"}
-_APPOINTING = {
+APPOINTING = {
     "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
     "install", "make", "nominate", "recruit", "poach", "bring", "confirm",
 }  # fmt: skip
@@ -311,11 +311,11 @@ def _appointing_verb(title: Tok) -> Tok | None:
     while t.dep_ == "conj" and t.head.i != t.i:
         t = t.head
     head = t.head
-    if t.dep_ == "oprd" and head.lemma_.lower() in _APPOINTING:
+    if t.dep_ == "oprd" and head.lemma_.lower() in APPOINTING:
         return head
     if t.dep_ == "pobj" and head.lower_ == "as":
         verb = head.head if head.head.pos_ in _VERBS else head.head.head
-        if verb.pos_ in _VERBS and verb.lemma_.lower() in _APPOINTING:
+        if verb.pos_ in _VERBS and verb.lemma_.lower() in APPOINTING:
             return verb
     return None
 
