@@ -472,10 +472,8 @@ def _cue_type(span: Any, name: str) -> str | None:
         group += [root.head, *(c for c in root.head.children if c.dep_ == "conj")]
     for child in (c for member in group for c in member.children):
         if child.dep_ == "appos" and not any(g.lower_ == "whose" for g in child.children):
-            before = child.doc[child.i - 1] if child.i > 0 else child
-            two = f"{before.lower_} {child.lower_}"  # "a legacy email client": two words first
-            cls = LEXICON.cue_class(two) or LEXICON.cue_class(child.lemma_)
-            # (not "Acme, whose chief executive")
+            # "a legacy email client": two words first (not "Acme, whose chief executive")
+            cls = _two_word_cue(child) or LEXICON.cue_class(child.lemma_)
             if cls in ("Product", "AIModel", "Organization", "Person"):
                 return cls
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
@@ -505,11 +503,7 @@ def _cue_type(span: Any, name: str) -> str | None:
         and root.dep_ in ("compound", "nmod", "npadvmod")
     ):
         head = head.head  # "the Loop messaging app": the phrase's head noun
-    if (
-        root.dep_ in ("compound", "nmod", "npadvmod")
-        and head.pos_ == "NOUN"
-        and head is not root.head
-    ):
+    if root.dep_ in ("compound", "nmod", "npadvmod") and head.pos_ == "NOUN":
         cls = LEXICON.cue_class(head.lemma_)
         if cls in ("Product", "AIModel"):
             return cls
@@ -525,9 +519,8 @@ def _cue_type(span: Any, name: str) -> str | None:
         and before.dep_ in ("compound", "nmod", "amod")
         and (before.head.i >= span.start)
     ):
-        two = span.doc[before.i - 1].lower_ + " " + before.lower_ if before.i > 0 else ""
         # "fund manager Aberdeen Asset Management": a two-word cue first
-        cls = LEXICON.cue_class(two) or LEXICON.cue_class(before.lower_)
+        cls = _two_word_cue(before) or LEXICON.cue_class(before.lower_)
         cls = cls or LEXICON.cue_class(before.lemma_)
         if cls in TYPED:
             return cls  # "CEO Ada Roe", "cybersecurity firm Acme", "messaging app Skype"
@@ -542,6 +535,16 @@ def _cue_type(span: Any, name: str) -> str | None:
 
 
 TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+
+
+def _two_word_cue(tok: Any) -> str | None:
+    """The class of the typing noun the word ends with the word before it ("fund
+    manager", "email client"), if the lexicon lists the two words."""
+    if tok.i == 0:
+        return None
+    return LEXICON.cue_class(f"{tok.doc[tok.i - 1].lower_} {tok.lower_}")
+
+
 #: participles that name what the noun before them describes ("a kit called Primer")
 CALLING = frozenset({"call", "name", "dub", "brand", "christen", "title"})
 
