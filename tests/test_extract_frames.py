@@ -298,6 +298,15 @@ def test_characters_are_no_entities() -> None:
     # a two-word typing noun ("fund manager" is a firm, "manager" a person)
     ("Jane Roe, the co-founder of fund manager Halvex Asset Management, spoke.",
      ("jane-roe", "founderOf", "halvex-asset-management", "asserted")),
+    # a relative clause on a typing noun's prepositional object, where only the noun fits
+    ("Users will move to Kumo Teams, a subscription service for teams that Orvane Digital "
+     "launched last year.", ("orvane-digital", "launched", "kumo-teams", "asserted")),
+    # a name after a typing noun in a relative clause, parsed as a conjunct before it
+    ("Halvex lost ground to rivals such as Lumo and Pixel, which was sold to app developer "
+     "Bending Spoons in 2022.", ("bending-spoons", "acquired", "pixel", "asserted")),
+    # a preposition repeated after a comma and "and"
+    ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
+     ("quetzal", "competesWith", "nubank", "asserted")),
     ("Orvane pulled out of its agreement to buy Halvex.",
      ("orvane", "acquired", "halvex", "negated")),
     ("Regulators blocked Orvane's acquisition of Halvex.",

@@ -109,6 +109,10 @@ def _register_after() -> None:
                 _make_titles(tok, name)
             elif (name := _apposed_name(tok)) is not None:
                 tok.head, tok.dep_ = name, "appos"
+            elif (noun := _descriptor_of_relative(tok)) is not None:
+                tok.head = noun
+            elif (prep := _preposition_repeated(tok)) is not None:
+                tok.head = prep  # "competes with A, and with B": B's "with" is A's
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -215,19 +219,30 @@ def _name_cut_from_descriptor(tok: Any) -> Any:
     if LEXICON.cue_class(tok.lower_) not in _TYPING or any(c.i > tok.i for c in tok.children):
         return None
     first = tok.doc[tok.i + 1]
-    if first.pos_ != "PROPN":
+    if not _name_word(first):
         return None
     end = first.i
-    while end + 1 < len(tok.doc) and tok.doc[end + 1].pos_ == "PROPN":
+    while end + 1 < len(tok.doc) and _name_word(tok.doc[end + 1]):
         end += 1
+    if tok.doc[end].pos_ != "PROPN":
+        return None
     chain = tok.doc[first.i : end + 1]
     roots = [t for t in chain if not (first.i <= t.head.i <= end)]
     if len(roots) != 1:
         return None
     root = roots[0]
-    if root.dep_ not in ("dobj", "npadvmod", "appos") or root.head.i >= tok.i:
+    if root.dep_ not in ("dobj", "npadvmod", "appos", "conj") or root.head.i >= tok.i:
         return None
+    if root.dep_ == "conj" and not any(
+        c.dep_ == "relcl" and c.i < tok.i for c in root.head.children
+    ):
+        return None  # "Notion and Evernote, which was sold to app developer Bending Spoons"
     return root
+
+
+def _name_word(tok: Any) -> bool:
+    """A word of a name: a proper noun, or a capitalised "-ing" word ("Bending Spoons")."""
+    return bool(tok.pos_ == "PROPN" or (tok.tag_ == "VBG" and tok.is_title))
 
 
 def _descriptor_cut_from_apposition(tok: Any) -> bool:
@@ -338,6 +353,35 @@ def _apposed_name(tok: Any) -> Any:
     if name.pos_ != "PROPN" or (name.head.i != tok.head.i and name.head.head.i != tok.head.i):
         return None  # the name hangs on the same verb, directly or through a preposition
     return name
+
+
+def _preposition_repeated(tok: Any) -> Any:
+    """The earlier preposition of the same word on the same verb that a preposition
+    read as the verb's conjunct repeats ("competes with A, and with B"), else None."""
+    if tok.pos_ != "ADP" or tok.dep_ != "conj" or tok.head.pos_ not in ("VERB", "AUX"):
+        return None
+    for c in tok.head.children:
+        if c.dep_ == "prep" and c.lower_ == tok.lower_ and c.i < tok.i:
+            return c
+    return None
+
+
+def _descriptor_of_relative(tok: Any) -> Any:
+    """'Kumo Workspace, a service for teams that Asahara launched', parsed with the
+    relative clause on "teams": a relative clause whose gap is the object of a verb of the
+    relation lexicon, hung on the object of a preposition that is no typing noun, belongs
+    to the typing noun in apposition before the preposition (that noun, else None)."""
+    if tok.dep_ != "relcl" or not _verb_word(tok.lemma_):
+        return None
+    if not any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in tok.children):
+        return None
+    pobj = tok.head
+    if pobj.dep_ != "pobj" or pobj.pos_ != "NOUN" or LEXICON.cue_class(pobj.lemma_):
+        return None
+    noun = pobj.head.head
+    if noun.dep_ != "appos" or noun.pos_ != "NOUN":
+        return None
+    return noun if LEXICON.cue_class(noun.lemma_) in _TYPING else None
 
 
 _CO_TITLES = frozenset({"co-founder", "cofounder", "co-founders", "co-chair", "co-head"})
