@@ -304,6 +304,9 @@ def test_characters_are_no_entities() -> None:
     # a name after a typing noun in a relative clause, parsed as a conjunct before it
     ("Halvex lost ground to rivals such as Lumo and Pixel, which was sold to app developer "
      "Bending Spoons in 2022.", ("bending-spoons", "acquired", "pixel", "asserted")),
+    # a possessed typing noun after a name and a comma, parsed as the verb's conjunct
+    ("The Pixie app goes head to head with Snapwise, Halvex's photo-editing tool.",
+     ("snapwise", "developer", "halvex", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),

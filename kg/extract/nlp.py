@@ -339,18 +339,32 @@ def _make_city_modifier(city: Any, noun: Any) -> None:
 def _apposed_name(tok: Any) -> Any:
     """'concentrate on the Band 3, a fitness tracker it unveiled', parsed with the
     tracker as the verb's object: a typing noun with "a" or "an", right after a name and
-    a comma, is in apposition to the name (the name's head word, else None)."""
-    if tok.pos_ != "NOUN" or tok.dep_ not in ("dobj", "npadvmod") or tok.head.pos_ != "VERB":
+    a comma, is in apposition to the name (the name's head word, else None). So is one
+    with a possessor, read as the verb's conjunct ("goes head to head with Snapwise,
+    Meta's photo-editing tool")."""
+    if tok.pos_ != "NOUN" or tok.dep_ not in ("dobj", "npadvmod", "conj"):
         return None
-    if LEXICON.cue_class(tok.lemma_) not in _TYPING:
+    if tok.head.pos_ != "VERB" or LEXICON.cue_class(tok.lemma_) not in _TYPING:
         return None
     start = tok.left_edge
-    if start.lower_ not in ("a", "an") or start.i < 2 or tok.doc[start.i - 1].text != ",":
+    if start.text == "," and start.head.i == tok.i:
+        start = tok.doc[start.i + 1]  # the comma parsed as the noun's own
+    possessed = any(c.dep_ == "poss" and c.left_edge.i == start.i for c in tok.children)
+    if start.lower_ not in ("a", "an") and not possessed:
+        return None
+    if tok.dep_ == "conj" and not possessed:
+        return None
+    if start.i < 2 or tok.doc[start.i - 1].text != ",":
         return None
     name = tok.doc[start.i - 2]
     while name.dep_ in ("nummod", "compound", "flat") and name.head.pos_ == "PROPN":
         name = name.head  # "Band 3": the name's head word
-    if name.pos_ != "PROPN" or (name.head.i != tok.head.i and name.head.head.i != tok.head.i):
+    if name.pos_ != "PROPN":
+        return None
+    if tok.dep_ == "conj":
+        if not any(a.i == tok.head.i for a in name.ancestors):
+            return None  # the name is inside the clause the noun was joined to
+    elif name.head.i != tok.head.i and name.head.head.i != tok.head.i:
         return None  # the name hangs on the same verb, directly or through a preposition
     return name
 
