@@ -307,6 +307,9 @@ def test_characters_are_no_entities() -> None:
     # a possessed typing noun after a name and a comma, parsed as the verb's conjunct
     ("The Pixie app goes head to head with Snapwise, Halvex's photo-editing tool.",
      ("snapwise", "developer", "halvex", "asserted")),
+    # a second object after "and", parsed as the verb's conjunct; a part "of" a company
+    ("Orvane grew by buying Halvex for $2 billion in 2018 and the security business of "
+     "Pellium for $1 billion a year later.", ("orvane", "acquired", "pellium", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),

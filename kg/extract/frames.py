@@ -35,6 +35,8 @@ _HOLDINGS = {"plant", "factory", "store", "shop", "office", "headquarters", "sit
              "bond", "debt", "loan", "building", "tower", "station", "port", "depot",
              "outlet", "lab", "center", "centre", "hub", "fleet", "workforce", "employee",
              "worker", "executive", "board", "investor", "shareholder", "customer"}  # fmt: skip
+#: a part of a company named with "of" after it, as with a possessor ("the X business of Y")
+_PARTS_OF = {"business", "unit", "division", "operations", "arm", "assets"}
 _VERBS = ("VERB", "AUX")
 
 
@@ -211,6 +213,9 @@ class Arguments:
                         pm = self.mention(c)
                         if pm is not None and pm.label != "Deal":
                             found.extend(self.expand(c, depth + 1) if c.dep_ == "amod" else [pm])
+                    elif c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_.lower() in _PARTS_OF:
+                        # "the enterprise security business of Symantec": Symantec's business
+                        found.extend(m for m in self.pobjs(c, depth + 1) if m.label != "Place")
         for c in tok.children:
             if (
                 m is not None

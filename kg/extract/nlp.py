@@ -113,6 +113,8 @@ def _register_after() -> None:
                 tok.head = noun
             elif (prep := _preposition_repeated(tok)) is not None:
                 tok.head = prep  # "competes with A, and with B": B's "with" is A's
+            elif (obj := _object_repeated(tok)) is not None:
+                tok.head = obj  # "buying A for $1 billion and B for $2 billion": A's
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
@@ -378,6 +380,29 @@ def _preposition_repeated(tok: Any) -> Any:
         if c.dep_ == "prep" and c.lower_ == tok.lower_ and c.i < tok.i:
             return c
     return None
+
+
+def _object_repeated(tok: Any) -> Any:
+    """The verb's object before a noun phrase read as the verb's conjunct, after "and"
+    ("buying CA for $18.9 billion and the security business of Symantec for $10.7
+    billion"): the phrase is a second object (that object, else None)."""
+    if tok.dep_ != "conj" or tok.pos_ not in ("NOUN", "PROPN") or tok.head.pos_ != "VERB":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in tok.children):
+        return None  # a clause of its own
+    verb = tok.head
+    objects = [  # the verb's object, or that of a verb under it ("grew by buying A")
+        c
+        for v in verb.subtree
+        if v.i < tok.i and v.pos_ == "VERB" and (v.i == verb.i or v.dep_ in ("pcomp", "advcl"))
+        for c in v.children
+        if c.dep_ == "dobj" and c.i < tok.i and c.pos_ in ("NOUN", "PROPN")
+    ]
+    if not objects:
+        return None
+    obj = objects[-1]
+    joined = any(c.dep_ == "cc" and obj.i < c.i < tok.i for c in verb.children)
+    return obj if joined else None
 
 
 def _descriptor_of_relative(tok: Any) -> Any:
