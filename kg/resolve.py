@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from kg.extract.names import GROUP_WORDS, is_public_name, strip_legal
-from kg.extract.relations import BY_MAKER
+from kg.extract.relations import BY_MAKER, INVESTED_AS_COMPANY
 from kg.extract.triggers import load_triggers
 from kg.kb import load_kb
 from kg.lexicon import LEXICON
@@ -355,7 +355,14 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
                 # organisation founds it.
                 predicate = _REREAD[(r.predicate, entities[s].cls, entities[obj].cls)]
                 s, obj, rule_id = obj, s, f"{r.rule}+{predicate}"
-            if not _fits(
+            as_company = (  # "invested in Sayurku, a grocery delivery app": the app's company
+                predicate in INVESTED_AS_COMPANY
+                and isinstance(r.object, Mention)
+                and r.object.source == "cue"
+                and isinstance(obj, str)
+                and entities[obj].cls in _PRODUCT
+            )
+            if not as_company and not _fits(
                 rules.domain(predicate),
                 entities[s].cls,
                 entities[obj].cls if is_entity and isinstance(obj, str) else None,

@@ -310,6 +310,17 @@ def test_characters_are_no_entities() -> None:
     # a second object after "and", parsed as the verb's conjunct; a part "of" a company
     ("Orvane grew by buying Halvex for $2 billion in 2018 and the security business of "
      "Pellium for $1 billion a year later.", ("orvane", "acquired", "pellium", "asserted")),
+    # money put into an app a cue word names is put into its company
+    ("Tencent is in talks to invest in Sayurku, a grocery delivery app.",
+     ("tencent", "investedIn", "sayurku", "planned")),
+    ("Jane Roe has backed three startups, including the food-delivery app Chopbox.",
+     ("jane-roe", "investedIn", "chopbox", "asserted")),
+    # a two-word product noun ending in a person's word
+    ("Nightjar, a password manager, was launched in 2020 by Kuusi Security.",
+     ("kuusi-security", "launched", "nightjar", "asserted")),
+    # a name after a typing noun, parsed as a clause of the verb; an acronym tagged a noun
+    ("Brazil's regulator Cade and Argentina's CNDC have fined dairy group Lactea Sur a "
+     "combined $9 million.", ("cndc", "fined", "lactea-sur", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),

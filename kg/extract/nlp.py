@@ -115,9 +115,29 @@ def _register_after() -> None:
                 tok.head = prep  # "competes with A, and with B": B's "with" is A's
             elif (obj := _object_repeated(tok)) is not None:
                 tok.head = obj  # "buying A for $1 billion and B for $2 billion": A's
+            if _acronym_as_word(tok):
+                tok.pos_, tok.tag_ = "PROPN", "NNP"  # "CNIL fines Pixora", "Argentina's CNDC"
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
                 tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         return doc
+
+
+def _capitals(tok: Any) -> bool:
+    return bool(tok.text.isalpha() and tok.text.isupper() and len(tok.text) > 1)
+
+
+def _acronym_as_word(tok: Any) -> bool:
+    """'CNIL fines Pixora', 'Argentina's CNDC': a word of three to six capitals tagged as
+    a common word, in a line not written in capitals, and no common abbreviation the
+    lexicon lists, is a name."""
+    if tok.pos_ == "PROPN" or not _capitals(tok) or not 3 <= len(tok.text) <= 6:
+        return False
+    low = tok.lower_
+    if LEXICON.cue_class(low) or low in LEXICON.furniture.not_entities:
+        return False
+    doc = tok.doc
+    around = [doc[i] for i in (tok.i - 1, tok.i + 1) if 0 <= i < len(doc)]
+    return not any(_capitals(t) or t.text == ":" for t in around)
 
 
 def _name_then_verb(tok: Any) -> bool:
@@ -233,7 +253,7 @@ def _name_cut_from_descriptor(tok: Any) -> Any:
     if len(roots) != 1:
         return None
     root = roots[0]
-    if root.dep_ not in ("dobj", "npadvmod", "appos", "conj") or root.head.i >= tok.i:
+    if root.dep_ not in ("dobj", "npadvmod", "appos", "conj", "ccomp") or root.head.i >= tok.i:
         return None
     if root.dep_ == "conj" and not any(
         c.dep_ == "relcl" and c.i < tok.i for c in root.head.children

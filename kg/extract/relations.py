@@ -92,7 +92,9 @@ def _majority(noun: Tok) -> bool:
     return False
 
 
-_SUED_AS_COMPANY = frozenset({"investedIn"})
+#: properties whose object, named as a product by a cue word, is its company
+#: ("invested in Sayurku, a grocery delivery app")
+INVESTED_AS_COMPANY = frozenset({"investedIn"})
 #: ... and figures whose owner, named as a product, is its company
 _RAISED_AS_COMPANY = frozenset({"fundingAmount", "valuation", "employeeCount", "jobCuts"})
 
@@ -186,7 +188,7 @@ class SentenceReader(RoleReader):
         objects: tuple[str | None, ...] = (None,)
         if obj is not None:
             objects = _classes(obj)
-            if prop in _SUED_AS_COMPANY and obj.label in _PRODUCTS and obj.source == "cue":
+            if prop in INVESTED_AS_COMPANY and obj.label in _PRODUCTS and obj.source == "cue":
                 objects = (*objects, "Organization")  # "sued short-video app Reelhouse"
         subjects = _classes(subj)
         if prop in _RAISED_AS_COMPANY and subj.label in _PRODUCTS and subj.source == "cue":
