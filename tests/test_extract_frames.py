@@ -321,6 +321,12 @@ def test_characters_are_no_entities() -> None:
     # a name after a typing noun, parsed as a clause of the verb; an acronym tagged a noun
     ("Brazil's regulator Cade and Argentina's CNDC have fined dairy group Lactea Sur a "
      "combined $9 million.", ("cndc", "fined", "lactea-sur", "asserted")),
+    # a name before a maker noun, with a kind of product between, is the product
+    ("Roomba vacuum maker Halvex Robotics cut jobs.",
+     ("roomba", "developer", "halvex-robotics", "asserted")),
+    # an English word opening a sentence, in apposition to a rival noun, is a name
+    ("Signet, an open-source alternative to Slack, said it now hosts chats.",
+     ("signet", "competesWith", "slack", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),

@@ -11,6 +11,7 @@ from kg.extract.names import (
     ARGUMENT_DEPS,
     FIGURES,
     NER_CLASSES,
+    RIVAL_NOUNS,
     SUBJECTS,
     TYPED,
     english_word,
@@ -60,8 +61,10 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
                 not english_word(tok)
                 # "Sagebrush, an open-source database, ...": a word as a name
                 or any(
-                    c.dep_ == "appos" and LEXICON.cue_class(c.lemma_) in TYPED for c in tok.children
-                )
+                    c.dep_ == "appos"
+                    and (LEXICON.cue_class(c.lemma_) in TYPED or c.lemma_.lower() in RIVAL_NOUNS)
+                    for c in tok.children
+                )  # "Signet, an open-source alternative to Slack"
             )
         )
         if opening and tok.ent_type_ not in NER_CLASSES and tok.ent_type_ not in FIGURES:

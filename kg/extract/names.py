@@ -476,6 +476,10 @@ def _cue_type(span: Any, name: str) -> str | None:
             cls = _two_word_cue(child) or LEXICON.cue_class(child.lemma_)
             if cls in ("Product", "AIModel", "Organization", "Person"):
                 return cls
+            if child.lemma_.lower() in RIVAL_NOUNS:
+                cls = _rivals_class(child)
+                if cls is not None:
+                    return cls  # "Signet, an open-source alternative to Slack"
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         for attr in root.head.children:
             if attr.dep_ == "attr":
@@ -511,6 +515,11 @@ def _cue_type(span: Any, name: str) -> str | None:
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel"):
             return cls
+        if root.head.lemma_.lower() in _MAKERS and root.head.i > span.end:
+            # "Roomba vacuum maker iRobot": what the maker makes, of the kind between
+            kinds = [LEXICON.cue_class(t.lemma_) for t in span.doc[span.end : root.head.i]]
+            if kinds and kinds[-1] in ("Product", "AIModel"):
+                return kinds[-1]
         if cls in ("Person", "Organization"):
             return "Organization"  # "Acme CEO", "Acme shareholders"
     before = span.doc[span.start - 1] if span.start > 0 else None
@@ -535,6 +544,22 @@ def _cue_type(span: Any, name: str) -> str | None:
 
 
 TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+RIVAL_NOUNS = frozenset({"alternative", "rival", "competitor", "challenger"})
+_NER_CLASSES = {"ORG": "Organization", "PRODUCT": "Product", "PERSON": "Person"}
+
+
+def _rivals_class(noun: Any) -> str | None:
+    """The class of what a rival noun is a rival of or to ("an alternative to Slack"): a
+    rival is of the same kind, as the tagger or a cue word before the name types it."""
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "of", "for"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                    return _NER_CLASSES.get(obj.ent_type_, "Organization")
+    return None
+
+
+_MAKERS = frozenset({"maker", "developer", "creator", "manufacturer", "designer", "producer"})
 
 
 def _two_word_cue(tok: Any) -> str | None:

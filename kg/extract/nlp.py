@@ -235,8 +235,9 @@ def _descriptor_read_as_verb(tok: Any) -> bool:
 def _name_cut_from_descriptor(tok: Any) -> Any:
     """The name right after a typing noun (a cue word of the lexicon) that the parser
     hung on an earlier word instead of on the noun ("backed startup Halvex", "a stake in
-    game studio Orvane Interactive"); None if there is none."""
-    if tok.pos_ != "NOUN" or tok.dep_ not in ("pobj", "dobj") or tok.i + 1 >= len(tok.doc):
+    game studio Orvane Interactive"), or read as a second subject of the verb ("Roomba
+    vacuum maker iRobot cut jobs"); None if there is none."""
+    if tok.pos_ != "NOUN" or tok.dep_ not in ("pobj", "dobj", "nsubj") or tok.i + 1 >= len(tok.doc):
         return None
     if LEXICON.cue_class(tok.lower_) not in _TYPING or any(c.i > tok.i for c in tok.children):
         return None
@@ -253,6 +254,8 @@ def _name_cut_from_descriptor(tok: Any) -> Any:
     if len(roots) != 1:
         return None
     root = roots[0]
+    if tok.dep_ == "nsubj":
+        return root if root.dep_ == "nsubj" and root.head.i == tok.head.i else None
     if root.dep_ not in ("dobj", "npadvmod", "appos", "conj", "ccomp") or root.head.i >= tok.i:
         return None
     if root.dep_ == "conj" and not any(
