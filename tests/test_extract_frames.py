@@ -327,6 +327,12 @@ def test_characters_are_no_entities() -> None:
     # an English word opening a sentence, in apposition to a rival noun, is a name
     ("Signet, an open-source alternative to Slack, said it now hosts chats.",
      ("signet", "competesWith", "slack", "asserted")),
+    # a team one runs is no company one leads; who is hired away from a company leaves it
+    ("Orvane has hired Jane Roe away from Halvex, where she ran the company's glasses team.",
+     ("jane-roe", "departedFrom", "halvex", "asserted")),
+    # a suit brought by someone, accusing someone else
+    ("A lawsuit brought by the Federal Trade Regulator accuses Kindra of hiding fees.",
+     ("federal-trade-regulator", "sued", "kindra", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),
@@ -638,6 +644,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    ("Orvane has hired Jane Roe away from Halvex, where she ran the company's glasses team.",
+     "ceoOf:jane-roe>orvane"),
     ("BRUSSELS (Reuters) - Orvane's acquisition of payroll firm Halvex won approval.",
      "acquired:reuters"),
     ("Orvane will consolidate Pixie and Lumo into a single app, Halo.", "integratedInto:orvane"),

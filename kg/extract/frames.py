@@ -34,7 +34,8 @@ _HOLDINGS = {"plant", "factory", "store", "shop", "office", "headquarters", "sit
              "warehouse", "mine", "campus", "facility", "branch", "mall", "share", "stock",
              "bond", "debt", "loan", "building", "tower", "station", "port", "depot",
              "outlet", "lab", "center", "centre", "hub", "fleet", "workforce", "employee",
-             "worker", "executive", "board", "investor", "shareholder", "customer"}  # fmt: skip
+             "worker", "executive", "board", "investor", "shareholder", "customer", "team",
+             "staff"}  # fmt: skip
 #: a part of a company named with "of" after it, as with a possessor ("the X business of Y")
 _PARTS_OF = {"business", "unit", "division", "operations", "arm", "assets"}
 _VERBS = ("VERB", "AUX")

@@ -22,6 +22,8 @@ _RECEIVING = {
 }  # fmt: skip
 #: nouns for what the one who takes or gets them holds ("took a 5% stake in X")
 _HELD = {"stake", "holding", "interest", "position", "share", "shareholding"}
+#: verbs whose subject, a suit or a complaint, is brought against their object
+_ACCUSING = {"accuse", "charge", "target", "name", "allege", "seek"}
 #: noun dependents that put a noun in front of a name ("CEO Jane Roe", "rival Kling")
 _MODIFIER_DEPS = {"compound", "amod", "nmod"}
 
@@ -136,6 +138,23 @@ class RoleReader(Arguments):
         if name == "under":
             if tok.dep_ == "pobj" and tok.head.lower_ == "under":
                 return self._clause_subjects(tok)  # "X is under investigation by Y"
+            return []
+        if name == "agent":
+            # "a lawsuit brought by X", "a complaint filed by X": the participle's agent
+            return unique(
+                m
+                for c in tok.children
+                if c.dep_ == "acl" and c.tag_ == "VBN"
+                for a in c.children
+                if a.dep_ == "agent"
+                for p in a.children
+                if p.dep_ == "pobj"
+                for m in self.expand(p)
+            )
+        if name == "accused":
+            # "the lawsuit accuses X of ...", "the complaint names X": whom it is against
+            if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _ACCUSING:
+                return self.objects(tok.head)
             return []
         if name == "appointer":
             verb = _appointing_verb(tok)

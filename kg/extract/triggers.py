@@ -23,6 +23,7 @@ __all__ = ["ROLES", "QuantityTrigger", "Trigger", "Triggers", "load_triggers"]
 VERB_ROLES = {"subj", "obj", "dative", "clause"}
 NOUN_ROLES = {
     "self", "holder", "poss", "compound", "light", "recipient", "amod", "appointer", "under",
+    "agent", "accused",
 }  # fmt: skip
 ROLES = VERB_ROLES | NOUN_ROLES
 _PREP_ROLE = re.compile(r"prep:[a-z][a-z ]*")
