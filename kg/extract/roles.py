@@ -142,14 +142,16 @@ class RoleReader(Arguments):
         if name == "agent":
             # "a lawsuit brought by X", "a complaint filed by X": the participle's agent
             return unique(
-                m
-                for c in tok.children
-                if c.dep_ == "acl" and c.tag_ == "VBN"
-                for a in c.children
-                if a.dep_ == "agent"
-                for p in a.children
-                if p.dep_ == "pobj"
-                for m in self.expand(p)
+                [
+                    m
+                    for c in tok.children
+                    if c.dep_ == "acl" and c.tag_ == "VBN"
+                    for a in c.children
+                    if a.dep_ == "agent"
+                    for p in a.children
+                    if p.dep_ == "pobj"
+                    for m in self.expand(p)
+                ]
             )
         if name == "accused":
             # "the lawsuit accuses X of ...", "the complaint names X": whom it is against
