@@ -333,6 +333,11 @@ def test_characters_are_no_entities() -> None:
     # a suit brought by someone, accusing someone else
     ("A lawsuit brought by the Federal Trade Regulator accuses Kindra of hiding fees.",
      ("federal-trade-regulator", "sued", "kindra", "asserted")),
+    # the one picked does what the infinitive says; the board of a company picks for it
+    ("The board of Hallstatt Chemie has picked finance chief Jonas Brenner to succeed Ulrike "
+     "Sand as chief executive.", ("jonas-brenner", "succeeded", "ulrike-sand", "asserted")),
+    ("The board of Hallstatt Chemie has picked finance chief Jonas Brenner to succeed Ulrike "
+     "Sand as chief executive.", ("jonas-brenner", "ceoOf", "hallstatt-chemie", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),

@@ -36,6 +36,11 @@ _HOLDINGS = {"plant", "factory", "store", "shop", "office", "headquarters", "sit
              "outlet", "lab", "center", "centre", "hub", "fleet", "workforce", "employee",
              "worker", "executive", "board", "investor", "shareholder", "customer", "team",
              "staff"}  # fmt: skip
+#: verbs whose object does what the infinitive after it says ("tapped X to lead Y")
+OBJECT_CONTROL = {"name", "appoint", "hire", "tap", "pick", "choose", "select", "elect",
+                   "nominate", "recruit", "ask", "urge", "persuade", "force", "invite",
+                   "order", "pressure", "press", "require", "encourage", "enlist", "convince",
+                   "allow", "authorize", "authorise"}  # fmt: skip
 #: a part of a company named with "of" after it, as with a possessor ("the X business of Y")
 _PARTS_OF = {"business", "unit", "division", "operations", "arm", "assets"}
 _VERBS = ("VERB", "AUX")
@@ -326,6 +331,12 @@ class Arguments:
         if verb.dep_ == "conj" and head.pos_ in _VERBS and is_passive(head):
             # "X is based in Y and makes Z": the passive's subject does the second verb
             return [m for c in head.children if c.dep_ == "nsubjpass" for m in self.expand(c)]
+        if verb.dep_ == "xcomp" and head.lemma_.lower() in OBJECT_CONTROL:
+            # "picked Jane Roe to succeed Kai Lund": the object does what it is picked for
+            objects = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+            chosen = [m for c in objects for m in self.expand(c)]
+            if chosen:
+                return chosen
         if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.i != verb.i:
             if verb.dep_ == "ccomp" and head.lemma_ in ("say", "tell", "report", "add", "note"):
                 return []  # "X said Y bought Z": the speaker is not the buyer

@@ -486,6 +486,12 @@ def _cue_type(span: Any, name: str) -> str | None:
                 cls = LEXICON.cue_class(attr.lemma_)
                 if cls in ("Product", "AIModel", "Organization", "Person"):
                     return cls  # "Glimmer is a photo app"
+    if (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lemma_.lower() in _GOVERNED_BY
+    ):
+        return "Organization"  # "the board of Hallstatt Chemie", "shareholders of X"
     if root.dep_ == "appos":
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel", "Organization", "Person"):
@@ -544,6 +550,8 @@ def _cue_type(span: Any, name: str) -> str | None:
 
 
 TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+#: who governs or owns an organisation, named with "of" and the organisation after it
+_GOVERNED_BY = frozenset({"board", "directors", "shareholders", "stockholders", "shareholder"})
 RIVAL_NOUNS = frozenset({"alternative", "rival", "competitor", "challenger"})
 _NER_CLASSES = {"ORG": "Organization", "PRODUCT": "Product", "PERSON": "Person"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.extract.frames import _SUBJECT_DEPS, _VERBS, Arguments, Tok, unique
+from kg.extract.frames import _SUBJECT_DEPS, _VERBS, OBJECT_CONTROL, Arguments, Tok, unique
 from kg.lexicon import LEXICON
 from kg.model import Mention
 
@@ -278,7 +278,14 @@ def holders(noun: Tok) -> list[Tok]:
                 and sharer.head.pos_ in ("VERB", "AUX")
                 and not any(c.dep_ in (*_SUBJECT_DEPS, "nsubjpass") for c in sharer.children)
             ):
+                if sharer.dep_ == "xcomp" and sharer.head.lemma_.lower() in OBJECT_CONTROL:
+                    # "Acme picked X to succeed Y as CEO": the one picked
+                    chosen = [c for c in sharer.head.children if c.dep_ == "dobj"]
+                    if chosen:
+                        objs = chosen
+                        break
                 sharer = sharer.head
+        if not objs:
             deps = _SUBJECT_DEPS if sharer is clause else (*_SUBJECT_DEPS, "nsubjpass")
             objs = [c for c in sharer.children if c.dep_ in deps]
         out += objs
@@ -338,7 +345,18 @@ def _appointing_verb(title: Tok) -> Tok | None:
         verb = head.head if head.head.pos_ in _VERBS else head.head.head
         if verb.pos_ in _VERBS and verb.lemma_.lower() in APPOINTING:
             return verb
+        if (
+            verb.pos_ in _VERBS
+            and verb.lemma_.lower() in _TAKING_OVER
+            and verb.dep_ == "xcomp"
+            and verb.head.lemma_.lower() in APPOINTING
+        ):
+            return verb.head  # "Acme picked Jane Roe to succeed Kai Lund as CEO": Acme's
     return None
+
+
+#: verbs by which one takes another's post, "as" the title
+_TAKING_OVER = {"succeed", "replace", "take over", "follow", "lead", "run", "become", "serve"}
 
 
 def _governing_verb(noun: Tok) -> Tok | None:
