@@ -338,6 +338,8 @@ def test_characters_are_no_entities() -> None:
      "Sand as chief executive.", ("jonas-brenner", "succeeded", "ulrike-sand", "asserted")),
     ("The board of Hallstatt Chemie has picked finance chief Jonas Brenner to succeed Ulrike "
      "Sand as chief executive.", ("jonas-brenner", "ceoOf", "hallstatt-chemie", "asserted")),
+    ("He will be replaced by Amanda Price, previously a vice president of finance at Halvex.",
+     ("amanda-price", "departedFrom", "halvex", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),
@@ -649,6 +651,8 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    # a former post is one the person has left, not one they hold
+    ("Rajan, a former Halvex executive, took over in 2017.", "worksFor:rajan>halvex"),
     ("Orvane has hired Jane Roe away from Halvex, where she ran the company's glasses team.",
      "ceoOf:jane-roe>orvane"),
     ("BRUSSELS (Reuters) - Orvane's acquisition of payroll firm Halvex won approval.",

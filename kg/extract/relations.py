@@ -43,6 +43,8 @@ _MAYBE = {
     "Place": ("Place", "Organization", "Product"),
 }
 _PRODUCTS = ("Product", "AIModel")
+#: adverbs before a title that put it in the past ("previously a vice president at X")
+_FORMERLY = frozenset({"previously", "formerly", "once"})
 #: Properties whose object, named as a product ("app Reelhouse"), stands for its company;
 #: resolution decides its class from all it does.
 _FORMER = frozenset(
@@ -462,13 +464,18 @@ class SentenceReader(RoleReader):
         # "a former Halvex executive", "retiring CEO Alan Reyes" (on the name)
         marked = [*tok.children, *(tok.head.children if tok.dep_ == "compound" else ())]
         former = trig.pos == "noun" and any(
-            c.dep_ == "amod" and c.lower_ in _FORMER and c.i < tok.i for c in marked
+            (c.dep_ == "amod" and c.lower_ in _FORMER)
+            or (c.dep_ == "advmod" and c.lower_ in _FORMERLY)
+            for c in marked
+            if c.i < tok.i
         )
         if former and prop in _POSTS and prop != "founderOf":
             # "a former Halvex executive": worked there, and left
             for s, o in pairs:
                 if s.name != o.name and self.fits("departedFrom", s, o):
                     self.emit(s, "departedFrom", o, tok, rule + "+former", confidence)
+            if prop == "worksFor":
+                return  # and works there no more
         if prop == "headquarteredIn" and trig.pos == "noun" and _regional(tok):
             prop, rule = "locatedIn", rule + "+regional"  # "its European headquarters in X"
         if prop in ("leaderOf", "ceoOf") and trig.pos == "noun" and self._of_something(tok):
