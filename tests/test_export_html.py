@@ -558,3 +558,22 @@ def test_in_chromium_offline_safe_and_explorable(
     shot = tab.screenshot(tmp_path / "graph.png")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert tab.console == [] and tab.dialogs == [] and tab.requests == [hostile_page.as_uri()]
+
+
+def test_the_page_reads_the_stores_own_index(sora_build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import kg.export.html as page_module
+    from kg.export.html import _Triples
+    from kg.store import load_dataset
+
+    _report, store, _exports = sora_build
+    ds = Dataset()  # in memory, as a build's is
+    ds.addN((s, p, o, g) for s, p, o, g in load_dataset(store).quads() if g is not None)
+    own, built = _Triples(ds), _Triples(ds, own=False)
+    assert own.spo is ds.store._Memory__spo  # type: ignore[attr-defined], "the in-memory store's index is used"
+    assert built.spo is not own.spo
+    assert sorted(own) == sorted(built) and len(list(own)) > 100
+    for cls in (KG.Fact, KG.Organization, KG.Document):
+        assert sorted(own.subjects(RDF.type, cls)) == sorted(built.subjects(RDF.type, cls))
+    page = render_html(ds)
+    monkeypatch.setattr(page_module, "_Triples", lambda d: _Triples(d, own=False))
+    assert render_html(ds) == page

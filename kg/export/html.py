@@ -37,7 +37,7 @@ import jinja2
 import networkx as nx
 from markupsafe import Markup
 from pyvis.network import Network
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg import __version__
@@ -46,7 +46,7 @@ from kg.export.files import replace_files
 from kg.export.networks import layout, local_name, ontology, pagerank
 from kg.export.overview import OVERVIEW_LIMIT, Community, community_layout
 from kg.model import OPEN_RELATION
-from kg.rdf import REFERENCE_GRAPH, union_graph
+from kg.rdf import REFERENCE_GRAPH
 from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD
 
 __all__ = ["load_assets", "render_html", "write_html"]
@@ -127,12 +127,56 @@ def _template() -> jinja2.Template:
     return env.from_string(source)
 
 
-def _one(g: Graph, s: Node, p: URIRef) -> Node | None:
+class _Triples:
+    """Every triple of every graph of a dataset, each once, indexed by subject and
+    property in plain dictionaries: the page reads each entity's and each fact's few
+    values, and a lookup here costs what a dictionary's does.
+
+    rdflib's in-memory store (what builds and ``kg export`` read into) already keeps
+    such indexes over all its graphs; they are used as they are when present, and
+    built from the store's triples otherwise (``tests/test_export_html.py`` checks
+    that both give the same page)."""
+
+    def __init__(self, ds: Dataset, *, own: bool = True) -> None:
+        spo = getattr(ds.store, "_Memory__spo", None) if own else None
+        pos = getattr(ds.store, "_Memory__pos", None) if own else None
+        if isinstance(spo, dict) and isinstance(pos, dict):
+            self.spo: dict[Node, dict[Node, Iterable[Node]]] = spo
+            self.typed: dict[Node, Iterable[Node]] = pos.get(RDF.type, {})
+            return
+        built: dict[Node, Any] = defaultdict(lambda: defaultdict(list))
+        typed: dict[Node, list[Node]] = defaultdict(list)
+        for (s, p, o), _contexts in ds.store.triples((None, None, None), context=None):
+            built[s][p].append(o)
+            if p == RDF.type:
+                typed[o].append(s)
+        self.spo, self.typed = dict(built), dict(typed)
+
+    def objects(self, s: Node, p: Node) -> Iterable[Node]:
+        found = self.spo.get(s)
+        return found.get(p, ()) if found is not None else ()
+
+    def subjects(self, p: Node, o: Node) -> Iterable[Node]:
+        assert p == RDF.type, "only types are indexed by object"
+        return self.typed.get(o, ())
+
+    def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
+        s, p, o = triple
+        return o in self.objects(s, p)
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
+        for s, by_p in self.spo.items():
+            for p, objects in by_p.items():
+                for o in objects:
+                    yield s, p, o
+
+
+def _one(g: _Triples, s: Node, p: URIRef) -> Node | None:
     """The smallest object of (s, p): the same choice whatever order the store returns."""
     return min(g.objects(s, p), key=str, default=None)
 
 
-def _first(g: Graph, s: Node, p: URIRef) -> str | None:
+def _first(g: _Triples, s: Node, p: URIRef) -> str | None:
     return min((str(o) for o in g.objects(s, p)), default=None)
 
 
@@ -157,7 +201,7 @@ class _Reader:
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self.onto = ontology(tuple(_STYLE))
-        self.g = union_graph(ds, store="SimpleMemory")
+        self.g = _Triples(ds)
         self.mentions: dict[Node, int] = defaultdict(int)
         for s, _, o, _ in ds.quads((None, KG.mentionCount, None, None)):
             if isinstance(o, Literal):
@@ -226,8 +270,21 @@ class _Reader:
 
 
 def _sort_evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Document by document, in the order of the text."""
-    return sorted(items, key=lambda e: (e["document"], e["start"], json.dumps(e, sort_keys=True)))
+    """Document by document, in the order of the text (ties by all they say)."""
+    ordered = sorted(items, key=lambda e: (e["document"], e["start"]))
+    out: list[dict[str, Any]] = []
+    i = 0
+    while i < len(ordered):  # only sentences at the same place need the full comparison
+        j = i + 1
+        at = (ordered[i]["document"], ordered[i]["start"])
+        while j < len(ordered) and (ordered[j]["document"], ordered[j]["start"]) == at:
+            j += 1
+        group = ordered[i:j]
+        out += (
+            group if len(group) == 1 else sorted(group, key=lambda e: json.dumps(e, sort_keys=True))
+        )
+        i = j
+    return out
 
 
 def _collect(r: _Reader) -> tuple[dict[tuple[URIRef, URIRef, URIRef], _Edge], dict[Any, Any]]:
