@@ -38,6 +38,7 @@ import networkx as nx
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import Dataset, Literal, URIRef
+from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from kg import __version__
@@ -159,6 +160,12 @@ class _Triples:
     def subjects(self, p: Node, o: Node) -> Iterable[Node]:
         assert p == RDF.type, "only types are indexed by object"
         return self.typed.get(o, ())
+
+    def properties(self, s: Node) -> Iterator[tuple[Node, Node]]:
+        """Each (property, object) of the subject."""
+        for p, objects in self.spo.get(s, {}).items():
+            for o in objects:
+                yield p, o
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         s, p, o = triple
@@ -295,14 +302,19 @@ def _collect(r: _Reader) -> tuple[dict[tuple[URIRef, URIRef, URIRef], _Edge], di
     def edge_key(s: URIRef, p: URIRef, o: URIRef) -> tuple[URIRef, URIRef, URIRef]:
         return (min(s, o), p, max(s, o)) if p in r.onto.symmetric else (s, p, o)
 
-    for s, p, o in r.g:
-        if s not in r.cls or p in _NOT_RELATIONS or not isinstance(p, URIRef):
+    in_memory = isinstance(r.ds.store, Memory)
+    for s, p, o in ((e, p, o) for e in r.cls for p, o in r.g.properties(e)):
+        if p in _NOT_RELATIONS or not isinstance(p, URIRef):
             continue
-        assert isinstance(s, URIRef)  # r.cls holds IRIs only
         if isinstance(o, URIRef) and o in r.cls:
             key = edge_key(s, p, o)
             edges.setdefault(key, _Edge(*key))
-            for *_, gid in r.ds.quads((s, p, o, None)):
+            graphs = (
+                r.ds.store.contexts((s, p, o))  # the in-memory store's own index
+                if in_memory
+                else (gid for *_, gid in r.ds.quads((s, p, o, None)))
+            )
+            for gid in graphs:
                 graph = getattr(gid, "identifier", gid)
                 if graph is not None:
                     edges[key].graphs.add(r.document(graph))
