@@ -340,6 +340,12 @@ def test_characters_are_no_entities() -> None:
      "Sand as chief executive.", ("jonas-brenner", "ceoOf", "hallstatt-chemie", "asserted")),
     ("He will be replaced by Amanda Price, previously a vice president of finance at Halvex.",
      ("amanda-price", "departedFrom", "halvex", "asserted")),
+    # a team or the engineers at a company act for it; where a company operates from
+    ("The Quill model was trained by engineers from Halvex Labs.",
+     ("quill", "developer", "halvex-labs", "asserted")),
+    ("The Pathway app was written by a small team at Halvex Labs.",
+     ("pathway", "developer", "halvex-labs", "asserted")),
+    ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
     # a preposition repeated after a comma and "and"
     ("Quetzal competes with Pago, the payments arm of Orvane, and with Nubank.",
      ("quetzal", "competesWith", "nubank", "asserted")),

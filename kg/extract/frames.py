@@ -41,6 +41,9 @@ OBJECT_CONTROL = {"name", "appoint", "hire", "tap", "pick", "choose", "select", 
                    "nominate", "recruit", "ask", "urge", "persuade", "force", "invite",
                    "order", "pressure", "press", "require", "encourage", "enlist", "convince",
                    "allow", "authorize", "authorise"}  # fmt: skip
+#: a company's people, who act for it ("written by a team at X")
+_TEAMS = {"team", "group"}
+_STAFF = {"engineer", "researcher", "developer", "scientist", "programmer"}  # in the plural
 #: a part of a company named with "of" after it, as with a possessor ("the X business of Y")
 _PARTS_OF = {"business", "unit", "division", "operations", "arm", "assets"}
 _VERBS = ("VERB", "AUX")
@@ -117,6 +120,14 @@ class Arguments:
             said = [c for c in tok.head.children if c.dep_ == "nsubj"]
             if said and (own is None or own.source == "coref"):
                 return self.expand(said[0], depth + 1, possessor)
+        staff = tok.lemma_.lower() in _TEAMS or (tok.lemma_.lower() in _STAFF and tok.tag_ == "NNS")
+        listed = any(c.dep_ == "prep" and c.lower_ in _LIST_PREPS for c in tok.children)
+        if tok.pos_ == "NOUN" and staff and not listed and self.mention(tok) is None:
+            for c in tok.children:  # "a small team at Tallis Systems": the company's people
+                if c.dep_ == "prep" and c.lower_ in ("at", "from"):
+                    inner = [m for m in self.pobjs(c, depth + 1) if m.label == "Organization"]
+                    if inner:
+                        return inner
         if tok.pos_ == "NOUN" and tok.lower_ in LEXICON.partitives:
             for c in tok.children:  # "the web version of X" is X
                 if c.dep_ == "prep" and c.lower_ == "of":
