@@ -438,6 +438,16 @@ def odd_names(sdoc: Any) -> list[tuple[int, int, str, str, str | None]]:
     return out
 
 
+def _workplace(root: Any) -> bool:
+    """Whether the name is where a person's post is: "an analyst at Edward Jones"."""
+    return bool(
+        root.dep_ == "pobj"
+        and root.head.lower_ == "at"
+        and root.head.head.pos_ == "NOUN"
+        and LEXICON.cue_class(root.head.head.lemma_) == "Person"
+    )
+
+
 def cue_type(span: Any, name: str) -> str | None:
     """The class that the words around a name give it, if any; a person's full name
     stays a person's whatever noun types it ("film producer Dana Whitlow",
@@ -451,6 +461,7 @@ def cue_type(span: Any, name: str) -> str | None:
         and all(w[:1].isupper() and w.isalpha() for w in words)
         and words[-1] not in LEXICON.org_suffixes
         and load_kb().lookup(name) is None
+        and not _workplace(span.root)
     ):
         return "Person"
     return cls
@@ -492,6 +503,8 @@ def _cue_type(span: Any, name: str) -> str | None:
         and root.head.head.lemma_.lower() in _GOVERNED_BY
     ):
         return "Organization"  # "the board of Hallstatt Chemie", "shareholders of X"
+    if _workplace(root):
+        return "Organization"  # "an energy analyst at Edward Jones": where one works
     if root.dep_ == "appos":
         cls = LEXICON.cue_class(root.head.lemma_)
         if cls in ("Product", "AIModel", "Organization", "Person"):
