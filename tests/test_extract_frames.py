@@ -346,6 +346,9 @@ def test_characters_are_no_entities() -> None:
     ("The Pathway app was written by a small team at Halvex Labs.",
      ("pathway", "developer", "halvex-labs", "asserted")),
     ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
+    # an unknown city before its state and "-based"
+    ("Halvex, the Round Rock, Texas-based PC maker, inherited it.",
+     ("halvex", "locatedIn", "round-rock", "asserted")),
     # where a person's post is, whatever the name looks like
     ("\"Demand will stay strong,\" said Jane Roe, an energy analyst at Edward Jones.",
      ("jane-roe", "worksFor", "edward-jones", "asserted")),

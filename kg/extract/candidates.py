@@ -70,6 +70,14 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
         if opening and tok.ent_type_ not in NER_CLASSES and tok.ent_type_ not in FIGURES:
             out.append((tok.i, tok.i + 1, "Organization", "propn", None))
             continue
+        if tok.pos_ == "PROPN" and _city_before_state_based(sdoc, tok.i):
+            start = tok.i  # "the Round Rock, Texas-based PC maker": a city
+            while (
+                start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].dep_ == "compound"
+            ):
+                start -= 1
+            out.append((start, tok.i + 1, "Place", "place", None))
+            continue
         # "a former Halvex executive", "Orvane shareholders": a name before a person noun
         employer = (
             tok.dep_ == "compound"
@@ -150,6 +158,19 @@ def proper_nouns(sdoc: Any, text: str) -> list[tuple[int, int, str, str, str | N
             start -= 1  # "One Medical": a capitalised number word mid-sentence names with it
         out.append((start, tok.i + 1, "Organization", "propn", None))
     return out
+
+
+def _city_before_state_based(sdoc: Any, i: int) -> bool:
+    """Whether the word at i ends a city's name before its state or country and
+    "-based" ("Round Rock, Texas-based"), which only a place's name stands in."""
+    after = sdoc[i + 1 : i + 5]
+    return (
+        len(after) == 4
+        and after[0].text == ","
+        and after[1].pos_ == "PROPN"
+        and after[2].text in ("-", "–")
+        and after[3].lower_ in ("based", "headquartered")
+    )
 
 
 _NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"}
