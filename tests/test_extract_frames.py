@@ -346,6 +346,9 @@ def test_characters_are_no_entities() -> None:
     ("The Pathway app was written by a small team at Halvex Labs.",
      ("pathway", "developer", "halvex-labs", "asserted")),
     ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
+    # the rival of the company a person left for it
+    ("Jane Roe, chief scientist at Quanta Labs, has left the company and joined rival Helix "
+     "Systems.", ("helix-systems", "competesWith", "quanta-labs", "asserted")),
     # an unknown city before its state and "-based"
     ("Halvex, the Round Rock, Texas-based PC maker, inherited it.",
      ("halvex", "locatedIn", "round-rock", "asserted")),
@@ -663,6 +666,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    # a part of a company's people is not their number
+    ("Fibrelink could bid for Cablenet, a cable operator, one of the people added.",
+     "employeeCount"),
     # a former post is one the person has left, not one they hold
     ("Rajan, a former Halvex executive, took over in 2017.", "worksFor:rajan>halvex"),
     ("Orvane has hired Jane Roe away from Halvex, where she ran the company's glasses team.",

@@ -115,6 +115,8 @@ def _register_after() -> None:
                 tok.head = prep  # "competes with A, and with B": B's "with" is A's
             elif (obj := _object_repeated(tok)) is not None:
                 tok.head = obj  # "buying A for $1 billion and B for $2 billion": A's
+            if tok.lower_ == "rival" and tok.tag_ == "JJ" and tok.head.pos_ == "PROPN":
+                tok.pos_, tok.tag_, tok.dep_ = "NOUN", "NN", "compound"  # "joined rival Helix"
             if _acronym_as_word(tok):
                 tok.pos_, tok.tag_ = "PROPN", "NNP"  # "CNIL fines Pixora", "Argentina's CNDC"
             if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:

@@ -569,6 +569,10 @@ def _subject_of(verb: Tok) -> list[Tok]:
     return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
+#: figures of a whole, which a part "of" it is not
+_WHOLE_COUNTS = frozenset({"employeeCount", "userCount"})
+
+
 def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, QuantityTrigger] | None:
     """The nearest trigger on the figure's path that takes a figure of its kind."""
     for _hops, tok in _candidates(root):
@@ -577,6 +581,13 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
         trig = _quantity_trigger(r, tok, q.kind)
         if trig is None:
             continue
+        if (
+            trig.property in _WHOLE_COUNTS
+            and tok.head.lower_ == "of"
+            and tok.head.head.i == root.i
+            and root.like_num
+        ):
+            continue  # "one of the people", "200 of its engineers": a part, not the whole
         if trig.pos == "verb" and trig.objects and _counts_other(tok, root, trig):
             continue  # "cut prices by 15%": no job cuts
         # "pay a $5 million fine", "pay a $600 million termination fee": the noun says it

@@ -43,6 +43,8 @@ _MAYBE = {
     "Place": ("Place", "Organization", "Product"),
 }
 _PRODUCTS = ("Product", "AIModel")
+#: verbs of leaving an employer, for the rival one joins after
+_LEAVING = frozenset({"leave", "quit", "exit"})
 #: adverbs before a title that put it in the past ("previously a vice president at X")
 _FORMERLY = frozenset({"previously", "formerly", "once"})
 #: Properties whose object, named as a product ("app Reelhouse"), stands for its company;
@@ -450,7 +452,12 @@ class SentenceReader(RoleReader):
                 # unless the sentence names none and the document has tied the
                 # person to one ("Aguilar, who served as chief technology officer")
                 pairs, confidence = [(s, self._own_organization(s, main)) for s in subs], 0.5
-        if not pairs and prop == "competesWith" and tok.lemma_.lower() in constructions.RIVAL_NOUNS:
+        if (
+            prop == "competesWith"
+            and tok.lemma_.lower() in constructions.RIVAL_NOUNS
+            and not any(self.fits(prop, s, o) for s, o in pairs)
+        ):
+            # no pair that can be rivals ("Jane Roe joined rival Helix": not Roe's rival)
             pairs, confidence = self._rivals_of(tok, subs), 0.4
         if (
             prop == "ceoOf"
@@ -558,6 +565,17 @@ class SentenceReader(RoleReader):
                 continue
             if verb.lemma_.lower() in SAYING:
                 continue
+            left = verb.head if verb.dep_ in ("conj", "advcl", "xcomp") else None
+            if left is not None and left.lemma_.lower() in _LEAVING:
+                # "has left the company and joined rival Y", "quit X to join rival Y":
+                # the rival of the company left
+                for c in left.children:
+                    m = self.mention(c) if c.dep_ == "dobj" else None
+                    if m is not None and m.label == "Organization":
+                        anchor = m
+                        break
+                if anchor is not None:
+                    break
             for c in verb.children:
                 # a subject before the rivals, not a pronoun ("It raises the pressure on
                 # rival X": "it" is as often the deal as the company)
