@@ -346,6 +346,8 @@ def test_characters_are_no_entities() -> None:
     ("The Pathway app was written by a small team at Halvex Labs.",
      ("pathway", "developer", "halvex-labs", "asserted")),
     ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
+    # a bid for a company is a planned purchase
+    ("Orvane bid $2 billion for Halvex.", ("orvane", "acquired", "halvex", "planned")),
     # the rival of the company a person left for it
     ("Jane Roe, chief scientist at Quanta Labs, has left the company and joined rival Helix "
      "Systems.", ("helix-systems", "competesWith", "quanta-labs", "asserted")),
