@@ -346,6 +346,9 @@ def test_characters_are_no_entities() -> None:
     ("The Pathway app was written by a small team at Halvex Labs.",
      ("pathway", "developer", "halvex-labs", "asserted")),
     ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
+    # a public body's regulators or officials act for it
+    ("Regulators in the European Union fined Orvane 200 million euros for abusing its "
+     "dominance.", ("european-union", "fined", "orvane", "asserted")),
     # a bid for a company is a planned purchase
     ("Orvane bid $2 billion for Halvex.", ("orvane", "acquired", "halvex", "planned")),
     # the rival of the company a person left for it
@@ -668,6 +671,9 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    # what is paid to settle a shareholders' lawsuit is no deal's value
+    ("Halvex has agreed to pay $45 million to settle a lawsuit brought by shareholders.",
+     "dealValue"),
     # a part of a company's people is not their number
     ("Fibrelink could bid for Cablenet, a cable operator, one of the people added.",
      "employeeCount"),

@@ -43,6 +43,8 @@ OBJECT_CONTROL = {"name", "appoint", "hire", "tap", "pick", "choose", "select", 
                    "allow", "authorize", "authorise"}  # fmt: skip
 #: a company's people, who act for it ("written by a team at X")
 _TEAMS = {"team", "group"}
+#: a public body's people, who act for it ("regulators in the European Union")
+_OFFICIALS = {"regulator", "official", "authority", "prosecutor", "watchdog", "investigator"}
 _STAFF = {"engineer", "researcher", "developer", "scientist", "programmer"}  # in the plural
 #: a part of a company named with "of" after it, as with a possessor ("the X business of Y")
 _PARTS_OF = {"business", "unit", "division", "operations", "arm", "assets"}
@@ -121,6 +123,12 @@ class Arguments:
             if said and (own is None or own.source == "coref"):
                 return self.expand(said[0], depth + 1, possessor)
         staff = tok.lemma_.lower() in _TEAMS or (tok.lemma_.lower() in _STAFF and tok.tag_ == "NNS")
+        if tok.pos_ == "NOUN" and tok.tag_ == "NNS" and tok.lemma_.lower() in _OFFICIALS:
+            for c in tok.children:  # "regulators in the European Union": the Union's
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "from"):
+                    inner = [m for m in self.pobjs(c, depth + 1) if m.label == "Organization"]
+                    if inner:
+                        return inner
         listed = any(c.dep_ == "prep" and c.lower_ in _LIST_PREPS for c in tok.children)
         if tok.pos_ == "NOUN" and staff and not listed and self.mention(tok) is None:
             for c in tok.children:  # "a small team at Tallis Systems": the company's people

@@ -599,6 +599,8 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
                 above = _quantity_trigger(r, verb, q.kind)
                 if above is not None and above.property != trig.property:
                     return verb, above  # "cut 1,000 employees": job cuts
+        if trig.pos == "verb" and trig.property == "dealValue" and _settles(tok, _SUITS):
+            return None  # a settlement: no deal's value
         if trig.pos == "verb" and trig.property == "dealValue" and _settles_charges(tok):
             fines = [t for t in r.triggers.quantity_nouns.get("penalty", ()) if q.kind in t.kinds]
             if fines:
@@ -620,11 +622,20 @@ _CHARGES = {"charge", "allegation", "accusation", "investigation", "probe", "inq
 
 def _settles_charges(verb: Tok) -> bool:
     """'pay $3 billion to settle charges', '... to resolve investigations by X'."""
+    return _settles(verb, _CHARGES)
+
+
+def _settles(verb: Tok, what: set[str]) -> bool:
     for c in verb.children:
         if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in ("settle", "resolve"):
-            if any(o.dep_ == "dobj" and o.lemma_.lower() in _CHARGES for o in c.children):
+            if any(o.dep_ == "dobj" and o.lemma_.lower() in what for o in c.children):
                 return True
     return False
+
+
+#: what private parties bring, which a payment made to settle it is neither a fine nor
+#: a price ("pay $45 million to settle a lawsuit brought by shareholders")
+_SUITS = {"lawsuit", "suit", "litigation", "dispute", "complaint"}
 
 
 def _counts_other(verb: Tok, root: Tok, trig: QuantityTrigger) -> bool:
