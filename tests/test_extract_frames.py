@@ -346,6 +346,10 @@ def test_characters_are_no_entities() -> None:
     ("The Pathway app was written by a small team at Halvex Labs.",
      ("pathway", "developer", "halvex-labs", "asserted")),
     ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
+    # who takes part in a round invests
+    ("Imara Health raised $12 million in a seed round led by Savanna Ventures, with "
+     "participation from Oduya Capital.", ("oduya-capital", "investedIn", "imara-health",
+                                           "asserted")),
     # a public body's regulators or officials act for it
     ("Regulators in the European Union fined Orvane 200 million euros for abusing its "
      "dominance.", ("european-union", "fined", "orvane", "asserted")),

@@ -327,6 +327,18 @@ def investors(r: SentenceReader, tok: Tok) -> None:
                 for m in r.role(tok.head, "clause")
                 if m.label == "Organization" or (m.label in _PRODUCTS and m.kb_id is None)
             ]
+    elif (
+        tok.pos_ == "NOUN"
+        and lemma == "participation"
+        and any(t.lemma_.lower() in _ROUND_WORDS for t in tok.sent)
+    ):
+        # "raised $12 million in a round led by A, with participation from B and C"
+        investors = [
+            m for c in tok.children if c.dep_ == "prep" and c.lower_ == "from" for m in r.pobjs(c)
+        ]
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+        if verb.pos_ == "VERB" and verb.lemma_.lower() == "raise":
+            target = [m for m in r.subjects(verb) if m.label == "Organization"]
     elif tok.pos_ == "NOUN" and lemma in ("investor", "backer", "shareholder"):
         investors = [
             m
