@@ -346,6 +346,11 @@ def test_characters_are_no_entities() -> None:
     ("The Pathway app was written by a small team at Halvex Labs.",
      ("pathway", "developer", "halvex-labs", "asserted")),
     ("Halvex Labs operates out of Austin.", ("halvex-labs", "locatedIn", "austin", "asserted")),
+    # a rival to a known app is an app; a maker that kills it off discontinues it
+    ("Orvane has killed off Pixie, its short-lived rival to TikTok.",
+     ("orvane", "discontinued", "pixie", "asserted")),
+    ("Orvane will retire Pixie in March and move users to Lumo.",
+     ("orvane", "discontinued", "pixie", "planned")),
     # who takes part in a round invests
     ("Imara Health raised $12 million in a seed round led by Savanna Ventures, with "
      "participation from Oduya Capital.", ("oduya-capital", "investedIn", "imara-health",
@@ -675,6 +680,11 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    # whose rival to another a product is, is its maker, no rival of it
+    ("Orvane has killed off Pixie, its short-lived rival to TikTok.",
+     "competesWith:pixie>orvane"),
+    # who moves users to a product replaces nothing
+    ("Orvane will retire Pixie in March and move users to Lumo.", "replacedBy:orvane"),
     # what is paid to settle a shareholders' lawsuit is no deal's value
     ("Halvex has agreed to pay $45 million to settle a lawsuit brought by shareholders.",
      "dealValue"),

@@ -484,13 +484,13 @@ def _cue_type(span: Any, name: str) -> str | None:
     for child in (c for member in group for c in member.children):
         if child.dep_ == "appos" and not any(g.lower_ == "whose" for g in child.children):
             # "a legacy email client": two words first (not "Acme, whose chief executive")
-            cls = _two_word_cue(child) or LEXICON.cue_class(child.lemma_)
-            if cls in ("Product", "AIModel", "Organization", "Person"):
-                return cls
             if child.lemma_.lower() in RIVAL_NOUNS:
                 cls = _rivals_class(child)
                 if cls is not None:
                     return cls  # "Signet, an open-source alternative to Slack"
+            cls = _two_word_cue(child) or LEXICON.cue_class(child.lemma_)
+            if cls in ("Product", "AIModel", "Organization", "Person"):
+                return cls
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         for attr in root.head.children:
             if attr.dep_ == "attr":
@@ -576,6 +576,9 @@ def _rivals_class(noun: Any) -> str | None:
         if prep.dep_ == "prep" and prep.lower_ in ("to", "of", "for"):
             for obj in prep.children:
                 if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                    known = load_kb().lookup(obj.text)  # "a rival to TikTok": an app
+                    if known is not None:
+                        return str(known.cls)
                     return _NER_CLASSES.get(obj.ent_type_, "Organization")
     return None
 

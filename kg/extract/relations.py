@@ -360,6 +360,11 @@ class SentenceReader(RoleReader):
                         self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
+        if prop == "competesWith" and trig.pos == "noun":
+            named = [m for r in ("prep:to", "prep:of", "prep:for") for m in self.role(tok, r)]
+            if named:  # "its rival to TikTok", "Google's answer to ChatGPT": whose it is
+                owners = {m.start for m in self.role(tok, "poss")} - {m.start for m in named}
+                objs = [m for m in objs if m.start not in owners]
         if trig.pos == "verb" and len(trig.phrase) > 1:
             # "end production of X and Y", "pull the plug on X", "join X's board": the
             # preposition or the possessor hangs on the phrase's noun, not on the verb
