@@ -598,9 +598,17 @@ def _maker(
 ) -> str | None:
     """The one maker (besides ``other_than``) the document gives ``product``, else the
     reference KB's; None if there is none or more than one."""
-    stated = {
-        str(f.object) for f in doc_facts if f.predicate == "developer" and f.subject == product
-    }
+    facts = list(doc_facts)
+    stated = {str(f.object) for f in facts if f.predicate == "developer" and f.subject == product}
+    if not stated:  # "Pixie, which Orvane launched in 2018": who launched it makes it
+        stated = {
+            f.subject
+            for f in facts
+            if f.predicate == "launched"
+            and str(f.object) == product
+            and f.modality == "asserted"
+            and entities[f.subject].cls == "Organization"
+        }
     if not stated and entities[product].maker in entities:
         stated = {str(entities[product].maker)}
     stated.discard(other_than)

@@ -351,6 +351,9 @@ def test_characters_are_no_entities() -> None:
      ("orvane", "discontinued", "pixie", "asserted")),
     ("Orvane will retire Pixie in March and move users to Lumo.",
      ("orvane", "discontinued", "pixie", "planned")),
+    # a product that stops working is shut by whoever launched it
+    ("Pixie, which Orvane launched in 2018, will stop working next month.",
+     ("orvane", "discontinued", "pixie", "planned")),
     # who takes part in a round invests
     ("Imara Health raised $12 million in a seed round led by Savanna Ventures, with "
      "participation from Oduya Capital.", ("oduya-capital", "investedIn", "imara-health",

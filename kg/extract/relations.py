@@ -439,7 +439,10 @@ class SentenceReader(RoleReader):
         if trig.ergative and tok.pos_ in ("VERB", "AUX") and not objs:
             # "Skype will shut down in May": its maker shuts it down.
             for s in subs:
-                if s.label in _PRODUCTS:
+                # a name only the tagger typed may yet be a product (resolution decides:
+                # the fact stands only for a product with a maker)
+                weak = s.label == "Organization" and s.source in ("ner", "propn")
+                if s.label in _PRODUCTS or weak:
                     self.emit(s, prop, s, tok, rule + BY_MAKER, 0.5, at_least=trig.modality)
             return
         pairs = [(s, o) for s in subs for o in objs]
