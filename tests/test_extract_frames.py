@@ -351,6 +351,9 @@ def test_characters_are_no_entities() -> None:
      ("orvane", "discontinued", "pixie", "asserted")),
     ("Orvane will retire Pixie in March and move users to Lumo.",
      ("orvane", "discontinued", "pixie", "planned")),
+    # the chair of a company's board leads the company
+    ("Jane Roe has been named chair of Orvane's board.",
+     ("jane-roe", "leaderOf", "orvane", "asserted")),
     # a product that stops working is shut by whoever launched it
     ("Pixie, which Orvane launched in 2018, will stop working next month.",
      ("orvane", "discontinued", "pixie", "planned")),
@@ -683,6 +686,11 @@ def test_a_construction_gives_its_fact(read_facts, text: str, fact: tuple[str, .
 
 
 @pytest.mark.parametrize(("text", "wrong"), [
+    # one joins a company from another: the other is the one left
+    ("Jane Roe joined Orvane in 2015 from Halvex.", "departedFrom:jane-roe>orvane"),
+    # founders described by a count are no headcount
+    ("The startup was founded by Jane Roe and Kai Lund, two former Halvex engineers.",
+     "employeeCount"),
     # whose rival to another a product is, is its maker, no rival of it
     ("Orvane has killed off Pixie, its short-lived rival to TikTok.",
      "competesWith:pixie>orvane"),

@@ -72,7 +72,7 @@ def is_passive(verb: Tok) -> bool:
 
 
 #: a company's governing bodies, which act in its name
-_GOVERNING = {"board", "directors", "management", "leadership", "supervisory board"}
+GOVERNING = {"board", "directors", "management", "leadership", "supervisory board"}
 
 
 @dataclass
@@ -402,7 +402,7 @@ class Arguments:
     def _governed(self, noun: Tok) -> list[Mention]:
         """'Orvane's board fired its chief', 'the board of Acme named ...': a company's
         governing body acts for the company."""
-        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _GOVERNING:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in GOVERNING:
             return []
         owners = [c for c in noun.children if c.dep_ == "poss"]
         owners += [

@@ -19,7 +19,7 @@ from typing import Any
 
 from kg.extract import constructions, places
 from kg.extract.deals import called_off, read_deal
-from kg.extract.frames import Tok, figure_objects, is_passive, unique
+from kg.extract.frames import GOVERNING, Tok, figure_objects, is_passive, unique
 from kg.extract.names import SUBJECTS, is_public_body
 from kg.extract.qualifiers import SAYING, modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
@@ -628,6 +628,8 @@ class SentenceReader(RoleReader):
         for c in title.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 objs = [p for p in c.children if p.dep_ == "pobj"]
+                if objs and objs[0].lemma_.lower() in GOVERNING:
+                    return False  # "chair of Orvane's board": of the company
                 if objs and not self.pobjs(c) and objs[0].pos_ in ("NOUN", "PROPN"):
                     return True
         return False
