@@ -122,20 +122,9 @@ class Arguments:
             said = [c for c in tok.head.children if c.dep_ == "nsubj"]
             if said and (own is None or own.source == "coref"):
                 return self.expand(said[0], depth + 1, possessor)
-        staff = tok.lemma_.lower() in _TEAMS or (tok.lemma_.lower() in _STAFF and tok.tag_ == "NNS")
-        if tok.pos_ == "NOUN" and tok.tag_ == "NNS" and tok.lemma_.lower() in _OFFICIALS:
-            for c in tok.children:  # "regulators in the European Union": the Union's
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "from"):
-                    inner = [m for m in self.pobjs(c, depth + 1) if m.label == "Organization"]
-                    if inner:
-                        return inner
-        listed = any(c.dep_ == "prep" and c.lower_ in _LIST_PREPS for c in tok.children)
-        if tok.pos_ == "NOUN" and staff and not listed and self.mention(tok) is None:
-            for c in tok.children:  # "a small team at Tallis Systems": the company's people
-                if c.dep_ == "prep" and c.lower_ in ("at", "from"):
-                    inner = [m for m in self.pobjs(c, depth + 1) if m.label == "Organization"]
-                    if inner:
-                        return inner
+        employer = self._employer_of_people(tok, depth)
+        if employer:
+            return employer
         if tok.pos_ == "NOUN" and tok.lower_ in LEXICON.partitives:
             for c in tok.children:  # "the web version of X" is X
                 if c.dep_ == "prep" and c.lower_ == "of":
@@ -264,6 +253,27 @@ class Arguments:
                     m for p in c.children if p.dep_ == "pobj" for m in self.expand(p, depth)
                 )
         return unique(found)
+
+    def _employer_of_people(self, tok: Tok, depth: int) -> list[Mention]:
+        """The organisation whose people a noun names, who act for it: "a small team at
+        Tallis Systems", "engineers from X", "regulators in the European Union"."""
+        if tok.pos_ != "NOUN" or self.mention(tok) is not None:
+            return []
+        lemma, plural = tok.lemma_.lower(), tok.tag_ == "NNS"
+        if plural and lemma in _OFFICIALS:
+            preps: tuple[str, ...] = ("in", "at", "from")
+        elif lemma in _TEAMS or (plural and lemma in _STAFF):
+            preps = ("at", "from")
+        else:
+            return []
+        if any(c.dep_ == "prep" and c.lower_ in _LIST_PREPS for c in tok.children):
+            return []  # "researchers at X, including Y": the people named
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                inner = [m for m in self.pobjs(c, depth + 1) if m.label == "Organization"]
+                if inner:
+                    return inner
+        return []
 
     def _compound_name(self, noun: Tok) -> Mention | None:
         """A product named by compounds before a product cue noun ("Sora video platform"),
