@@ -589,7 +589,7 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
         ):
             continue  # "one of the people", "200 of its engineers": a part, not the whole
         if trig.property == "employeeCount" and trig.pos == "noun" and tok.dep_ == "appos":
-            continue  # "Jane Roe and Kai Lund, two former Google engineers": who they are
+            continue  # "Jane Roe and Kai Lund, two former Halvex engineers": who they are
         if trig.pos == "verb" and trig.objects and _counts_other(tok, root, trig):
             continue  # "cut prices by 15%": no job cuts
         # "pay a $5 million fine", "pay a $600 million termination fee": the noun says it

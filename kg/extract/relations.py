@@ -362,7 +362,7 @@ class SentenceReader(RoleReader):
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
         if prop == "competesWith" and trig.pos == "noun":
             named = [m for r in ("prep:to", "prep:of", "prep:for") for m in self.role(tok, r)]
-            if named:  # "its rival to TikTok", "Google's answer to ChatGPT": whose it is
+            if named:  # "its rival to Pixie", "Halvex's answer to Lumo": whose it is
                 owners = {m.start for m in self.role(tok, "poss")} - {m.start for m in named}
                 objs = [m for m in objs if m.start not in owners]
         if trig.pos == "verb" and len(trig.phrase) > 1:
