@@ -37,10 +37,15 @@ _HOLDINGS = {"plant", "factory", "store", "shop", "office", "headquarters", "sit
              "worker", "executive", "board", "investor", "shareholder", "customer", "team",
              "staff"}  # fmt: skip
 #: verbs whose object does what the infinitive after it says ("tapped X to lead Y")
-OBJECT_CONTROL = {"name", "appoint", "hire", "tap", "pick", "choose", "select", "elect",
-                   "nominate", "recruit", "ask", "urge", "persuade", "force", "invite",
-                   "order", "pressure", "press", "require", "encourage", "enlist", "convince",
-                   "allow", "authorize", "authorise"}  # fmt: skip
+#: verbs that give a post to their object ("Acme named Jane Roe (as) chief executive")
+APPOINTING = {
+    "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
+    "install", "make", "nominate", "recruit", "poach", "bring", "confirm",
+}  # fmt: skip
+OBJECT_CONTROL = (APPOINTING - {"promote", "install", "make", "poach", "bring", "confirm"}) | {
+    "ask", "urge", "persuade", "force", "invite", "order", "pressure", "press", "require",
+    "encourage", "enlist", "convince", "allow", "authorize", "authorise",
+}  # fmt: skip
 #: a company's people, who act for it ("written by a team at X")
 _TEAMS = {"team", "group"}
 #: a public body's people, who act for it ("regulators in the European Union")

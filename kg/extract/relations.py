@@ -19,11 +19,11 @@ from typing import Any
 
 from kg.extract import constructions, places
 from kg.extract.deals import called_off, read_deal
-from kg.extract.frames import GOVERNING, Tok, figure_objects, is_passive, unique
+from kg.extract.frames import APPOINTING, GOVERNING, Tok, figure_objects, is_passive, unique
 from kg.extract.names import SUBJECTS, is_public_body
 from kg.extract.qualifiers import SAYING, modality, reporter_tokens
 from kg.extract.quantities import attach_quantities, read_figures
-from kg.extract.roles import APPOINTING, RoleReader
+from kg.extract.roles import RoleReader
 from kg.extract.rules import Rules
 from kg.extract.triggers import PREPOSITIONS, Trigger, Triggers
 from kg.lexicon import LEXICON

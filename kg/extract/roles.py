@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.extract.frames import _SUBJECT_DEPS, _VERBS, OBJECT_CONTROL, Arguments, Tok, unique
+from kg.extract.frames import (
+    _SUBJECT_DEPS,
+    _VERBS,
+    APPOINTING,
+    OBJECT_CONTROL,
+    Arguments,
+    Tok,
+    unique,
+)
 from kg.lexicon import LEXICON
 from kg.model import Mention
 
@@ -326,10 +334,6 @@ _LISTING = {"include", "comprise"}
 _PROMOTING = {"promote", "elevate", "rise", "appoint", "name", "advance", "ascend"}
 #: verbs whose subject takes a title from their object ("X replaced Y as CEO")
 _SUCCEEDING = {"replace", "succeed", "follow", "supplant"}
-APPOINTING = {
-    "name", "appoint", "hire", "tap", "pick", "choose", "select", "promote", "elect",
-    "install", "make", "nominate", "recruit", "poach", "bring", "confirm",
-}  # fmt: skip
 
 
 def _appointing_verb(title: Tok) -> Tok | None:
@@ -356,7 +360,7 @@ def _appointing_verb(title: Tok) -> Tok | None:
 
 
 #: verbs by which one takes another's post, "as" the title
-_TAKING_OVER = {"succeed", "replace", "take over", "follow", "lead", "run", "become", "serve"}
+_TAKING_OVER = _SUCCEEDING | {"lead", "run", "become", "serve"}
 
 
 def _governing_verb(noun: Tok) -> Tok | None:
