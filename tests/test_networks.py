@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from rdflib import Dataset, Literal
 
 from kg.errors import InputError
+from kg.export.louvain import louvain
 from kg.export.networks import (
     communities,
     components,
@@ -84,6 +86,28 @@ def test_pagerank_components_communities(small_dataset: Dataset) -> None:
     assert found == communities(g) and len(found) > 1  # seeded: the same every time
     g.add_node("x", label="x")
     assert components(g)[-1] == ["x"]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_louvain_finds_what_networkx_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.randint(2, 250)
+    g = nx.gnm_random_graph(n, rng.randint(0, 3 * n), seed=seed)
+    for u, v in g.edges:
+        g.edges[u, v]["weight"] = rng.randint(1, 3)
+    g.add_edge(0, 0, weight=2)  # a loop, as the levels above the first have
+    g = nx.relabel_nodes(g, {k: f"n{k:04}" for k in g})
+    theirs = nx.community.louvain_communities(g, weight="weight", seed=seed)
+    mine = louvain(g, seed=seed)
+    assert sorted(map(sorted, mine)) == sorted(map(sorted, theirs))
+
+
+def test_louvain_on_graphs_with_no_edges_and_on_a_known_graph() -> None:
+    assert louvain(nx.empty_graph(3), seed=1) == [{0}, {1}, {2}]
+    karate = nx.karate_club_graph()  # weighted
+    theirs = nx.community.louvain_communities(karate, weight="weight", seed=7)
+    assert sorted(map(sorted, louvain(karate, seed=7))) == sorted(map(sorted, theirs))
+    assert len(theirs) > 2
 
 
 def test_pagerank_empty_and_isolated() -> None:
