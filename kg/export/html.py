@@ -45,7 +45,7 @@ from kg import __version__
 from kg.errors import KGError
 from kg.export.files import replace_files
 from kg.export.networks import layout, local_name, ontology, pagerank
-from kg.export.overview import OVERVIEW_LIMIT, Community, community_layout
+from kg.export.overview import OVERVIEW_LIMIT, Community, start_community_layout
 from kg.model import OPEN_RELATION
 from kg.rdf import REFERENCE_GRAPH
 from kg.vocab import KG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD
@@ -67,6 +67,7 @@ _STYLE: dict[URIRef, tuple[str, str, str]] = {
     KG.Place: ("#76b7b2", "hexagon", "\u2b22"),
 }
 _FALLBACK_STYLE = ("#8c8c8c", "dot", "\u25cf")
+_KG_TERMS = str(KG)
 _TENTATIVE = frozenset({KG.Negated, KG.Planned, KG.Hedged})
 #: Entity bookkeeping, shown in the node panel rather than as relations or facts.
 _NOT_RELATIONS = frozenset(
@@ -128,6 +129,43 @@ def _template() -> jinja2.Template:
     return env.from_string(source)
 
 
+class _Term:
+    """The terms the page reads for every entity and fact, looked up once: reading an
+    attribute of an rdflib ``DefinedNamespace`` costs a function call each time."""
+
+    type = RDF.type
+    mentionCount = KG.mentionCount
+    Conflict = KG.Conflict
+    conflictAbout = KG.conflictAbout
+    conflictProperty = KG.conflictProperty
+    label = RDFS.label
+    sourcePath = KG.sourcePath
+    headline = SCHEMA.headline
+    url = SCHEMA.url
+    modality = KG.modality
+    wasDerivedFrom = PROV.wasDerivedFrom
+    startOffset = KG.startOffset
+    sentence = KG.sentence
+    confidence = KG.confidence
+    reportedBy = KG.reportedBy
+    relationText = KG.relationText
+    Quantity = KG.Quantity
+    amount = KG.amount
+    upperAmount = KG.upperAmount
+    unit = KG.unit
+    per = KG.per
+    qualifier = KG.qualifier
+    surfaceText = KG.surfaceText
+    Fact = KG.Fact
+    subject = RDF.subject
+    predicate = RDF.predicate
+    object = RDF.object
+    sameAs = OWL.sameAs
+    altLabel = SKOS.altLabel
+    mentionedIn = KG.mentionedIn
+    statement = (subject, predicate, object)
+
+
 class _Triples:
     """Every triple of every graph of a dataset, each once, indexed by subject and
     property in plain dictionaries: the page reads each entity's and each fact's few
@@ -143,13 +181,13 @@ class _Triples:
         pos = getattr(ds.store, "_Memory__pos", None) if own else None
         if isinstance(spo, dict) and isinstance(pos, dict):
             self.spo: dict[Node, dict[Node, Iterable[Node]]] = spo
-            self.typed: dict[Node, Iterable[Node]] = pos.get(RDF.type, {})
+            self.typed: dict[Node, Iterable[Node]] = pos.get(_Term.type, {})
             return
         built: dict[Node, Any] = defaultdict(lambda: defaultdict(list))
         typed: dict[Node, list[Node]] = defaultdict(list)
         for (s, p, o), _contexts in ds.store.triples((None, None, None), context=None):
             built[s][p].append(o)
-            if p == RDF.type:
+            if p == _Term.type:
                 typed[o].append(s)
         self.spo, self.typed = dict(built), dict(typed)
 
@@ -158,7 +196,7 @@ class _Triples:
         return found.get(p, ()) if found is not None else ()
 
     def subjects(self, p: Node, o: Node) -> Iterable[Node]:
-        assert p == RDF.type, "only types are indexed by object"
+        assert p == _Term.type, "only types are indexed by object"
         return self.typed.get(o, ())
 
     def properties(self, s: Node) -> Iterator[tuple[Node, Node]]:
@@ -180,11 +218,19 @@ class _Triples:
 
 def _one(g: _Triples, s: Node, p: URIRef) -> Node | None:
     """The smallest object of (s, p): the same choice whatever order the store returns."""
-    return min(g.objects(s, p), key=str, default=None)
+    found = g.objects(s, p)
+    if isinstance(found, dict | list) and len(found) == 1:
+        only: Node = next(iter(found))
+        return only
+    return min(found, key=str, default=None)
 
 
 def _first(g: _Triples, s: Node, p: URIRef) -> str | None:
-    return min((str(o) for o in g.objects(s, p)), default=None)
+    """The smallest object of (s, p) as text."""
+    found = g.objects(s, p)
+    if isinstance(found, dict | list) and len(found) == 1:  # most often: one value
+        return str(next(iter(found)))
+    return min((str(o) for o in found), default=None)
 
 
 def _sha256(text: str) -> str:
@@ -210,68 +256,71 @@ class _Reader:
         self.onto = ontology(tuple(_STYLE))
         self.g = _Triples(ds)
         self.mentions: dict[Node, int] = defaultdict(int)
-        for s, _, o, _ in ds.quads((None, KG.mentionCount, None, None)):
+        for s, _, o, _ in ds.quads((None, _Term.mentionCount, None, None)):
             if isinstance(o, Literal):
                 self.mentions[s] += int(o.toPython())  # per graph: the union would merge them
         self.cls: dict[URIRef, URIRef] = {}
         for c in reversed(self.onto.entity_classes):  # the first class in legend order wins
-            for s in self.g.subjects(RDF.type, c):
+            for s in self.g.subjects(_Term.type, c):
                 if isinstance(s, URIRef):
                     self.cls[s] = c
         self.documents: dict[str, dict[str, str]] = {}
+        self.labels: dict[Node, str] = {}  # each term's, once read
         # entity -> the properties whose stated values disagree (graph kgd:conflicts)
         self.conflicts: dict[Node, set[Node]] = defaultdict(set)
-        for conflict in self.g.subjects(RDF.type, KG.Conflict):
-            for about in self.g.objects(conflict, KG.conflictAbout):
-                self.conflicts[about].update(self.g.objects(conflict, KG.conflictProperty))
+        for conflict in self.g.subjects(_Term.type, _Term.Conflict):
+            for about in self.g.objects(conflict, _Term.conflictAbout):
+                self.conflicts[about].update(self.g.objects(conflict, _Term.conflictProperty))
 
     def label(self, term: Node) -> str:
-        own = _first(self.g, term, RDFS.label) or self.onto.labels.get(term)
-        return own or local_name(term)
+        if (known := self.labels.get(term)) is None:
+            own = _first(self.g, term, _Term.label) or self.onto.labels.get(term)
+            known = self.labels[term] = own or local_name(term)
+        return known
 
     def document(self, term: Node) -> str:
         """The key of a document (or graph) in the page's table of documents."""
         if (key := str(term)) not in self.documents:
-            path = _first(self.g, term, KG.sourcePath) or ""
-            title = _first(self.g, term, SCHEMA.headline) or path or local_name(term)
+            path = _first(self.g, term, _Term.sourcePath) or ""
+            title = _first(self.g, term, _Term.headline) or path or local_name(term)
             if term == REFERENCE_GRAPH:
                 title = "reference knowledge base"
-            url = _first(self.g, term, SCHEMA.url) or ""
+            url = _first(self.g, term, _Term.url) or ""
             self.documents[key] = {"title": title, "path": path, "url": url}
         return key
 
     def evidence(self, fact: Node) -> dict[str, Any]:
-        modality = _one(self.g, fact, KG.modality)
-        doc = _one(self.g, fact, PROV.wasDerivedFrom)
-        start = _one(self.g, fact, KG.startOffset)
+        modality = _one(self.g, fact, _Term.modality)
+        doc = _one(self.g, fact, _Term.wasDerivedFrom)
+        start = _one(self.g, fact, _Term.startOffset)
         return {
-            "sentence": _first(self.g, fact, KG.sentence) or "",
+            "sentence": _first(self.g, fact, _Term.sentence) or "",
             "document": self.document(doc) if doc is not None else "",
             "start": int(start) if isinstance(start, Literal) else 0,
             "modality": self.label(modality) if modality is not None else "",
             "tentative": modality in _TENTATIVE,
-            "confidence": _number(_first(self.g, fact, KG.confidence), ".2f"),
-            "reportedBy": _first(self.g, fact, KG.reportedBy) or "",
-            "text": _first(self.g, fact, KG.relationText) or "",
+            "confidence": _number(_first(self.g, fact, _Term.confidence), ".2f"),
+            "reportedBy": _first(self.g, fact, _Term.reportedBy) or "",
+            "text": _first(self.g, fact, _Term.relationText) or "",
         }
 
     def value(self, term: Node) -> tuple[str, str]:
         """What a fact's non-entity object says, and a normalised reading of it."""
-        if (term, RDF.type, KG.Quantity) not in self.g:
+        if (term, _Term.type, _Term.Quantity) not in self.g:
             return self.label(term), ""
-        amount = _number(_first(self.g, term, KG.amount))
-        upper = _first(self.g, term, KG.upperAmount)
-        unit, per = _first(self.g, term, KG.unit), _first(self.g, term, KG.per)
-        qualifier = _one(self.g, term, KG.qualifier)
+        amount = _number(_first(self.g, term, _Term.amount))
+        upper = _first(self.g, term, _Term.upperAmount)
+        unit, per = _first(self.g, term, _Term.unit), _first(self.g, term, _Term.per)
+        qualifier = _one(self.g, term, _Term.qualifier)
         reading = amount + (f"\u2013{_number(upper)}" if upper else "")
         reading += (f" {unit}" if unit else "") + (f" per {per}" if per else "")
         if qualifier is not None:
             reading += f" ({self.label(qualifier)})"
-        return _first(self.g, term, KG.surfaceText) or reading, reading
+        return _first(self.g, term, _Term.surfaceText) or reading, reading
 
     def facts(self) -> Iterator[tuple[URIRef, URIRef, Node, dict[str, Any]]]:
-        for fact in self.g.subjects(RDF.type, KG.Fact):
-            s, p, o = (_one(self.g, fact, t) for t in (RDF.subject, RDF.predicate, RDF.object))
+        for fact in self.g.subjects(_Term.type, _Term.Fact):
+            s, p, o = (_one(self.g, fact, t) for t in _Term.statement)
             if isinstance(s, URIRef) and isinstance(p, URIRef) and o is not None:
                 yield s, p, o, self.evidence(fact)
 
@@ -318,7 +367,7 @@ def _collect(r: _Reader) -> tuple[dict[tuple[URIRef, URIRef, URIRef], _Edge], di
                 graph = getattr(gid, "identifier", gid)
                 if graph is not None:
                     edges[key].graphs.add(r.document(graph))
-        elif not isinstance(o, Literal) and str(p).startswith(str(KG)):
+        elif not isinstance(o, Literal) and str(p).startswith(_KG_TERMS):
             attributes[s].setdefault((p, o), [])
     for s, p, o, ev in r.facts():
         if s not in r.cls:
@@ -450,16 +499,16 @@ def _node(r: _Reader, node: URIRef, attributes: dict[tuple[URIRef, Node], Any]) 
         item["sources"] = _sources(docs[(p, reading or value)])
         item["conflict"] = p in conflicts
         facts.append(item | {"evidence": _sort_evidence(evs)})
-    same = (str(o) for o in r.g.objects(node, OWL.sameAs))
+    same = (str(o) for o in r.g.objects(node, _Term.sameAs))
     return {
         "label": label,
         "class": r.label(r.cls[node]),
         "colour": _STYLE.get(r.cls[node], _FALLBACK_STYLE)[0],
         "iri": str(node),
-        "aliases": sorted({str(a) for a in r.g.objects(node, SKOS.altLabel)} - {label}),
+        "aliases": sorted({str(a) for a in r.g.objects(node, _Term.altLabel)} - {label}),
         "wikidata": sorted(o.removeprefix(str(WD)) for o in same if o.startswith(str(WD))),
         "mentions": r.mentions.get(node, 0),
-        "documents": sorted(r.document(d) for d in r.g.objects(node, KG.mentionedIn)),
+        "documents": sorted(r.document(d) for d in r.g.objects(node, _Term.mentionedIn)),
         "facts": facts,
         "conflicts": sorted(r.label(p) for p in conflicts),
     }
@@ -496,36 +545,29 @@ def _summaries(groups: list[Community], labels: dict[str, str]) -> list[dict[str
     return out
 
 
-def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
-    """The page's JSON payload, its legend and its counts."""
+def _build(
+    ds: Dataset,
+) -> tuple[dict[str, Any], tuple[str, Markup], list[dict[str, Any]], dict[str, int]]:
+    """The page's JSON payload, the block of the panel's details, the legend and the counts."""
     r = _Reader(ds)
     edges_by_key, attributes = _collect(r)
     edges = [edges_by_key[k] for k in sorted(edges_by_key)]
+    # Importance and positions come from networkx, so a large page needs no physics.
+    # One edge per relation, as `kg stats` reads the graph: the same ranks and communities.
+    every = nx.MultiGraph()
+    every.add_nodes_from(str(n) for n in sorted(r.cls))
+    every.add_edges_from((str(e.subject), str(e.object)) for e in edges)
+    isolated = [n for n in every if every.degree(n) == 0]
+    rank = pagerank(every)
+    overview = len(every) - len(isolated) >= OVERVIEW_LIMIT
+    # a large graph's layout is begun now, and made beside the rest (see overview.py)
+    pending = start_community_layout(every, rank) if overview else None
     relations: dict[URIRef, list[dict[str, str]]] = defaultdict(list)
     edge_details = _relation_edges(r, edges, relations)
     vis_edges, pair_of = _pair_edges(r, edges, edge_details)
     for eid, pair in pair_of.items():
         edge_details[eid]["pair"] = pair
 
-    # Importance and positions come from networkx, so a large page needs no physics.
-    simple = nx.Graph()
-    simple.add_nodes_from(str(n) for n in sorted(r.cls))
-    simple.add_edges_from((str(e.subject), str(e.object)) for e in edges)
-    isolated = [n for n in simple if simple.degree(n) == 0]
-    connected = simple.subgraph(n for n in simple if simple.degree(n) > 0)
-    # one edge per relation, as `kg stats` reads the graph: the same ranks and communities
-    every = nx.MultiGraph()
-    every.add_nodes_from(simple)
-    every.add_edges_from((str(e.subject), str(e.object)) for e in edges)
-    rank = pagerank(every)
-    overview = connected.number_of_nodes() >= OVERVIEW_LIMIT
-    groups: list[Community] = []
-    if overview:
-        groups, positions = community_layout(every, rank)
-    else:
-        positions = layout(connected)
-    positions = _set_aside(positions, isolated)
-    community = {m: i for i, c in enumerate(groups) for m in c.members}
     top = max(rank.values(), default=1.0)
     physics = len(r.cls) <= PHYSICS_LIMIT
     options = _options(physics)
@@ -555,21 +597,29 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
             red = {"background": d["colour"], "border": _CONFLICT_COLOUR}
             vis_node["color"] = red | {"highlight": red, "hover": red}
             vis_node.update(borderWidth=4, shapeProperties={"borderDashes": [6, 3]})
-        x, y = positions[str(node)]
         vis_node.update(
             label=d["label"] + (" \u26a0" if d["conflicts"] else ""),
             shape=_STYLE.get(r.cls[node], _FALLBACK_STYLE)[1],
             title="\n".join(lines),
             size=round(10 + 30 * math.sqrt(d["importance"]), 1),
-            x=x,
-            y=y,
             cls=local_name(r.cls[node]),
         )
         if str(node) in alone:
             vis_node["isolated"] = True
-        if str(node) in community:
-            vis_node["community"] = community[str(node)]
         net.nodes.append(vis_node)
+    # the panel's details do not depend on the layout: their block is made meanwhile
+    details = _block({"nodes": node_details, "edges": edge_details})
+    groups: list[Community] = []
+    if pending is not None:
+        groups, positions = pending()
+    else:
+        positions = layout(every.subgraph(n for n in every if every.degree(n)))
+    positions = _set_aside(positions, isolated)
+    community = {m: i for i, c in enumerate(groups) for m in c.members}
+    for vis_node in net.nodes:
+        vis_node["x"], vis_node["y"] = positions[vis_node["id"]]
+        if vis_node["id"] in community:
+            vis_node["community"] = community[vis_node["id"]]
     net.node_ids = {n["id"] for n in net.nodes}  # pyvis checks each edge's ends against this
     for source, target, edge_options in vis_edges:
         net.add_edge(source, target, **edge_options)
@@ -584,7 +634,6 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
         "overview": overview,
         "communities": _summaries(groups, {k: v["label"] for k, v in node_details.items()}),
         "relations": sorted({(e["property"], e["relation"]) for e in edge_details.values()}),
-        "details": {"nodes": node_details, "edges": edge_details},  # a block of its own
         "documents": dict(sorted(r.documents.items())),
     }
     per_class, legend = Counter(r.cls.values()), []
@@ -605,7 +654,7 @@ def _build(ds: Dataset) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str,
     counts["physics"] = int(physics)
     counts["isolated"] = len(isolated)
     counts["communities"] = len(groups)
-    return payload, legend, counts
+    return payload, details, legend, counts
 
 
 def _options(physics: bool) -> dict[str, Any]:
@@ -621,9 +670,12 @@ def _options(physics: bool) -> dict[str, Any]:
 def _block(payload: dict[str, Any]) -> tuple[str, Markup]:
     """A data block's type and text: JSON, or for a large page gzipped JSON in base64.
 
-    Either way nothing in it can close its <script> element or open a comment.
+    Either way nothing in it can close its <script> element or open a comment. Keys
+    keep the order the page's code gives them, and maps keyed by data are made in
+    sorted order, so the bytes are the same every time. The text is ASCII (other
+    characters escaped), so the browser holds it in one byte a character, not two.
     """
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(payload, separators=(",", ":"))
     if len(text) > PACK_CHARS:  # mtime=0: the same bytes every time
         packed = gzip.compress(text.encode(), compresslevel=6, mtime=0)
         return "application/gzip", Markup(base64.b64encode(packed).decode("ascii"))
@@ -639,8 +691,7 @@ def _json_for_script(text: str) -> Markup:
 
 def render_html(ds: Dataset, *, title: str = _TITLE) -> str:
     """The page ``write_html`` writes, as text."""
-    payload, legend, counts = _build(ds)
-    details = payload.pop("details")
+    payload, details, legend, counts = _build(ds)
     page = _page()
     return page.template.render(
         title=title,
@@ -649,7 +700,7 @@ def render_html(ds: Dataset, *, title: str = _TITLE) -> str:
         legend=legend,
         counts=counts,
         data=_block(payload),
-        details=_block(details),
+        details=details,
         vis_js=page.vis_js,
         vis_css=page.vis_css,
     )
