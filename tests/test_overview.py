@@ -68,9 +68,10 @@ def test_a_large_graph_is_laid_out_in_a_second_process_the_same(
         return popen(args, **kwargs)  # type: ignore[call-overload]
 
     made_here: list[int] = []
-    layout_of = overview._layout_of
     monkeypatch.setattr(overview.subprocess, "Popen", spy)
-    monkeypatch.setattr(overview, "_layout_of", lambda job: made_here.append(1) or layout_of(job))
+    monkeypatch.setattr(
+        overview, "community_layout", lambda *a: made_here.append(1) or community_layout(*a)
+    )
     assert start_community_layout(g, rank)() == here
     assert started and started[0][0] == sys.executable
     assert not made_here  # the second process made it, not a fallback here

@@ -686,7 +686,7 @@ def _json_for_script(text: str) -> Markup:
     """JSON that cannot close its <script> element or open a comment inside it."""
     for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, escaped)
-    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(text)  # ASCII (see _block): no line or paragraph separator is left
 
 
 def render_html(ds: Dataset, *, title: str = _TITLE) -> str:

@@ -40,7 +40,7 @@ __all__ = [
     "FORMATS",
     "Ontology",
     "communities",
-    "communities_of",
+    "communities_simple",
     "components",
     "layout",
     "layout_simple",
@@ -48,7 +48,7 @@ __all__ = [
     "pagerank",
     "shortest_paths",
     "to_networkx",
-    "weighted",
+    "simple_graph",
     "write_network",
 ]
 
@@ -190,7 +190,7 @@ def to_networkx(ds: Dataset) -> nx.MultiDiGraph:
     return net
 
 
-def weighted(g: nx.Graph) -> nx.Graph:
+def simple_graph(g: nx.Graph) -> nx.Graph:
     """An undirected simple graph, each pair weighted by the relations linking it."""
     out = nx.Graph()
     out.add_nodes_from(sorted(g.nodes))
@@ -208,7 +208,7 @@ def pagerank(g: nx.Graph, *, alpha: float = 0.85, tol: float = 1e-10) -> dict[st
     Power iteration with numpy (networkx's own needs SciPy); isolated nodes share
     the teleport mass. The scores sum to 1.
     """
-    simple = weighted(g)
+    simple = simple_graph(g)
     nodes = list(simple.nodes)
     n = len(nodes)
     if n == 0:
@@ -240,7 +240,7 @@ def _sorted_groups(groups: Iterable[Iterable[str]]) -> list[list[str]]:
 
 def components(g: nx.Graph) -> list[list[str]]:
     """Connected components (whatever the direction), largest first."""
-    return _sorted_groups(nx.connected_components(weighted(g)))
+    return _sorted_groups(nx.connected_components(simple_graph(g)))
 
 
 def communities(g: nx.Graph, *, seed: int = SEED) -> list[list[str]]:
@@ -249,11 +249,11 @@ def communities(g: nx.Graph, *, seed: int = SEED) -> list[list[str]]:
     The same communities as ``networkx.community.louvain_communities`` with this seed
     (``kg.export.louvain``), found in a fraction of its time.
     """
-    return communities_of(weighted(g), seed=seed)
+    return communities_simple(simple_graph(g), seed=seed)
 
 
-def communities_of(simple: nx.Graph, *, seed: int = SEED) -> list[list[str]]:
-    """``communities`` of a graph that ``weighted`` has already made simple."""
+def communities_simple(simple: nx.Graph, *, seed: int = SEED) -> list[list[str]]:
+    """``communities`` of a graph that ``simple_graph`` has already made simple."""
     if simple.number_of_nodes() == 0:
         return []
     return _sorted_groups(louvain(simple, seed=seed))
@@ -264,7 +264,7 @@ def shortest_paths(g: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> lis
 
     Each chain lists the nodes from ``a`` to ``b``; no chain: an empty list.
     """
-    simple = weighted(g)
+    simple = simple_graph(g)
     if a not in simple or b not in simple:
         raise InputError(f"no entity {a if a not in simple else b} in the graph")
     if a == b:
@@ -347,7 +347,7 @@ def layout(g: nx.Graph, *, seed: int = SEED, spacing: float = 120.0) -> dict[str
     as wide as the whole is tall, so that a graph of many small stories reads as
     a grid of clusters rather than one hairball.
     """
-    return layout_simple(weighted(g), seed=seed, spacing=spacing)
+    return layout_simple(simple_graph(g), seed=seed, spacing=spacing)
 
 
 def layout_simple(simple: nx.Graph, *, seed: int, spacing: float) -> dict[str, tuple[int, int]]:

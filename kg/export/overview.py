@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from kg.export.networks import SEED, communities_of, layout_simple, weighted
+from kg.export.networks import SEED, communities_simple, layout_simple, simple_graph
 
 __all__ = ["OVERVIEW_LIMIT", "Community", "community_layout", "start_community_layout"]
 
@@ -93,9 +93,9 @@ def community_layout(
     graph, so that the communities are the ones it reports; entities with no relation
     are left out (they are no community's). ``rank`` orders each community's members.
     """
-    simple = weighted(relations)  # what ``communities`` reads, built once
+    simple = simple_graph(relations)  # what ``communities`` reads, built once
     linked = {n for n in relations if relations.degree(n)}  # a relation to itself counts
-    found = [c for c in communities_of(simple) if any(n in linked for n in c)]
+    found = [c for c in communities_simple(simple) if any(n in linked for n in c)]
     simple.remove_nodes_from([n for n in relations if n not in linked])
     groups = [sorted(c, key=lambda n: (-rank[n], n)) for c in found]
     if not groups:
@@ -158,10 +158,9 @@ def start_community_layout(
     the same as in this process, which is where it is made when the graph is small,
     when the machine has one core, or when the second process fails.
     """
-    job: _Job = (list(relations.nodes), list(relations.edges()), rank)
     linked = sum(1 for n in relations if relations.degree(n))
     if linked < BESIDE_FROM or (os.cpu_count() or 1) < 2:
-        done = _layout_of(job)
+        done = community_layout(relations, rank)
         return lambda: done
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     try:
@@ -173,8 +172,9 @@ def start_community_layout(
             env=env,
         )
     except OSError:
-        done = _layout_of(job)
+        done = community_layout(relations, rank)
         return lambda: done
+    job: _Job = (list(relations.nodes), list(relations.edges()), rank)
     data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
 
     def send() -> None:
@@ -197,6 +197,6 @@ def start_community_layout(
             with contextlib.suppress(pickle.UnpicklingError, EOFError, ValueError):
                 laid: Layout = pickle.loads(out)
                 return laid
-        return _layout_of(job)  # the second process failed: the same layout, made here
+        return community_layout(relations, rank)  # the second process failed: made here
 
     return result
