@@ -773,6 +773,7 @@ def _derived(
         )
     out += _named_units(ex, doc_facts, key_for, present, entities)
     out += _successors_titles(doc_facts)
+    out += _launchers_make(doc_facts, entities)
     stated = {(f.subject, f.object) for f in doc_facts if f.predicate == "developer"}
     # what the text says a company owns or bought, it does not also make by the KB
     stated |= {(str(f.object), f.subject) for f in doc_facts if f.predicate in ("owns", "acquired")}
@@ -805,6 +806,50 @@ def _derived(
             out.append(
                 Fact(product, "developer", maker, True, ev, "developer.reference", "asserted", 0.5)
             )
+    return out
+
+
+_MADE = frozenset({"Product", "AIModel"})
+
+
+def _launchers_make(doc_facts: list[Fact], entities: dict[str, Entity]) -> list[Fact]:
+    """A company that launched (or plans to launch) a product is its maker, unless the
+    document or the reference KB names another maker, or says the company bought or
+    licensed it from someone ("Mawimbi plans to launch a pump, the Mawimbi Pump":
+    Mawimbi makes it). One launcher only: two companies launching one product are
+    partners or resellers, not both its maker."""
+    makers: dict[str, set[str]] = defaultdict(set)
+    for f in doc_facts:
+        if f.predicate == "developer" and f.object_is_entity:
+            makers[f.subject].add(str(f.object))
+    bought = {str(f.object) for f in doc_facts if f.predicate in ("acquired", "owns")}
+    launches: dict[str, list[Fact]] = defaultdict(list)
+    for f in doc_facts:
+        if (
+            f.predicate == "launched"
+            and f.object_is_entity
+            and f.modality in ("asserted", "planned", "reported")
+            and (who := entities.get(f.subject)) is not None
+            and who.cls == "Organization"
+            and (what := entities.get(str(f.object))) is not None
+            and what.cls in _MADE
+        ):
+            launches[str(f.object)].append(f)
+    out: list[Fact] = []
+    for product, facts in sorted(launches.items()):
+        by = {f.subject for f in facts}
+        kb_maker = entities[product].maker
+        if len(by) != 1 or makers.get(product) or product in bought:
+            continue
+        if kb_maker and kb_maker not in by:
+            continue
+        f = facts[0]
+        out.append(
+            Fact(
+                product, "developer", f.subject, True, f.evidence, f"{f.rule}+developer",
+                "asserted", 0.5, f.attributed_to,
+            )
+        )  # fmt: skip
     return out
 
 

@@ -241,3 +241,69 @@ def test_the_one_succeeded_held_the_title_taken(read_facts) -> None:  # type: ig
         "Margit Holm took over from Piet Vos as the Federal Trade Regulator's chief."
     )
     assert ("piet-vos", "ceoOf", "federal-trade-regulator", "asserted") in facts
+
+
+def test_a_company_that_launches_a_product_makes_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Tallowby on Thursday released Quillmark, an assistant that drafts letters.")
+    assert ("quillmark", "developer", "tallowby", "asserted") in facts
+    planned = read_facts("Tallowby plans to launch the Quillmark Pump, a solar pump, next year.")
+    assert ("quillmark-pump", "developer", "tallowby", "asserted") in planned
+
+
+def test_a_launch_names_no_maker_where_the_text_names_another(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Quillmark was developed by Brindle Labs. Tallowby launched Quillmark in Spain."
+    )
+    assert ("quillmark", "developer", "tallowby", "asserted") not in facts
+    assert ("quillmark", "developer", "brindle-labs", "asserted") in facts
+
+
+def test_its_named_product_is_the_clause_subjects(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Tallowby will discontinue the Quill Notes service in January and move customers to "
+        "its Quill One platform."
+    )
+    assert ("quill-one", "developer", "tallowby", "asserted") in facts
+    near = read_facts(
+        "Tallowby moved its headquarters to Dubai to be closer to its Gulf customers."
+    )
+    assert not any(f[1] == "developer" for f in near)
+
+
+def test_a_bare_title_in_a_quote_is_the_articles_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Tallowby Power sells solar kits. Tallowby has 300 staff. "
+        '"Most of our customers have never had a grid connection," co-founder and chief '
+        "executive Wanjiru Odhiambo said in an interview."
+    )
+    assert ("wanjiru-odhiambo", "ceoOf", "tallowby-power", "asserted") in facts
+    assert ("wanjiru-odhiambo", "founderOf", "tallowby-power", "asserted") in facts
+
+
+def test_a_short_name_counts_for_the_articles_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Tallowby Motors said on Monday it planned to launch the Ridgeline, a pickup truck. "
+        "The truck will use cells from Brindle Energy under a supply deal. "
+        "Deliveries could slip, chief executive Rana Moreau told reporters. "
+        "Tallowby has taken 40,000 reservations."
+    )
+    assert ("rana-moreau", "ceoOf", "tallowby-motors", "asserted") in facts
+
+
+def test_a_description_set_off_by_commas_is_the_name_before_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Sweden's Brindle, the lender, raised money last July. Shares of publicly listed "
+        "rivals such as Quoda, Pellam and Tallowby, the company led by Twitter co-founder "
+        "Rana Moreau, have also dropped sharply from their peaks."
+    )
+    assert ("rana-moreau", "leaderOf", "tallowby", "asserted") in facts
+    assert ("rana-moreau", "leaderOf", "brindle", "asserted") not in facts
+
+
+def test_a_verb_conjoined_in_a_relative_clause_keeps_its_subject(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Tallowby, which is headquartered in Lisbon and competes with Quoda and Pellam, "
+        "said it had broken no laws."
+    )
+    assert ("tallowby", "competesWith", "quoda", "asserted") in facts
+    assert ("tallowby", "competesWith", "pellam", "asserted") in facts

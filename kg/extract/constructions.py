@@ -181,16 +181,30 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
             ]
         )
         thing = named[0] if len(named) == 1 else None
+    pronoun = owner is None and tok.lower_ in ("its", "their")
+    if pronoun:
+        owner = r.mention(tok)  # "move customers to its Atlas One platform": the company's
     if owner is None or thing is None or owner.name == thing.name:
         return
     thing_class = thing.label
     if thing_class == "Organization" and thing.source in _WEAK_SOURCES:
         thing_class = "Product"  # "Microsoft's OneNote": a company's name is mostly a product
+    if pronoun and (
+        thing_class not in ("Product", "AIModel")
+        or owner.label != "Organization"
+        or (thing.start != r.offset + tok.head.idx and not _names_product(tok.head))
+    ):
+        return  # "its unit X", "its Gulf customers": a pronoun's company makes its products
     prop = r.triggers.possessive.get((thing_class, owner.label))
     if prop == "developer":
         r.emit(thing, prop, owner, tok, f"{prop}.possessive", 0.6)
     elif prop is not None:
         r.emit(owner, prop, thing, tok, f"{prop}.possessive", 0.6)
+
+
+def _names_product(noun: Tok) -> bool:
+    """Whether the noun is one that names a product or model ("its Atlas One platform")."""
+    return LEXICON.cue_class(noun.lower_) in ("Product", "AIModel")
 
 
 def made_from(r: SentenceReader, tok: Tok) -> None:

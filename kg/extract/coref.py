@@ -130,6 +130,13 @@ class DocState:
         for m in sorted(self.finder.mentions, key=lambda m: m.start):
             if m.label == "Organization" and (agency is None or m.name != agency.name):
                 counts.setdefault(m.kb_id or strip_legal(m.name), []).append(m)
+        # "Aurora Motors ... Aurora": a short form counts for the one longer name it begins
+        for short in [k for k in counts if " " not in k]:
+            longer = [k for k in counts if k.startswith(short + " ")]
+            if len(longer) == 1:
+                counts[longer[0]] = sorted(
+                    counts[longer[0]] + counts.pop(short), key=lambda m: m.start
+                )
         ranked = sorted(counts.values(), key=len, reverse=True)
         if not ranked:
             return None
@@ -494,7 +501,13 @@ class DocState:
             return None  # "..., the video game developer said": the speaker, not X
         at = self.finder.by_token.get
         first = tok.left_edge
-        if first.i >= 2 and tok.dep_ not in ("nsubj", "nsubjpass"):
+        # a subject description stands beside the name before it only when commas set it
+        # off ("Block, the company led by Jack Dorsey, has ..."; not "After buying Acme,
+        # the company raised ...")
+        set_off = tok.right_edge.text == "," or (
+            after < len(tok.doc) and tok.doc[after].text == ","
+        )
+        if first.i >= 2 and (tok.dep_ not in ("nsubj", "nsubjpass") or set_off):
             comma, before = tok.doc[first.i - 1], tok.doc[first.i - 2]
             if comma.text == "," and comma.sent.start <= before.i:
                 m = at(offset + before.idx)

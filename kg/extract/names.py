@@ -552,6 +552,15 @@ def _cue_type(span: Any, name: str) -> str | None:
         cls = cls or LEXICON.cue_class(before.lemma_)
         if cls in TYPED:
             return cls  # "CEO Ada Roe", "cybersecurity firm Acme", "messaging app Skype"
+    if (
+        before is not None
+        and before.lower_ in _TITLES
+        and 1 < len(words := name.split()) < 4
+        and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
+        and words[-1] not in LEXICON.org_suffixes
+        and not any(w.lower() in LEXICON.furniture.title_words for w in words)
+    ):
+        return "Person"  # '"...," co-founder and chief executive Wanjiru Kamau said'
     listed = _listed_under(root)
     if listed is not None:
         cls = LEXICON.cue_class(listed.lemma_)
@@ -563,6 +572,14 @@ def _cue_type(span: Any, name: str) -> str | None:
 
 
 TYPED = ("Product", "AIModel", "Organization", "Person", "Excluded")
+#: job titles that, right before a full name, make it a person's however it is parsed
+_TITLES = frozenset({
+    "executive", "officer", "founder", "co-founder", "cofounder", "ceo", "cfo", "coo", "cto",
+    "chairman", "chairwoman", "chair", "chairperson", "president", "spokesperson",
+    "spokesman", "spokeswoman", "analyst", "director", "manager", "engineer", "minister",
+    "commissioner", "secretary", "senator", "governor", "mayor", "economist", "professor",
+    "researcher", "scientist", "lawyer", "attorney", "vp", "boss",
+})  # fmt: skip
 #: who governs or owns an organisation, named with "of" and the organisation after it
 _GOVERNED_BY = frozenset({"board", "directors", "shareholders", "stockholders", "shareholder"})
 RIVAL_NOUNS = frozenset({"alternative", "rival", "competitor", "challenger"})

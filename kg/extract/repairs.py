@@ -27,6 +27,8 @@ def repair(doc: Any) -> Any:
             and any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children)
         ):
             tok.pos_, tok.tag_ = "VERB", "VBZ"
+        elif (lemma := _verb_conjunct_as_noun(tok)) is not None:
+            tok.pos_, tok.tag_, tok.lemma_ = "VERB", "VBZ", lemma
         elif _name_then_verb(tok):
             _make_verb(tok, doc[tok.i - 1])
         elif _headline_verb_as_subject(tok):
@@ -49,6 +51,8 @@ def repair(doc: Any) -> Any:
             _make_city_modifier(city, tok.head)
         elif (name := _name_after_title_verb(tok)) is not None:
             _make_titles(tok, name)
+        elif (name := _name_after_loose_title(tok)) is not None:
+            _attach_titles(tok, name)
         elif (name := _apposed_name(tok)) is not None:
             tok.head, tok.dep_ = name, "appos"
         elif (noun := _descriptor_of_relative(tok)) is not None:
@@ -64,6 +68,25 @@ def repair(doc: Any) -> Any:
         if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
             tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
     return doc
+
+
+def _verb_conjunct_as_noun(tok: Any) -> str | None:
+    """'which is based in Austin and competes with Uber', parsed with "competes" as a
+    plural noun conjoined to the verb: a word of the relation lexicon's verbs, in
+    "-s", joined by "and" to a verb and followed by its preposition or object, is the
+    verb's conjunct. Returns the verb's lemma."""
+    if not (
+        tok.tag_ == "NNS"
+        and tok.dep_ == "conj"
+        and tok.head.pos_ in ("VERB", "AUX")
+        and tok.lower_.endswith("s")
+        and any(c.dep_ == "cc" for c in tok.head.children if tok.head.i < c.i < tok.i)
+        and any(c.dep_ in ("prep", "dobj", "prt") and c.i > tok.i for c in tok.children)
+        and not any(c.dep_ in ("det", "amod", "compound", "poss") for c in tok.children)
+    ):
+        return None
+    word = tok.lower_
+    return next((w for w in (tok.lemma_, word[:-1], word[:-2]) if _verb_word(w)), None)
 
 
 def _capitals(tok: Any) -> bool:
@@ -402,6 +425,52 @@ def _name_after_title_verb(tok: Any) -> Any:
     while i < len(tok.doc) and tok.doc[i].pos_ == "PROPN":
         i += 1
     return tok.doc[i - 1] if i > tok.i + 1 else None
+
+
+def _name_after_loose_title(tok: Any) -> Any:
+    """'"...," co-founder and chief executive Wanjiru Kamau said', parsed with the titles
+    hung on the verb apart from the name right after them: the name's last word, else
+    None."""
+    if tok.pos_ != "NOUN" or LEXICON.cue_class(tok.lower_) != "Person":
+        return None
+    i = tok.i + 1
+    while i < len(tok.doc) and tok.doc[i].pos_ == "PROPN" and tok.doc[i].text[:1].isupper():
+        i += 1
+    if i == tok.i + 1:
+        return None
+    name = tok.doc[i - 1]
+    if tok.head.i == name.i or tok.i < tok.head.i < name.i or name.dep_ == "compound":
+        return None  # the title already hangs on the name
+    if tok.head.i > name.i or tok.dep_ in ("compound", "amod", "poss", "pobj", "dobj"):
+        return None  # "the executive ... ", "of executive X": a phrase of its own
+    return name
+
+
+def _attach_titles(tok: Any, name: Any) -> None:
+    """Hang the titles before the name (back through "and" and commas) on it."""
+    i = tok.i
+    while i >= 0 and (tok.doc[i].lower_ in ("and", ",") or _title_word(tok.doc[i])):
+        t = tok.doc[i]
+        if (
+            t.pos_ == "NOUN"
+            and _title_word(t)
+            and not (t.i < t.head.i < tok.i)
+            and not _above(t, name)
+        ):
+            t.head, t.dep_ = name, "compound"
+        i -= 1
+
+
+def _above(tok: Any, other: Any) -> bool:
+    """Whether ``tok`` is ``other`` or one of the words ``other`` hangs on."""
+    t = other
+    for _ in range(len(other.doc)):
+        if t.i == tok.i:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return True  # a loop already: touch nothing
 
 
 def _title_word(tok: Any) -> bool:
