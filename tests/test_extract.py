@@ -222,3 +222,22 @@ def test_keys_do_not_depend_on_document_order() -> None:
 )
 def test_a_lower_case_use_of_a_name_is_found_as_a_word(form: str, text: str, used: bool) -> None:
     assert used_as_word(form, text) is used
+
+
+def test_an_unknown_name_as_the_indirect_object(read_facts) -> None:  # type: ignore[no-untyped-def]
+    # "fined Quoda $5 million": the name is the verb's dative, the figure its object
+    facts = read_facts("The Federal Trade Commission fined Quoda $5 million.")
+    assert ("ftc", "fined", "quoda", "asserted") in facts  # the KB's key
+    amounts = {f[2][1] for f in facts if f[1] == "fineAmount" and f[0] == "quoda"}
+    assert amounts == {Decimal("5000000")}
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [("fined", "fine"), ("fining", "fine"), ("relaunched", "relaunch"), ("premiered", "premiere")],
+)
+def test_the_lexicons_verbs_keep_their_lemma(word: str, lemma: str) -> None:
+    from kg.extract.nlp import parse
+
+    doc = next(parse([f"The company {word} the firm."]))
+    assert doc[2].lemma_ == lemma

@@ -534,6 +534,28 @@ def test_a_large_graph_opens_on_its_communities(
     _screenshot(tab, tmp_path_factory, "5000 entities overview")
 
 
+def test_the_warm_up_after_opening_leaves_the_overview_as_it_was(
+    large: tuple[Any, Path], tab: Any
+) -> None:
+    data = _payload(large[1])
+    _open(tab, large[1])
+    tab.wait_for("document.body.dataset.warmed === 'true'")
+    view = tab.evaluate("window.kgReadyView")  # the view of the first frame, before it
+    drawn = tab.evaluate("kgNetwork.body.nodeIndices.slice().sort()")
+    assert drawn == sorted(c["id"] for c in data["communities"])
+    assert tab.evaluate("document.body.dataset.focus") in (None, "")  # nothing focused
+    assert tab.evaluate("location.hash") == ""
+    now = json.loads(
+        tab.evaluate("JSON.stringify([kgNetwork.getScale(), kgNetwork.getViewPosition()])")
+    )
+    then = json.loads(view)
+    assert now[0] == pytest.approx(then[0])
+    assert (now[1]["x"], now[1]["y"]) == pytest.approx((then[1]["x"], then[1]["y"]), abs=0.01)
+    assert {b["text"] for b in _boxes(tab)} <= {c["label"] for c in data["communities"]}
+    visible = tab.evaluate("document.body.dataset.visibleNodes")
+    assert visible == str(len(data["communities"]))
+
+
 def test_a_click_on_a_community_draws_its_entities(
     large: tuple[Any, Path], tab: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

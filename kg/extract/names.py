@@ -33,7 +33,7 @@ NER_CLASSES = {
     "FAC": "Place",
 }
 TYPE_WEIGHT = {"kb": 4.0, "place": 4.0, "cue": 2.0, "ner": 1.0, "propn": 0.5, "coref": 0.0}
-ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "poss"}
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "dative", "pobj", "conj", "appos", "poss"}
 _QUOTES = "\"'“”‘’«»"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 

@@ -67,6 +67,8 @@ def repair(doc: Any) -> Any:
             tok.pos_, tok.tag_ = "PROPN", "NNP"  # "CNIL fines Pixora", "Argentina's CNDC"
         if tok.pos_ == "VERB" and tok.lower_.startswith(("co-", "re-")) and len(tok) > 5:
             tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
+        elif tok.pos_ == "VERB" and (lemma := _mended_lemma(tok)) is not None:
+            tok.lemma_ = lemma  # "fined": "fine", not "fin"; "relaunched": not "relaunche"
     return doc
 
 
@@ -542,6 +544,22 @@ def _make_verb(tok: Any, name: Any) -> None:
     for child in tok.children:
         if child.i > tok.i and child.dep_ in _OBJECT_LIKE and child.pos_ in ("PROPN", "NOUN"):
             child.dep_ = "dobj"
+
+
+def _mended_lemma(tok: Any) -> str | None:
+    """The lexicon's verb a regular form stands for where the lemmatiser cut or kept one
+    "e" too many ("fined" -> "fin", "coded" -> "cod", "relaunched" -> "relaunche")."""
+    lemma = tok.lemma_.lower()
+    if _verb_word(lemma):
+        return None
+    word = tok.lower_
+    for base in (lemma + "e", lemma[:-1] if lemma.endswith("e") else ""):
+        if not base or not _verb_word(base):
+            continue
+        stem = base[:-1] if base.endswith("e") else base
+        if word in (base, base + "s", base + "d", base + "es", base + "ed", stem + "ing"):
+            return base
+    return None
 
 
 def _prefixed_lemma(word: str) -> str:
