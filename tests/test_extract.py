@@ -241,3 +241,23 @@ def test_the_lexicons_verbs_keep_their_lemma(word: str, lemma: str) -> None:
 
     doc = next(parse([f"The company {word} the firm."]))
     assert doc[2].lemma_ == lemma
+
+
+def test_a_company_that_runs_a_service_makes_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Nvidia runs GeForce Now, a cloud gaming service.")
+    assert ("geforce-now", "developer", "nvidia", "asserted") in facts
+    person = read_facts("Dana Roe, who runs Halvex, said sales rose.")
+    assert ("dana-roe", "ceoOf", "halvex", "asserted") in person
+
+
+def test_part_of_a_group_is_owned_by_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Brightcart is part of Halvex Group.",
+        "Brightcart, part of Halvex Group, cut jobs.",
+    ):
+        assert ("halvex-group", "owns", "brightcart", "asserted") in read_facts(text)
+    for text in (
+        "Orvane cut 200 jobs as part of Halvex's restructuring.",
+        "The deal is part of Halvex's push into Europe.",
+    ):
+        assert not {f for f in read_facts(text) if f[1] in ("owns", "integratedInto")}
