@@ -140,3 +140,10 @@ def test_the_people_who_use_a_product_are_its_users(read_facts: Any) -> None:
 def test_a_product_fined_in_its_own_name_has_the_fine(read_facts: Any) -> None:
     facts = read_facts("Markets rose.\n\nWhatsApp was fined €225 million by the regulator in 2021.")
     assert ("whatsapp", "fineAmount", ("money", Decimal("225000000"))) in _figures(facts)
+
+
+def test_a_price_is_a_products_not_the_company_selling_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Quoda began selling the ring in 2022 for $299.")
+    assert not {f for f in facts if f[1] == "cost"}
+    product = read_facts("The Quoda Loop ring costs $299.")
+    assert {f[0] for f in product if f[1] == "cost"} == {"quoda-loop"}

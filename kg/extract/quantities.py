@@ -453,6 +453,9 @@ def attach_quantities(r: SentenceReader) -> None:
                 m
                 for m in r.role(tok, role)
                 if m.label != "Place"
+                # a price is a product's: a company named where one is priced sold it
+                # ("Velto began selling the ring for $299")
+                and (trig.property != "cost" or m.label in ("Product", "AIModel"))
                 and (
                     r.fits(trig.property, m, None)
                     or (m.label == "Deal" and trig.property == "valuation")
