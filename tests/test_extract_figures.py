@@ -147,3 +147,25 @@ def test_a_price_is_a_products_not_the_company_selling_it(read_facts) -> None:  
     assert not {f for f in facts if f[1] == "cost"}
     product = read_facts("The Quoda Loop ring costs $299.")
     assert {f[0] for f in product if f[1] == "cost"} == {"quoda-loop"}
+
+
+def test_people_cited_are_no_workforce(read_facts) -> None:  # type: ignore[no-untyped-def]
+    cited = read_facts(
+        "Quoda is in talks to merge with Pellam, the newspaper Halvex Times reported, citing "
+        "three people with knowledge of the matter."
+    )
+    assert not {f for f in cited if f[1] == "employeeCount"}
+    staff = read_facts("Quoda employs 12,000 people.")
+    assert {(f[0], f[2][1]) for f in staff if f[1] == "employeeCount"} == {
+        ("quoda", Decimal("12000"))
+    }
+
+
+def test_the_company_is_not_the_outlet_that_reported_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Amazon said it would cut jobs. The Wall Street Journal had reported earlier in the "
+        "day that the company planned to cut more than 17,000 roles. The Seattle-based "
+        "company employs about 1.5 million people worldwide."
+    )
+    owners = {f[0] for f in facts if f[1] in ("employeeCount", "jobCuts")}
+    assert owners == {"amazon"}

@@ -287,11 +287,21 @@ class DocState:
                 m = self.finder.by_token.get(offset + c.idx)
                 if m is None or m.label != "Organization" or is_public_body(m):
                     return None
+                if self._reporter(m):
+                    return None  # "The Journal had reported ... The company employs ..."
                 # one the story keeps coming back to, not a name it mentions in passing
                 # ("Existing investors A and B took part. The company ...")
                 named = sum(1 for o in self.finder.mentions if o.name == m.name)
                 return m if named >= 2 else None
         return None
+
+    def _reporter(self, m: Mention) -> bool:
+        """Whether the name is a news outlet the story cites, which 'the company' is not
+        (unless the story is about that outlet)."""
+        if not LEXICON.is_outlet(m.name):
+            return False
+        main = self.main_organization()
+        return main is None or main.name != m.name
 
     def _speakers_own(self, tok: Any, offset: int) -> Mention | None:
         """'Jane Roe, Acme's founder, said the company would ...': the company a speaker's
@@ -646,6 +656,7 @@ class DocState:
                         # itself ("the Musk-led company")
                         keep=lambda m: (
                             is_public_body(m) == public
+                            and not self._reporter(m)
                             and (heads is None or _named_as(m, heads))
                             and not any(m.start <= at < m.end for at in own)
                         ),

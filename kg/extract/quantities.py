@@ -610,8 +610,26 @@ def _trigger_for(r: SentenceReader, root: Tok, q: Quantity) -> tuple[Tok, Quanti
             fines = [t for t in r.triggers.quantity_nouns.get("penalty", ()) if q.kind in t.kinds]
             if fines:
                 return tok, fines[0]  # "agreed to pay $3 billion to settle the charges"
+        if trig.property == "employeeCount" and tok.lower_ == "people" and not _staff(tok):
+            continue  # "citing three people familiar with the matter": no one's staff
         return tok, trig
     return None
+
+
+#: verbs whose count of people is a workforce ("employs 12,000 people")
+_STAFFING = frozenset({"employ", "have", "hire", "count", "number", "total", "add", "keep",
+                       "lay", "cut", "eliminate", "shed", "fire", "dismiss", "reach"})  # fmt: skip
+
+
+def _staff(people: Tok) -> bool:
+    """Whether 'people' counts a workforce: possessed ("its 12,000 people"), or counted
+    by a verb of employing or cutting staff, not by one of telling or citing."""
+    if any(c.dep_ == "poss" for c in people.children):
+        return True
+    verb = people.head
+    if people.dep_ == "pobj" and verb.head.pos_ == "VERB":
+        verb = verb.head  # "a workforce of 9,000 people", "with 300 people"
+    return verb.lemma_.lower() in _STAFFING
 
 
 def _paid(tok: Tok) -> bool:
