@@ -261,3 +261,13 @@ def test_part_of_a_group_is_owned_by_it(read_facts) -> None:  # type: ignore[no-
         "The deal is part of Halvex's push into Europe.",
     ):
         assert not {f for f in read_facts(text) if f[1] in ("owns", "integratedInto")}
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("$85M", "85000000"), ("$85m", "85000000"), ("$3B", "3000000000"), ("$3bn", "3000000000"),
+     ("$500K", "500000"), ("€1.2bn", "1200000000")],
+)  # fmt: skip
+def test_a_scale_glued_to_a_figure_in_either_case(text: str, amount: str) -> None:
+    q = parse_quantity(text, "MONEY")
+    assert q is not None and q.amount == Decimal(amount)

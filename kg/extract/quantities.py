@@ -238,7 +238,8 @@ def parse_quantity(
             return None
         qualifier = qualifier_before(before + " " + text[: match.start()])
         return Quantity("percent", Decimal(match.group()), text, unit="%", qualifier=qualifier)
-    words = re.findall(r"[$€£¥₹]|\d+(?:[.,]\d+)*(?:k|m|mn|b|bn|tn)?|[A-Za-z]+", text)
+    # "$85m", "$85M", "€1.2bn": a scale glued to the figure, in either case
+    words = re.findall(r"[$€£¥₹]|\d+(?:[.,]\d+)*(?:(?i:k|mn|m|bn|b|tn)\b)?|[A-Za-z]+", text)
     qualifier = "exact"
     lead = []
     while words and words[0].lower() in {
