@@ -169,3 +169,17 @@ def test_the_company_is_not_the_outlet_that_reported_it(read_facts) -> None:  # 
     )
     owners = {f[0] for f in facts if f[1] in ("employeeCount", "jobCuts")}
     assert owners == {"amazon"}
+
+
+def test_a_figure_named_by_its_own_relative_clause(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "CHICAGO - Quoda, the meal-kit company that competes with Pellam, has raised $50 "
+        "million at a valuation of $800 million, less than half the $1.9 billion it was "
+        "valued at in 2021."
+    )
+    figures = {(f[0], f[1], f[2][1]) for f in facts if f[1] in ("valuation", "fundingAmount")}
+    assert figures == {
+        ("quoda", "fundingAmount", Decimal("50000000")),
+        ("quoda", "valuation", Decimal("800000000")),
+        ("quoda", "valuation", Decimal("1900000000")),
+    }

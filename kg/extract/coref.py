@@ -295,6 +295,28 @@ class DocState:
                 return m if named >= 2 else None
         return None
 
+    def _host_subject(self, tok: Any, offset: int) -> Mention | None:
+        """'X has raised ... less than the $1.9 billion it was valued at': "it" as the
+        subject of a relative clause on a figure is the organisation that is the subject
+        of the verb the figure hangs on."""
+        if tok.lower_ != "it" or tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        clause = tok.head
+        if clause.dep_ != "relcl" or not (clause.head.like_num or clause.head.ent_type_ == "MONEY"):
+            return None
+        t = clause.head
+        for _ in range(4):
+            if t.head.i == t.i:
+                return None
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                for c in t.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i:
+                        m = self.finder.by_token.get(offset + c.idx)
+                        return m if m is not None and m.label == "Organization" else None
+                return None
+        return None
+
     def _reporter(self, m: Mention) -> bool:
         """Whether the name is a news outlet the story cites, which 'the company' is not
         (unless the story is about that outlet)."""
@@ -609,6 +631,7 @@ class DocState:
                 target = (
                     speaker
                     or owner
+                    or self._host_subject(tok, offset)
                     or (self._subject_before(tok, offset, classes, resolve) if agent else None)
                     or (self.antecedent(("Organization",), at, skip) if agent else None)
                     or (self._affiliation(tok, offset) if low in ("its", "their") else None)

@@ -553,6 +553,8 @@ def _candidates(root: Tok) -> list[tuple[int, Tok]]:
     for c in root.children:
         if c.dep_ == "prep":
             out += [(1, p) for p in c.children if p.dep_ == "pobj"]
+        elif c.dep_ == "relcl" and c.pos_ == "VERB" and all(g.dep_ != "dobj" for g in c.children):
+            out.append((0, c))  # "the $1.9 billion it was valued at": the clause's verb
     t, hops = root, 0
     while hops < 4 and t.dep_ in _UP and t.head.i != t.i:
         t = t.head
