@@ -186,6 +186,8 @@ def test_a_build_keeps_only_grounded_facts_and_is_shacl_clean(
         ("dana-okafor", "ceoOf", "norwind-labs", "llm.ceoOf"),
         ("norwind-labs", "relatedTo", "quillon", "llm.relatedTo"),
         ("tarsel-group", "launched", "brightleaf", "llm.launched"),
+        # who launched a product makes it, whoever proposed the launch
+        ("brightleaf", "developer", "tarsel-group", "llm.launched+developer"),
     }
     # every fact's evidence is a sentence of its document, at offsets kg computed,
     # naming both of its sides
@@ -198,7 +200,7 @@ def test_a_build_keeps_only_grounded_facts_and_is_shacl_clean(
             " OPTIONAL { ?f rdf:object/rdfs:label ?ol } OPTIONAL { ?f kg:relationText ?text } }"
         )
     )
-    assert len(rows) == 5
+    assert len(rows) == 6  # the five kept and the maker the launch implies
     for sent, start, end, path, sl, ol, text in rows:  # type: ignore[misc]
         doc = read_document(Path(str(path)))
         assert doc.text[int(start) : int(end)] == str(sent)
