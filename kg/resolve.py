@@ -813,11 +813,11 @@ _MADE = frozenset({"Product", "AIModel"})
 
 
 def _launchers_make(doc_facts: list[Fact], entities: dict[str, Entity]) -> list[Fact]:
-    """A company that launched (or plans to launch) a product is its maker, unless the
-    document or the reference KB names another maker, or says the company bought or
-    licensed it from someone ("Mawimbi plans to launch a pump, the Mawimbi Pump":
-    Mawimbi makes it). One launcher only: two companies launching one product are
-    partners or resellers, not both its maker."""
+    """A company that launched (or plans to launch) a product is its maker ("Mawimbi
+    plans to launch a pump, the Mawimbi Pump": Mawimbi makes it), unless the document
+    or the reference KB names another maker, or the document has the product bought or
+    owned (a purchase or a holding says nothing of who made it). One launcher only: two
+    companies launching one product are partners or resellers, not both its maker."""
     makers: dict[str, set[str]] = defaultdict(set)
     for f in doc_facts:
         if f.predicate == "developer" and f.object_is_entity:

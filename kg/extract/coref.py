@@ -131,8 +131,12 @@ class DocState:
             if m.label == "Organization" and (agency is None or m.name != agency.name):
                 counts.setdefault(m.kb_id or strip_legal(m.name), []).append(m)
         # "Aurora Motors ... Aurora": a short form counts for the one longer name it begins
+        begun: dict[str, list[str]] = {}
+        for k in counts:
+            if " " in k:
+                begun.setdefault(k.split(" ", 1)[0], []).append(k)
         for short in [k for k in counts if " " not in k]:
-            longer = [k for k in counts if k.startswith(short + " ")]
+            longer = begun.get(short, [])
             if len(longer) == 1:
                 counts[longer[0]] = sorted(
                     counts[longer[0]] + counts.pop(short), key=lambda m: m.start
