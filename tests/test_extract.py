@@ -271,3 +271,12 @@ def test_part_of_a_group_is_owned_by_it(read_facts) -> None:  # type: ignore[no-
 def test_a_scale_glued_to_a_figure_in_either_case(text: str, amount: str) -> None:
     q = parse_quantity(text, "MONEY")
     assert q is not None and q.amount == Decimal(amount)
+
+
+def test_a_place_on_a_possessed_business_does_not_place_its_owner(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Halvex Telecom may shrink because of falling revenue in its Swedish business."
+    )
+    assert not {f for f in facts if f[1] == "locatedIn"}
+    named = read_facts("Swedish streaming service Quoda raised money.")
+    assert ("quoda", "locatedIn", "sweden", "asserted") in named

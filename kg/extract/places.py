@@ -97,7 +97,9 @@ def location(r: SentenceReader, tok: Tok) -> None:
             continue
         seen.add(candidate.i)
         own = r.mention(candidate)  # the name itself, not the names in apposition to it
-        ms = [own] if own is not None else r.expand(candidate)
+        # not the possessor of what is placed: "its Swedish mobile business" is in Sweden,
+        # the company need not be
+        ms = [own] if own is not None else r.expand(candidate, possessor=False)
         at = r.offset + tok.idx
         orgs = [
             m
