@@ -278,5 +278,11 @@ def test_a_place_on_a_possessed_business_does_not_place_its_owner(read_facts) ->
         "Halvex Telecom may shrink because of falling revenue in its Swedish business."
     )
     assert not {f for f in facts if f[1] == "locatedIn"}
-    named = read_facts("Swedish streaming service Quoda raised money.")
+    named = read_facts("Halvex bought Swedish payments firm Quoda.")
     assert ("quoda", "locatedIn", "sweden", "asserted") in named
+
+
+def test_a_descriptor_read_as_a_verb_after_its_own_modifiers(read_facts) -> None:  # type: ignore[no-untyped-def]
+    # "bought Swedish payments firm X", parsed with "payments" as the object, "firm" a verb
+    facts = read_facts("Halvex bought Swedish payments firm Quoda.")
+    assert ("halvex", "acquired", "quoda", "asserted") in facts

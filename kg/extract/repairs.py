@@ -185,13 +185,28 @@ def _descriptor_read_as_verb(tok: Any) -> bool:
     """'has sued startup Halvex', 'has sued artificial intelligence startup Halvex': a
     noun that types names (a cue word of the lexicon), read as a verb hung on the verb
     just before it, with the name after it as its object."""
-    if tok.tag_ not in ("VB", "VBN", "VBD", "VBP") or tok.dep_ not in ("xcomp", "ccomp", "dobj"):
+    if tok.tag_ not in ("VB", "VBN", "VBD", "VBP") or tok.dep_ not in (
+        "xcomp",
+        "ccomp",
+        "dobj",
+        "advcl",
+    ):
         return False
     if LEXICON.cue_class(tok.lower_) not in _TYPING or tok.head.i >= tok.i:
         return False
     if any(c.dep_ in ("aux", "auxpass", "neg") for c in tok.children) or _verb_word(tok.lemma_):
         return False  # "expected to launch Quill", "will back Halvex": a verb after all
-    if tok.head.pos_ not in ("VERB", "AUX") or tok.left_edge.i != tok.head.i + 1:
+    if tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    between = tok.doc[tok.head.i + 1 : tok.i]
+    if tok.left_edge.i != tok.head.i + 1 and not (
+        # "bought Swedish payments firm Klarna", parsed with "payments" as the object:
+        # only nouns and adjectives between the verb and it
+        between
+        and all(t.pos_ in ("ADJ", "NOUN") for t in between)
+        and between[-1].pos_ == "NOUN"
+        and between[-1].head.i == tok.head.i
+    ):
         return False  # only its own modifiers between the verb and it
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return (
@@ -530,6 +545,9 @@ def _make_descriptor(tok: Any) -> None:
             child.head = verb  # "in federal court": the verb's
         elif child.i < tok.i and child.dep_ in ("nsubj", "dobj"):
             child.dep_ = "compound"  # "artificial intelligence startup"
+    for t in tok.doc[verb.i + 1 : tok.i]:
+        if t.head.i == verb.i:
+            t.head, t.dep_ = tok, "compound"  # "Swedish payments firm": the noun's words
     tok.head, tok.dep_ = name, "compound"
     tok.pos_, tok.tag_ = "NOUN", "NN"
 
