@@ -35,6 +35,8 @@ def repair(doc: Any) -> Any:
             _make_headline_verb(tok)
         elif _descriptor_read_as_verb(tok):
             _make_descriptor(tok)
+        elif (verb := _descriptor_verb_on_name(tok)) is not None:
+            _make_name_object(tok, verb)
         elif (name := _name_cut_from_descriptor(tok)) is not None:
             _attach_descriptor(tok, name)
         elif (
@@ -214,6 +216,31 @@ def _descriptor_read_as_verb(tok: Any) -> bool:
         and nxt.pos_ == "PROPN"
         and any(c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i > tok.i for c in tok.children)
     )
+
+
+def _descriptor_verb_on_name(tok: Any) -> Any:
+    """'bought Swedish payments firm Quoda', parsed with "payments" as the verb's object
+    and "firm" as a verb modifying the name: the verb the name is the object of, else
+    None."""
+    if not tok.tag_.startswith("VB") or tok.dep_ != "amod" or tok.i < 2:
+        return None
+    if LEXICON.cue_class(tok.lower_) not in _TYPING or _verb_word(tok.lemma_):
+        return None
+    name, before = tok.head, tok.doc[tok.i - 1]
+    if name.pos_ != "PROPN" or name.i <= tok.i or before.pos_ != "NOUN":
+        return None
+    verb = before.head
+    if verb.pos_ != "VERB" or verb.i > before.i or before.dep_ != "dobj":
+        return None
+    return verb
+
+
+def _make_name_object(tok: Any, verb: Any) -> None:
+    """Make the name the verb's object, the noun and the words before it its modifiers."""
+    name, before = tok.head, tok.doc[tok.i - 1]
+    name.head, name.dep_ = verb, "dobj"
+    before.head, before.dep_ = tok, "compound"
+    tok.dep_, tok.pos_, tok.tag_ = "compound", "NOUN", "NN"
 
 
 def _name_cut_from_descriptor(tok: Any) -> Any:
