@@ -286,3 +286,25 @@ def test_a_descriptor_read_as_a_verb_after_its_own_modifiers(read_facts) -> None
     # "bought Swedish payments firm X", parsed with "payments" as the object, "firm" a verb
     facts = read_facts("Halvex bought Swedish payments firm Quoda.")
     assert ("halvex", "acquired", "quoda", "asserted") in facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Halvex plans to shut down the note-taking app Jotter in June and move its users to "
+        "the Notely app.",
+        "Jotter's users will be able to export their notes to the Notely app.",
+    ],
+    ids=["shut-down-and-move", "users-of"],
+)
+def test_where_a_products_users_are_sent_replaces_it(read_facts, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = {f[3] for f in read_facts(text) if f[:3] == ("jotter", "replacedBy", "notely")}
+    assert found and found <= {"asserted", "planned"}
+
+
+def test_staff_moved_to_a_company_replace_nothing(read_facts) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Halvex will shut down the Zipline app and move its staff to Orvane.",
+        "Halvex will move its headquarters to Lisbon.",
+    ):
+        assert not {f for f in read_facts(text) if f[1] == "replacedBy"}

@@ -649,6 +649,11 @@ class DocState:
                 cls = next((c for c, descs in LEXICON.coref.items() if phrases & descs), None)
                 if cls is None:
                     return None
+                if cls in ("Product", "AIModel") and any(
+                    c.dep_ == "compound" and c.i < tok.i and offset + c.idx in self.finder.by_token
+                    for c in tok.children
+                ):
+                    return None  # "the Notely app": the name it is called by, not "the app"
                 # a company, its product and its model are told apart less well than a
                 # person from any of them
                 kinds = ("Person",) if cls == "Person" else ("Organization", "Product", "AIModel")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.extract import constructions, places
+from kg.extract import constructions, places, successors
 from kg.extract.deals import called_off, read_deal
 from kg.extract.frames import APPOINTING, GOVERNING, Tok, figure_objects, is_passive, unique
 from kg.extract.names import SUBJECTS, is_public_body
@@ -232,6 +232,7 @@ class SentenceReader(RoleReader):
             places.location(self, tok)
             places.located_in(self, tok)
             read_deal(self, tok)
+        successors.users_sent_on(self)
         for tok in tokens:
             if tok.i not in fired and tok.pos_ == "VERB":
                 constructions.open_relation(self, tok)
