@@ -315,6 +315,10 @@ class SentenceReader(RoleReader):
         if nouns:  # "chief technology officer" is a leader's title, not an officer's
             longest = max(len(t.phrase) for t in nouns)
             matched = [t for t in matched if t.pos != "noun" or len(t.phrase) == longest]
+        if any(t.pos == "verb" and len(t.phrase) > 1 and t.phrase[-1] != "from" for t in matched):
+            # "build Gemini into KOS", "runs on Ultium", "merge into": the phrase says what
+            # the verb alone would not ("from" only names a side: "bought X from Y")
+            matched = [t for t in matched if t.pos != "verb" or len(t.phrase) > 1]
         done: set[str] = set()  # a property once per word: its longest phrase
         for trig in matched:
             if trig.property in done:
