@@ -318,3 +318,8 @@ def test_a_verb_phrase_says_what_its_verb_alone_would_not(read_facts) -> None:  
     assert {("halvex", "acquired", "zipline"), ("orvane", "owns", "zipline")} <= {
         f[:3] for f in bought
     }
+
+
+def test_a_lower_case_class_noun_tagged_as_a_name_is_a_noun(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Tap2 is built into the Kestrel Pay app.")
+    assert ("tap2", "integratedInto", "kestrel-pay", "asserted") in facts

@@ -63,6 +63,8 @@ def repair(doc: Any) -> Any:
             tok.head = prep  # "competes with A, and with B": B's "with" is A's
         elif (obj := _object_repeated(tok)) is not None:
             tok.head = obj  # "buying A for $1 billion and B for $2 billion": A's
+        if tok.pos_ == "PROPN" and tok.text.islower() and LEXICON.cue_class(tok.lower_):
+            tok.pos_, tok.tag_ = "NOUN", "NN"  # "the Kestrel Pay app": a word, not a name
         if tok.lower_ == "rival" and tok.tag_ == "JJ" and tok.head.pos_ == "PROPN":
             tok.pos_, tok.tag_, tok.dep_ = "NOUN", "NN", "compound"  # "joined rival Helix"
         if _acronym_as_word(tok):
