@@ -323,3 +323,14 @@ def test_a_verb_phrase_says_what_its_verb_alone_would_not(read_facts) -> None:  
 def test_a_lower_case_class_noun_tagged_as_a_name_is_a_noun(read_facts) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts("Tap2 is built into the Kestrel Pay app.")
     assert ("tap2", "integratedInto", "kestrel-pay", "asserted") in facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Halvex is pulling the plug on Zipline, its payments app.",
+        "Halvex will end support for Zipline, its payments app, next year.",
+    ],
+)
+def test_a_descriptor_after_a_comma_left_apart_from_its_name(read_facts, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("halvex", "discontinued", "zipline") in {f[:3] for f in read_facts(text)}

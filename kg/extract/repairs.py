@@ -55,6 +55,8 @@ def repair(doc: Any) -> Any:
             _make_titles(tok, name)
         elif (name := _name_after_loose_title(tok)) is not None:
             _attach_titles(tok, name)
+        elif (name := _name_before_loose_descriptor(tok)) is not None:
+            _make_descriptor_apposition(tok, name)
         elif (name := _apposed_name(tok)) is not None:
             tok.head, tok.dep_ = name, "appos"
         elif (noun := _descriptor_of_relative(tok)) is not None:
@@ -297,6 +299,52 @@ def _descriptor_cut_from_apposition(tok: Any) -> bool:
         and noun.i == tok.i - 1
         and not any(c.dep_ in ("aux", "auxpass", "neg", "dobj") for c in tok.children)
     )
+
+
+def _name_before_loose_descriptor(tok: Any) -> Any:
+    """'pulling the plug on Zipline, its payments app.', parsed with "app" hung on the
+    verb apart from the name: a typing noun whose phrase ("its payments app", "a
+    budgeting app") follows a comma right after a name, and ends the clause or the
+    sentence, not in apposition to it. The name's last word, else None."""
+    if tok.pos_ != "NOUN" or tok.dep_ in ("compound", "conj", "pobj", "dobj", "attr"):
+        return None
+    if LEXICON.cue_class(tok.lower_) not in _TYPING:
+        return None
+    i = tok.i - 1
+    while (
+        i > 0
+        and tok.doc[i].pos_ in ("NOUN", "ADJ", "PROPN", "DET", "PRON", "NUM")
+        and (tok.doc[i].pos_ != "PROPN" or tok.doc[i].head.i == tok.i)
+    ):
+        if tok.doc[i].pos_ in ("DET", "PRON"):
+            i -= 1
+            break  # "its", "a": the phrase's first word
+        i -= 1
+    if i < 1 or tok.doc[i].text != ",":
+        return None
+    name = tok.doc[i - 1]
+    if tok.dep_ == "appos" and not i < tok.head.i < tok.i:
+        return None  # in apposition to something else than its own phrase's words
+    after = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if name.pos_ != "PROPN" or (after is not None and after.text not in (".", ",", ";")):
+        return None
+    if any(c.dep_ in ("aux", "auxpass", "neg", "dobj") for c in tok.children):
+        return None
+    if _above(tok, name) or any(_above(t, name) for t in tok.doc[name.i + 2 : tok.i]):
+        return None  # the name hangs on the phrase already: no loop
+    return name
+
+
+def _make_descriptor_apposition(tok: Any, name: Any) -> None:
+    """Hang the typing noun on the name as its apposition, and the words of its phrase
+    on the noun."""
+    first = next(t for t in tok.doc[name.i + 2 : tok.i + 1])
+    for t in tok.doc[first.i : tok.i]:
+        if t.head.i == tok.i or not (first.i <= t.head.i <= tok.i):
+            t.head = tok
+            if t.dep_ in ("nsubj", "dobj", "npadvmod", "dep"):
+                t.dep_ = "compound"
+    tok.head, tok.dep_ = name, "appos"
 
 
 def _currency_read_as_verb(tok: Any) -> bool:
