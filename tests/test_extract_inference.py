@@ -307,3 +307,13 @@ def test_a_verb_conjoined_in_a_relative_clause_keeps_its_subject(read_facts) -> 
     )
     assert ("tallowby", "competesWith", "quoda", "asserted") in facts
     assert ("tallowby", "competesWith", "pellam", "asserted") in facts
+
+
+def test_it_in_an_adverbial_clause_is_the_main_clauses_subject(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "LOS ANGELES - Quoda, the video streaming service owned by Halvex Media, launched a "
+        "cheaper plan on Wednesday as it tries to catch up with Pellam and Brindle."
+    )
+    rivals = {(f[0], f[2]) for f in facts if f[1] == "competesWith"}
+    assert ("quoda", "pellam") in rivals or ("pellam", "quoda") in rivals
+    assert not any("halvex-media" in pair for pair in rivals)

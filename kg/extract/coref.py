@@ -299,6 +299,21 @@ class DocState:
                 return m if named >= 2 else None
         return None
 
+    def _main_subject(self, tok: Any, offset: int, classes: Sequence[str]) -> Mention | None:
+        """'Flickbox, owned by Crestline Media, launched a plan as it tries to catch up
+        with Netflix': the subject pronoun of an adverbial clause is the name that is the
+        subject of the clause it hangs on, not the last name before it."""
+        verb = tok.head
+        if tok.lower_ != "it" or verb.dep_ != "advcl" or verb.head.pos_ not in ("VERB", "AUX"):
+            return None  # "they" is as often the company behind a product named so
+        main = verb.head
+        for c in main.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i:
+                m = self.finder.by_token.get(offset + c.idx)
+                if m is not None and m.source != "coref" and m.label in classes:
+                    return m
+        return None
+
     def _host_subject(self, tok: Any, offset: int) -> Mention | None:
         """'X has raised ... less than the $1.9 billion it was valued at': "it" as the
         subject of a relative clause on a figure is the organisation that is the subject
@@ -636,6 +651,7 @@ class DocState:
                     speaker
                     or owner
                     or self._host_subject(tok, offset)
+                    or (self._main_subject(tok, offset, classes) if agent else None)
                     or (self._subject_before(tok, offset, classes, resolve) if agent else None)
                     or (self.antecedent(("Organization",), at, skip) if agent else None)
                     or (self._affiliation(tok, offset) if low in ("its", "their") else None)
