@@ -334,3 +334,9 @@ def test_a_lower_case_class_noun_tagged_as_a_name_is_a_noun(read_facts) -> None:
 )
 def test_a_descriptor_after_a_comma_left_apart_from_its_name(read_facts, text: str) -> None:  # type: ignore[no-untyped-def]
     assert ("halvex", "discontinued", "zipline") in {f[:3] for f in read_facts(text)}
+
+
+def test_what_belongs_to_a_company_is_owned_by_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    assert ("halvex", "owns", "zipline", "asserted") in read_facts(
+        "The Zipline brand belongs to Halvex."
+    )
