@@ -340,3 +340,8 @@ def test_what_belongs_to_a_company_is_owned_by_it(read_facts) -> None:  # type: 
     assert ("halvex", "owns", "zipline", "asserted") in read_facts(
         "The Zipline brand belongs to Halvex."
     )
+
+
+def test_a_one_word_name_the_tagger_took_for_a_person_may_be_a_product(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Halvex will sunset Zipline, the payments app it acquired in 2020.")
+    assert ("halvex", "discontinued", "zipline") in {f[:3] for f in facts}

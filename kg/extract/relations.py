@@ -39,7 +39,7 @@ _MAYBE = {
     "Organization": ("Organization", "Product", "AIModel"),
     "Product": ("Product", "AIModel", "Organization"),
     "AIModel": ("AIModel", "Product"),
-    "Person": ("Person", "Organization"),
+    "Person": ("Person", "Organization", "Product"),
     "Place": ("Place", "Organization", "Product"),
 }
 _PRODUCTS = ("Product", "AIModel")
