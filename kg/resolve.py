@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from kg.extract.names import GROUP_WORDS, is_public_name, strip_legal
-from kg.extract.relations import BY_MAKER, INVESTED_AS_COMPANY
+from kg.extract.relations import ANNOUNCER, BY_MAKER, INVESTED_AS_COMPANY
 from kg.extract.triggers import load_triggers
 from kg.kb import load_kb
 from kg.lexicon import LEXICON
@@ -412,6 +412,17 @@ def resolve(extractions: Sequence[Extraction]) -> Resolution:
             )
             mine.setdefault(_fact_key(launch), launch)
             facts.setdefault(_fact_key(launch), launch)
+        # "Halvex said Zipline would shut down": Halvex's decision, unless the document
+        # names another maker
+        made = [g for g in mine.values() if not g.rule.endswith(ANNOUNCER)]
+        for said, f in list(mine.items()):
+            if f.rule.endswith(ANNOUNCER) and isinstance(f.object, str):
+                maker = _maker(f.object, made, entities)
+                if (maker is not None and maker != f.subject) or entities[
+                    f.object
+                ].cls not in _PRODUCT:
+                    del mine[said]
+                    facts.pop(said, None)
         for person, product, rel in of_maker:  # "the general manager of Stadia": its maker's
             maker = _maker(product, mine.values(), entities)
             if maker is None or entities[product].cls not in _PRODUCT or maker == person:

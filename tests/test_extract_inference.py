@@ -317,3 +317,15 @@ def test_it_in_an_adverbial_clause_is_the_main_clauses_subject(read_facts) -> No
     rivals = {(f[0], f[2]) for f in facts if f[1] == "competesWith"}
     assert ("quoda", "pellam") in rivals or ("pellam", "quoda") in rivals
     assert not any("halvex-media" in pair for pair in rivals)
+
+
+def test_a_company_announcing_a_products_end_ends_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Halvex said Zipline would shut down in March.",
+        "Halvex confirmed that the Zipline app is being discontinued.",
+    ):
+        assert ("halvex", "discontinued", "zipline") in {f[:3] for f in read_facts(text)}
+    other = read_facts("The Zipline app, made by Orvane, will shut down, Halvex said.")
+    assert {f[0] for f in other if f[1] == "discontinued"} == {"orvane"}
+    reported = read_facts("Reuters said the Zipline app would shut down in March.")
+    assert not {f for f in reported if f[1] == "discontinued" and f[0] == "reuters"}

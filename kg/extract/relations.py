@@ -29,10 +29,14 @@ from kg.extract.triggers import PREPOSITIONS, Trigger, Triggers
 from kg.lexicon import LEXICON
 from kg.model import Mention, Quantity, RelationMention, Sentence
 
-__all__ = ["BY_MAKER", "SentenceReader"]
+__all__ = ["ANNOUNCER", "BY_MAKER", "SentenceReader"]
 
 #: rule ids ending so: the subject is a product, and resolution puts its maker there
 BY_MAKER = ".by-maker"
+#: a product decision the organisation announcing it is taken to have made
+ANNOUNCER = ".by-announcer"
+#: verbs by which a company states its own decisions
+_ANNOUNCING = frozenset({"say", "confirm", "announce", "tell", "add", "state", "disclose"})
 _WEAK_SOURCES = {"ner", "propn"}
 #: classes a weakly typed mention may turn out to have (the NER model mixes these up)
 _MAYBE = {
@@ -359,10 +363,16 @@ class SentenceReader(RoleReader):
             if trig.ergative and tok.pos_ == "VERB" and is_passive(tok) and not _taken_off(tok):
                 # "Pixie is being retired": by its maker, whom the sentence need not name
                 # (not "Pixie was pulled from app stores": by the stores' owners)
+                speaker = self._announcer(tok)
                 for o in self.role(tok, "obj"):
                     if o.label in _PRODUCTS:
                         rule = trig.rule_id() + BY_MAKER
                         self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
+                        if speaker is not None and speaker.name != o.name:
+                            rule = trig.rule_id() + ANNOUNCER
+                            self.emit(
+                                speaker, trig.property, o, tok, rule, 0.5, at_least=trig.modality
+                            )
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
         if prop == "competesWith" and trig.pos == "noun":
@@ -443,12 +453,23 @@ class SentenceReader(RoleReader):
             return
         if trig.ergative and tok.pos_ in ("VERB", "AUX") and not objs:
             # "Skype will shut down in May": its maker shuts it down.
+            speaker = self._announcer(tok)
             for s in subs:
                 # a name only the tagger typed may yet be a product (resolution decides:
                 # the fact stands only for a product with a maker)
                 weak = s.label == "Organization" and s.source in ("ner", "propn")
                 if s.label in _PRODUCTS or weak:
                     self.emit(s, prop, s, tok, rule + BY_MAKER, 0.5, at_least=trig.modality)
+                # a one-word name the tagger alone took for a person may be a product too
+                weak = weak or (s.label == "Person" and s.source == "ner" and " " not in s.name)
+                if (
+                    (s.label in _PRODUCTS or weak)
+                    and speaker is not None
+                    and speaker.name != s.name
+                ):
+                    # "Halvex said Zipline would shut down in March": Halvex shuts it down,
+                    # unless the document names another maker (resolution decides)
+                    self.emit(speaker, prop, s, tok, rule + ANNOUNCER, 0.5, at_least=trig.modality)
             return
         pairs = [(s, o) for s in subs for o in objs]
         if trig.symmetric and not objs and (trig.pos != "noun" or trig.pairs or self._joint(tok)):
@@ -626,6 +647,29 @@ class SentenceReader(RoleReader):
             and m.source != "coref"
             and not LEXICON.is_outlet(m.name)  # "rival X, the newspaper Y reported"
         ]
+
+    def _announcer(self, verb: Tok) -> Mention | None:
+        """The organisation that says, confirms or announces the clause the verb heads
+        ("Halvex said Zipline would shut down", "Halvex confirmed that the app is being
+        discontinued"): what a company says of a product with no maker named is its own
+        decision. Not a news outlet reporting it."""
+        t = verb
+        for _ in range(3):
+            if t.dep_ not in ("ccomp", "conj") or t.head.i == t.i:
+                return None
+            t = t.head
+            if t.lemma_.lower() in _ANNOUNCING:
+                break
+        else:
+            return None
+        if t.lemma_.lower() not in _ANNOUNCING:
+            return None
+        for c in t.children:
+            if c.dep_ == "nsubj":
+                m = self.mention(c)
+                if m is not None and m.label == "Organization" and not LEXICON.is_outlet(m.name):
+                    return m
+        return None
 
     def _of_something(self, title: Tok) -> bool:
         """'president of collaborative apps', 'head of AI': a title over part of an
