@@ -345,3 +345,12 @@ def test_what_belongs_to_a_company_is_owned_by_it(read_facts) -> None:  # type: 
 def test_a_one_word_name_the_tagger_took_for_a_person_may_be_a_product(read_facts) -> None:  # type: ignore[no-untyped-def]
     facts = read_facts("Halvex will sunset Zipline, the payments app it acquired in 2020.")
     assert ("halvex", "discontinued", "zipline") in {f[:3] for f in facts}
+
+
+def test_capitals_that_name_a_kind_of_thing_are_no_entity() -> None:
+    from kg.extract import extract_documents
+    from kg.ingest import document_from_text
+
+    text = "It will need clusters four times the size of similar AI GPU clusters in use today."
+    ex = extract_documents([document_from_text(text)])[0]
+    assert not [m for m in ex.mentions if m.name == "AI GPU"]

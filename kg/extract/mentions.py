@@ -545,6 +545,8 @@ class MentionFinder:
             return False  # "Veltra | Orvane": two items of a list, no one name
         if ROUND_NAME.fullmatch(low):
             return False  # "Series B": a funding round, no entity
+        if all(w.rstrip("s") in _GENERIC_CAPITALS for w in name.split()):
+            return False  # "AI GPU clusters", "EV SUVs": kinds of thing in capitals
         if all(
             LEXICON.cue_class(w) == "Person" or w in LEXICON.furniture.title_words
             for w in low.split()
@@ -636,6 +638,12 @@ def _brand_first(words: list[str], kb: Any) -> bool:
 
 #: capitals that modify a name without being part of it ("AI startup", "EV maker")
 _MODIFIER_CAPITALS = frozenset({"AI", "EV", "IT", "VR", "AR", "ML", "HR", "IPO", "API", "ESG"})
+#: capitals that name a kind of thing, never one thing of the world on their own
+_GENERIC_CAPITALS = _MODIFIER_CAPITALS | frozenset({
+    "GPU", "CPU", "NPU", "TPU", "LLM", "PC", "TV", "SUV", "NFT", "SaaS", "SDK", "UI", "OS",
+    "5G", "4G", "LTE", "USB", "RAM", "SSD", "LED", "OLED", "LCD", "GPS", "IoT", "CEO",
+    "CFO", "CTO", "COO", "VP", "AGI", "GenAI",
+})  # fmt: skip
 
 
 def _acronym_part(tok: Any, ent: Any, kb: Any) -> bool:
