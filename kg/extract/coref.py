@@ -323,18 +323,7 @@ class DocState:
         clause = tok.head
         if clause.dep_ != "relcl" or not (clause.head.like_num or clause.head.ent_type_ == "MONEY"):
             return None
-        t = clause.head
-        for _ in range(4):
-            if t.head.i == t.i:
-                return None
-            t = t.head
-            if t.pos_ in ("VERB", "AUX"):
-                for c in t.children:
-                    if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i:
-                        m = self.finder.by_token.get(offset + c.idx)
-                        return m if m is not None and m.label == "Organization" else None
-                return None
-        return None
+        return self._passive_owner(clause, tok, offset)
 
     def _reporter(self, m: Mention) -> bool:
         """Whether the name is a news outlet the story cites, which 'the company' is not
