@@ -354,3 +354,32 @@ def test_capitals_that_name_a_kind_of_thing_are_no_entity() -> None:
     text = "It will need clusters four times the size of similar AI GPU clusters in use today."
     ex = extract_documents([document_from_text(text)])[0]
     assert not [m for m in ex.mentions if m.name == "AI GPU"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Acquired by Halvex in 2019, Zipline now has 3 million users.",
+         ("halvex", "acquired", "zipline")),
+        ("Backed by Halvex, Zipline raised $50 million.", ("halvex", "investedIn", "zipline")),
+        ("Brisa, which is headquartered in Munich and majority-owned by South Korean "
+         "conglomerate Daeyang Group, declined to comment.", ("daeyang-group", "owns", "brisa")),
+    ],
+    ids=["fronted", "fronted-backed", "in-a-relative-clause"],
+)  # fmt: skip
+def test_a_participle_on_a_clause_is_said_of_its_subject(
+    read_facts, text: str, fact: tuple
+) -> None:  # type: ignore[no-untyped-def,type-arg]
+    assert fact in {f[:3] for f in read_facts(text)}
+
+
+def test_a_passive_whose_agent_is_no_entity_names_no_maker(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Halvex makes Zipline. Zipline started in 2003, launched by Nordic entrepreneurs."
+    )
+    assert not {f for f in facts if f[1] == "launched"}
+
+
+def test_who_sold_what_was_bought_owned_it(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts("Teva completed its purchase of Actavis Generics from Allergan in 2016.")
+    assert ("allergan", "owns", "actavis-generics") in {f[:3] for f in facts}

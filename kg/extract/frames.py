@@ -492,18 +492,24 @@ class Arguments:
         if (
             not found
             and passive
-            and verb.dep_ == "conj"
+            and verb.dep_ in ("conj", "advcl")
             and verb.head.pos_ in ("VERB", "AUX")
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
         ):
-            # "X was founded by A and is backed by B": the first clause's subject
+            # "X was founded by A and is backed by B": the first clause's subject; "Acquired
+            # by A in 2019, X now ...", "X, which is based in Lisbon and majority-owned by
+            # A": the subject of the clause the participle hangs on
             head = verb.head
-            found.extend(
-                m
-                for c in head.children
-                if c.dep_ == ("nsubjpass" if is_passive(head) else "nsubj")
-                for m in self.expand(c)
-            )
+            wanted = "nsubjpass" if is_passive(head) else "nsubj"
+            if verb.dep_ == "advcl":
+                wanted = ("nsubj", "nsubjpass")
+            for c in head.children:
+                if c.dep_ not in wanted:
+                    continue
+                if c.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
+                    found.extend(self.expand(head.head))  # "which": the name it stands for
+                else:
+                    found.extend(self.expand(c))
         if not found and not passive and not any(c.dep_ == "dobj" for c in verb.children):
             for c in verb.children:  # "began selling X", "stopped making X"
                 if c.dep_ == "xcomp" and c.tag_ == "VBG":

@@ -360,7 +360,15 @@ class SentenceReader(RoleReader):
                     self.emit(s, prop, o, tok, trig.rule_id() + "+listed", 0.4)
             return
         if not subs:
-            if trig.ergative and tok.pos_ == "VERB" and is_passive(tok) and not _taken_off(tok):
+            agent = any(c.dep_ == "agent" for c in tok.children)  # "launched by Nordic
+            # entrepreneurs": the sentence says who, and it is no one kg names
+            if (
+                trig.ergative
+                and tok.pos_ == "VERB"
+                and is_passive(tok)
+                and not _taken_off(tok)
+                and not agent
+            ):
                 # "Pixie is being retired": by its maker, whom the sentence need not name
                 # (not "Pixie was pulled from app stores": by the stores' owners)
                 speaker = self._announcer(tok)
