@@ -500,7 +500,7 @@ class Arguments:
             # by A in 2019, X now ...", "X, which is based in Lisbon and majority-owned by
             # A": the subject of the clause the participle hangs on
             head = verb.head
-            wanted = "nsubjpass" if is_passive(head) else "nsubj"
+            wanted: tuple[str, ...] = ("nsubjpass",) if is_passive(head) else ("nsubj",)
             if verb.dep_ == "advcl":
                 wanted = ("nsubj", "nsubjpass")
             for c in head.children:
