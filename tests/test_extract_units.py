@@ -140,3 +140,19 @@ def test_a_lexicon_verb_read_as_a_plural_noun_before_a_name_is_the_verb(read_fac
         "an older chip."
     )
     assert ("lumabook-13", "replacedBy", "lumabook-14", "asserted") in facts
+
+
+def test_a_repair_that_would_leave_a_loop_leaves_the_parsers_tree(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kg.extract import repairs
+    from kg.extract.nlp import parse
+
+    doc = next(parse(["Chief executive Dana Roe said sales rose."]))
+    parsed = [(t.head.i, t.dep_) for t in doc]
+
+    def looping(d):  # type: ignore[no-untyped-def]
+        d[1].head, d[3].head, d[3].dep_ = d[3], d[1], "dep"  # title <-> name
+
+    monkeypatch.setattr(repairs, "_mend", looping)
+    repairs.repair(doc)
+    assert [(t.head.i, t.dep_) for t in doc] == parsed
+    assert doc[:].root.text == "said"

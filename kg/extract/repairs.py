@@ -19,7 +19,36 @@ __all__ = ["repair"]
 
 
 def repair(doc: Any) -> Any:
-    """Mend the parse of ``doc`` where it misreads the constructions above."""
+    """Mend the parse of ``doc`` where it misreads the constructions above. Should the
+    mended heads ever form a loop, the parser's reading is put back whole: a parse that
+    is no tree would stop the document's build."""
+    before = [(t.head.i, t.dep_, t.pos_, t.tag_, t.lemma_) for t in doc]
+    _mend(doc)
+    if not _is_tree(doc):
+        for t, (head, dep, pos, tag, lemma) in zip(doc, before, strict=True):
+            t.head, t.dep_, t.pos_, t.tag_, t.lemma_ = doc[head], dep, pos, tag, lemma
+    return doc
+
+
+def _is_tree(doc: Any) -> bool:
+    """Whether every word's chain of heads reaches a root."""
+    reaches: dict[int, bool] = {}
+    for t in doc:
+        seen: list[int] = []
+        u = t
+        while u.i not in reaches and u.head.i != u.i:
+            if u.i in seen or len(seen) > len(doc):
+                return False
+            seen.append(u.i)
+            u = u.head
+        ok = reaches.get(u.i, True)
+        for i in seen:
+            reaches[i] = ok
+        reaches[u.i] = ok
+    return True
+
+
+def _mend(doc: Any) -> None:
     for tok in doc:
         if (
             tok.dep_ == "ROOT"
@@ -75,7 +104,6 @@ def repair(doc: Any) -> Any:
             tok.lemma_ = _prefixed_lemma(tok.lower_)  # "co-founded": "co-found"
         elif tok.pos_ == "VERB" and (lemma := _mended_lemma(tok)) is not None:
             tok.lemma_ = lemma  # "fined": "fine", not "fin"; "relaunched": not "relaunche"
-    return doc
 
 
 def _verb_conjunct_as_noun(tok: Any) -> str | None:
