@@ -329,3 +329,16 @@ def test_a_company_announcing_a_products_end_ends_it(read_facts) -> None:  # typ
     assert {f[0] for f in other if f[1] == "discontinued"} == {"orvane"}
     reported = read_facts("Reuters said the Zipline app would shut down in March.")
     assert not {f for f in reported if f[1] == "discontinued" and f[0] == "reuters"}
+
+
+def test_a_short_form_of_a_companys_name_is_the_company(read_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = read_facts(
+        "Ferrite Semiconductor is in talks to raise money. Ferrite, which competes with "
+        "Nvidia, says its F2 chip is cheaper to run."
+    )
+    assert ("ferrite-semiconductor", "competesWith", "nvidia") in {f[:3] for f in facts} | {
+        (f[2], f[1], f[0]) for f in facts
+    }
+    # what a company says of "its" product is its own, not the rival's it just named
+    assert ("f2", "developer", "ferrite-semiconductor") in {f[:3] for f in facts}
+    assert ("f2", "developer", "nvidia") not in {f[:3] for f in facts}

@@ -464,6 +464,16 @@ class DocState:
                 if t.dep_ == "xcomp" and tok.lower_ == "its":
                     t, came = t.head, t  # "X agreed to pay ... into its practices": X's
                     continue
+                if (
+                    t.dep_ == "ccomp"
+                    and tok.lower_ == "its"
+                    and t.head.lemma_.lower() in _SPEECH
+                    and subject is None
+                ):
+                    # "Ferrite, which competes with Nvidia, says its F2 chip is ...": what
+                    # a company says of "its" product is its own
+                    t, came = t.head, t
+                    continue
                 if t.dep_ not in ("advcl", "conj") or tok.lower_ != "its":
                     return None
                 outer = True

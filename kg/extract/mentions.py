@@ -194,11 +194,39 @@ class MentionFinder:
                 names.setdefault(m.text, m)
         if not names or not blocks:
             return
+        for short, m in self._short_forms(names).items():
+            names.setdefault(short, m)
         matcher = PhraseMatcher(blocks[0][0].vocab, attr="ORTH")
         for text in sorted(names):
             matcher.add(text, [tokenized(text)])
         for sdoc, offset in blocks:
             self._add_repeats(sdoc, offset, matcher, names)
+
+    def _short_forms(self, names: dict[str, Mention]) -> dict[str, Mention]:
+        """'Ferrite Semiconductor ... Ferrite, which competes with Nvidia': the first word
+        of a company's name of several words, standing alone, is that company, when only
+        one such name begins with it and the text never uses it as a word. Names from
+        the reference KB keep to their own aliases ("Google DeepMind" is no "Google")."""
+        begun: dict[str, list[Mention]] = {}
+        for text, m in names.items():
+            words = text.split()
+            if m.label != "Organization" or m.source == "kb" or len(words) < 2:
+                continue
+            first = words[0]
+            if (
+                len(first) < 3
+                or not first.isalpha()
+                or not first[:1].isupper()
+                or first in names
+                or first in LEXICON.given_names
+                or first in LEXICON.demonyms
+                or is_place_name(first)
+                or load_kb().lookup(first) is not None
+                or used_as_word(first.lower(), self.text)
+            ):
+                continue
+            begun.setdefault(first, []).append(m)
+        return {first: ms[0] for first, ms in begun.items() if len({m.name for m in ms}) == 1}
 
     def _add_repeats(self, sdoc: Any, offset: int, matcher: Any, names: dict[str, Mention]) -> None:
         taken = {i for i in range(len(sdoc)) if offset + sdoc[i].idx in self.by_token}
