@@ -190,7 +190,7 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
     if thing_class == "Organization" and thing.source in _WEAK_SOURCES:
         thing_class = "Product"  # "Microsoft's OneNote": a company's name is mostly a product
     if pronoun and (
-        thing_class not in ("Product", "AIModel")
+        thing_class not in _PRODUCTS
         or owner.label != "Organization"
         or (thing.start != r.offset + tok.head.idx and not _names_product(tok.head))
     ):
@@ -204,7 +204,7 @@ def possessive(r: SentenceReader, tok: Tok) -> None:
 
 def _names_product(noun: Tok) -> bool:
     """Whether the noun is one that names a product or model ("its Atlas One platform")."""
-    return LEXICON.cue_class(noun.lower_) in ("Product", "AIModel")
+    return LEXICON.cue_class(noun.lower_) in _PRODUCTS
 
 
 def made_from(r: SentenceReader, tok: Tok) -> None:

@@ -206,7 +206,7 @@ class MentionFinder:
         """'Ferrite Semiconductor ... Ferrite, which competes with Nvidia': the first word
         of a company's name of several words, standing alone, is that company, when only
         one such name begins with it and the text never uses it as a word. Names from
-        the reference KB keep to their own aliases ("Google DeepMind" is no "Google")."""
+        the reference KB keep to their own aliases (a KB company named "Acme Labs" is no "Acme")."""
         begun: dict[str, list[Mention]] = {}
         for text, m in names.items():
             words = text.split()

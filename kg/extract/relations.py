@@ -374,13 +374,7 @@ class SentenceReader(RoleReader):
                 speaker = self._announcer(tok)
                 for o in self.role(tok, "obj"):
                     if o.label in _PRODUCTS:
-                        rule = trig.rule_id() + BY_MAKER
-                        self.emit(o, trig.property, o, tok, rule, 0.5, at_least=trig.modality)
-                        if speaker is not None and speaker.name != o.name:
-                            rule = trig.rule_id() + ANNOUNCER
-                            self.emit(
-                                speaker, trig.property, o, tok, rule, 0.5, at_least=trig.modality
-                            )
+                        self._by_maker(o, trig.property, tok, trig.rule_id(), trig, speaker)
             return
         objs = unique([m for r in trig.object for m in self.role(tok, r)])
         if prop == "competesWith" and trig.pos == "noun":
@@ -464,20 +458,14 @@ class SentenceReader(RoleReader):
             speaker = self._announcer(tok)
             for s in subs:
                 # a name only the tagger typed may yet be a product (resolution decides:
-                # the fact stands only for a product with a maker)
+                # the fact stands only for a product with a maker); a one-word name the
+                # tagger alone took for a person may be one too, if a company announced it
                 weak = s.label == "Organization" and s.source in ("ner", "propn")
+                person = s.label == "Person" and s.source == "ner" and " " not in s.name
                 if s.label in _PRODUCTS or weak:
-                    self.emit(s, prop, s, tok, rule + BY_MAKER, 0.5, at_least=trig.modality)
-                # a one-word name the tagger alone took for a person may be a product too
-                weak = weak or (s.label == "Person" and s.source == "ner" and " " not in s.name)
-                if (
-                    (s.label in _PRODUCTS or weak)
-                    and speaker is not None
-                    and speaker.name != s.name
-                ):
-                    # "Halvex said Zipline would shut down in March": Halvex shuts it down,
-                    # unless the document names another maker (resolution decides)
-                    self.emit(speaker, prop, s, tok, rule + ANNOUNCER, 0.5, at_least=trig.modality)
+                    self._by_maker(s, prop, tok, rule, trig, speaker)
+                elif person:
+                    self._by_maker(s, prop, tok, rule, trig, speaker, maker=False)
             return
         pairs = [(s, o) for s in subs for o in objs]
         if trig.symmetric and not objs and (trig.pos != "noun" or trig.pairs or self._joint(tok)):
@@ -656,6 +644,25 @@ class SentenceReader(RoleReader):
             and not LEXICON.is_outlet(m.name)  # "rival X, the newspaper Y reported"
         ]
 
+    def _by_maker(
+        self,
+        product: Mention,
+        prop: str,
+        tok: Tok,
+        rule: str,
+        trig: Trigger,
+        speaker: Mention | None,
+        maker: bool = True,
+    ) -> None:
+        """'Pixie is being retired', 'Skype will shut down in May': the product's maker
+        did it (resolution puts the maker in), and the company that said so, if one did
+        ("Halvex said Zipline would shut down": Halvex, unless the document names
+        another maker)."""
+        if maker:
+            self.emit(product, prop, product, tok, rule + BY_MAKER, 0.5, at_least=trig.modality)
+        if speaker is not None and speaker.name != product.name:
+            self.emit(speaker, prop, product, tok, rule + ANNOUNCER, 0.5, at_least=trig.modality)
+
     def _announcer(self, verb: Tok) -> Mention | None:
         """The organisation that says, confirms or announces the clause the verb heads
         ("Halvex said Zipline would shut down", "Halvex confirmed that the app is being
@@ -669,8 +676,6 @@ class SentenceReader(RoleReader):
             if t.lemma_.lower() in _ANNOUNCING:
                 break
         else:
-            return None
-        if t.lemma_.lower() not in _ANNOUNCING:
             return None
         for c in t.children:
             if c.dep_ == "nsubj":

@@ -32,19 +32,16 @@ def repair(doc: Any) -> Any:
 
 def _is_tree(doc: Any) -> bool:
     """Whether every word's chain of heads reaches a root."""
-    reaches: dict[int, bool] = {}
+    rooted: set[int] = set()
     for t in doc:
-        seen: list[int] = []
+        path: set[int] = set()
         u = t
-        while u.i not in reaches and u.head.i != u.i:
-            if u.i in seen or len(seen) > len(doc):
+        while u.i not in rooted and u.head.i != u.i:
+            if u.i in path:
                 return False
-            seen.append(u.i)
+            path.add(u.i)
             u = u.head
-        ok = reaches.get(u.i, True)
-        for i in seen:
-            reaches[i] = ok
-        reaches[u.i] = ok
+        rooted |= path | {u.i}
     return True
 
 
@@ -366,9 +363,9 @@ def _name_before_loose_descriptor(tok: Any) -> Any:
 def _make_descriptor_apposition(tok: Any, name: Any) -> None:
     """Hang the typing noun on the name as its apposition, and the words of its phrase
     on the noun."""
-    first = next(t for t in tok.doc[name.i + 2 : tok.i + 1])
-    for t in tok.doc[first.i : tok.i]:
-        if t.head.i == tok.i or not (first.i <= t.head.i <= tok.i):
+    first = name.i + 2  # the word after the comma
+    for t in tok.doc[first : tok.i]:
+        if t.head.i == tok.i or not (first <= t.head.i <= tok.i):
             t.head = tok
             if t.dep_ in ("nsubj", "dobj", "npadvmod", "dep"):
                 t.dep_ = "compound"

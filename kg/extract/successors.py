@@ -1,7 +1,7 @@
 """What replaces a product, read from where its users are sent.
 
 A story about a product that is shut down says where its users go rather than that
-one product replaces the other: "Google will shut down Jotter and move its users to
+one product replaces the other: "Halvex will shut down Jotter and move its users to
 Notely", "customers still using Sentry Classic will be migrated to Sentry Cloud",
 "Driftnote's users will be able to export their notes to Inkwell". The product the
 users leave is replaced by the one they are sent to (``replacedBy``).
